@@ -1,0 +1,271 @@
+// shiftformer: command-line entry. Subcommands: baselines, train, eval.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "baselines.h"
+#include "checkpoint.h"
+#include "config.h"
+#include "data.h"
+#include "train.h"
+#include "transformer.h"
+
+using json = nlohmann::json;
+using namespace sf;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void on_signal(int) { g_interrupted = true; }
+
+void write_json(const std::string& path, const json& j) {
+  if (!path.empty()) write_file_atomic(path, j.dump(2) + "\n");
+}
+
+json metrics_json(const Metrics& m) { return {{"mse", m.mse}, {"mae", m.mae}, {"windows", m.windows}}; }
+
+std::string fmt_duration(double s) {
+  if (s < 60) return fmt::format("{:.0f}s", s);
+  return fmt::format("{}m{:02d}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+}
+
+struct DataOpts {
+  std::string config = "configs/default.toml";
+  std::string data, target;
+  std::vector<std::string> sets;
+};
+
+void add_data_opts(CLI::App* app, DataOpts& o, bool with_config = true) {
+  if (with_config) app->add_option("--config", o.config, "TOML config")->capture_default_str();
+  app->add_option("--data", o.data, "ETT-format CSV (overrides data.path)");
+  app->add_option("--target", o.target, "target column (overrides data.target)");
+  app->add_option("--set", o.sets, "override, section.key=value (repeatable)");
+}
+
+void apply_data_opts(Config& c, const DataOpts& o) {
+  apply_overrides(c, o.sets);
+  if (!o.data.empty()) c.data.path = o.data;
+  if (!o.target.empty()) c.data.target = o.target;
+}
+
+Dataset load_dataset(const Config& c) {
+  Dataset d = make_dataset(c.data.path, c.data.target, c.data.seq_len, c.data.pred_len);
+  fmt::print("data: {} column {}: {} rows, period {} min; windows train {} / val {} / test {}; "
+             "train mean {:.4f} std {:.4f}\n",
+             c.data.path, c.data.target, d.series.values.size(), d.series.period_minutes, d.train.count(),
+             d.val.count(), d.test.count(), d.normalizer.mean, d.normalizer.std);
+  return d;
+}
+
+void print_metrics_table(const std::vector<std::pair<std::string, Metrics>>& rows) {
+  fmt::print("\n{:<28} {:>9} {:>9} {:>8}\n", "test split (normalized)", "MSE", "MAE", "windows");
+  for (const auto& [name, m] : rows) fmt::print("{:<28} {:>9.4f} {:>9.4f} {:>8}\n", name, m.mse, m.mae, m.windows);
+}
+
+json baselines_json(const BaselineResult& b) {
+  return {{"persistence", metrics_json(b.persistence)},
+          {"seasonal_naive", metrics_json(b.seasonal_naive)},
+          {"ridge", metrics_json(b.ridge)},
+          {"ridge_lambda", b.ridge_lambda}};
+}
+
+std::vector<std::pair<std::string, Metrics>> baseline_rows(const BaselineResult& b) {
+  return {{"persistence", b.persistence},
+          {"seasonal naive (24 h)", b.seasonal_naive},
+          {fmt::format("ridge (lambda {:.3g})", b.ridge_lambda), b.ridge}};
+}
+
+// Per-layer parameter breakdown: groups "enc0.attn.q.w" are summed by their layer prefix "enc0.attn".
+json param_breakdown(const Transformer& m, bool print) {
+  std::vector<std::string> order;
+  std::map<std::string, std::array<size_t, 2>> rows;  // weights, biases/norm params
+  for (const ParamGroup& g : m.groups()) {
+    std::string layer = g.name.substr(0, g.name.rfind('.'));
+    const bool is_ln = layer.find(".ln") != std::string::npos;
+    if (!is_ln && layer.find(".attn.") != std::string::npos) layer = layer.substr(0, layer.rfind('.'));
+    if (layer.find(".self.") != std::string::npos || layer.find(".cross.") != std::string::npos)
+      layer = layer.substr(0, layer.rfind('.'));
+    if (!rows.count(layer)) order.push_back(layer);
+    const bool weight = g.name.size() > 2 && g.name.substr(g.name.size() - 2) == ".w";
+    rows[layer][weight ? 0 : 1] += g.size;
+  }
+  json j = json::array();
+  if (print) fmt::print("\n{:<14} {:>8} {:>8} {:>8} {:>7}\n", "layer", "weights", "bias/LN", "total", "share");
+  for (const std::string& l : order) {
+    const size_t tot = rows[l][0] + rows[l][1];
+    if (print)
+      fmt::print("{:<14} {:>8} {:>8} {:>8} {:>6.2f}%\n", l, rows[l][0], rows[l][1], tot,
+                 100.0 * tot / m.num_params());
+    j.push_back({{"layer", l}, {"weights", rows[l][0]}, {"other", rows[l][1]}, {"total", tot}});
+  }
+  if (print) fmt::print("{:<14} {:>8} {:>8} {:>8}\n", "total", "", "", m.num_params());
+  return j;
+}
+
+int cmd_baselines(const DataOpts& o, const std::string& json_out) {
+  Config c = load_config(o.config);
+  apply_data_opts(c, o);
+  const Dataset d = load_dataset(c);
+  const BaselineResult b = run_baselines(d);
+  print_metrics_table(baseline_rows(b));
+  write_json(json_out, {{"data", c.data.path}, {"target", c.data.target}, {"baselines", baselines_json(b)}});
+  return 0;
+}
+
+int cmd_train(const DataOpts& o, const std::string& out, const std::string& resume, const std::string& json_out,
+              int64_t seed, int epochs, bool quiet) {
+  Checkpoint ck;
+  if (!resume.empty()) {
+    ck = load_checkpoint(resume);
+    fmt::print("resuming {} at epoch {} batch {}\n", resume, ck.state.epoch, ck.state.batch);
+  } else {
+    ck.config = load_config(o.config);
+    apply_data_opts(ck.config, o);
+    if (seed >= 0) ck.config.train.seed = seed;
+    if (epochs >= 0) ck.config.train.epochs = epochs;
+  }
+  Config& c = ck.config;
+  const Dataset d = load_dataset(c);
+  ck.normalizer = d.normalizer;
+  const Transformer m(c.model, c.data.seq_len, c.data.pred_len);
+  if (resume.empty()) init_train_state(c, m, ck.state);
+  fmt::print("model: d_model {} heads {} d_ff {} enc {} dec {} label_len {}: {} parameters; threads {}\n",
+             c.model.d_model, c.model.n_heads, c.model.d_ff, c.model.enc_layers, c.model.dec_layers,
+             c.model.label_len, m.num_params(), resolve_threads(c.train.threads));
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const bool tty = isatty(fileno(stderr)) && !quiet;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  const int start_epoch = ck.state.epoch;
+  TrainHooks hooks;
+  hooks.should_stop = [] { return g_interrupted.load(); };
+  if (tty)
+    hooks.on_batch = [&](int epoch, int64_t b, int64_t nb, double loss) {
+      if (b % 8 != 0 && b != nb) return;
+      const double done = (epoch - 1 - start_epoch) + static_cast<double>(b) / nb;
+      const double eta = done > 0 ? elapsed() / done * (c.train.epochs - start_epoch - done) : 0.0;
+      const int w = 24, fill = static_cast<int>(w * b / nb);
+      fmt::print(stderr, "\r  epoch {:>3}/{} [{}{}] loss {:.4f}  ETA <= {}   ", epoch, c.train.epochs,
+                 std::string(fill, '#'), std::string(w - fill, '.'), loss, fmt_duration(eta));
+    };
+  hooks.on_epoch = [&](const EpochLog& e, const TrainState& st) {
+    if (tty) fmt::print(stderr, "\r{:80}\r", "");
+    fmt::print("epoch {:>3}/{}  train loss {:.4f}  val MSE {:.4f}{}  lr {:.2e}  {:.1f}s\n", e.epoch,
+               c.train.epochs, e.train_loss, e.val_mse, st.best_epoch == e.epoch ? " *" : "  ", e.lr, e.seconds);
+    std::fflush(stdout);
+    if (!out.empty()) save_checkpoint(out, ck);
+  };
+  train(c, d, m, ck.state, hooks);
+  if (g_interrupted) {
+    if (!out.empty()) save_checkpoint(out, ck);
+    fmt::print("\ninterrupted at epoch {} batch {}: checkpoint written to {}; continue with --resume {}\n",
+               ck.state.epoch + 1, ck.state.batch, out, out);
+    return 130;
+  }
+  const double secs = elapsed();
+  if (!out.empty()) save_checkpoint(out, ck);
+  const Metrics test = evaluate_model(m, ck.state.best_params.data(), d.test);
+  const Metrics val = evaluate_model(m, ck.state.best_params.data(), d.val);
+  const BaselineResult b = run_baselines(d);
+  const int ran = ck.state.epoch - start_epoch;
+  fmt::print("\ntrained {} epochs in {} ({:.1f} s/epoch); best epoch {} (val MSE {:.4f})\n", ran,
+             fmt_duration(secs), ran ? secs / ran : 0.0, ck.state.best_epoch, val.mse);
+  auto rows = baseline_rows(b);
+  rows.insert(rows.begin(), {fmt::format("transformer FP32 (seed {})", c.train.seed), test});
+  print_metrics_table(rows);
+  json hist = json::array();
+  for (const EpochLog& e : ck.state.history)
+    hist.push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"val_mse", e.val_mse}, {"lr", e.lr},
+                    {"seconds", e.seconds}});
+  write_json(json_out, {{"config", c.name},
+                        {"seed", c.train.seed},
+                        {"params", m.num_params()},
+                        {"epochs_run", ran},
+                        {"best_epoch", ck.state.best_epoch},
+                        {"seconds", secs},
+                        {"seconds_per_epoch", ran ? secs / ran : 0.0},
+                        {"threads", resolve_threads(c.train.threads)},
+                        {"val", metrics_json(val)},
+                        {"test", metrics_json(test)},
+                        {"baselines", baselines_json(b)},
+                        {"history", hist},
+                        {"checkpoint", out}});
+  return 0;
+}
+
+int cmd_eval(const std::string& ckpt, const DataOpts& o, const std::string& json_out) {
+  Checkpoint ck = load_checkpoint(ckpt);
+  Config& c = ck.config;
+  apply_data_opts(c, o);
+  const Dataset d = load_dataset(c);
+  const Transformer m(c.model, c.data.seq_len, c.data.pred_len);
+  const json breakdown = param_breakdown(m, true);
+  const Metrics test = evaluate_model(m, ck.state.best_params.data(), d.test);
+  const Metrics val = evaluate_model(m, ck.state.best_params.data(), d.val);
+  const BaselineResult b = run_baselines(d);
+  auto rows = baseline_rows(b);
+  rows.insert(rows.begin(), {fmt::format("transformer FP32 ({})", c.name), test});
+  print_metrics_table(rows);
+  fmt::print("validation MSE {:.4f}\n", val.mse);
+  write_json(json_out, {{"checkpoint", ckpt},
+                        {"config", c.name},
+                        {"params", m.num_params()},
+                        {"param_breakdown", breakdown},
+                        {"val", metrics_json(val)},
+                        {"test", metrics_json(test)},
+                        {"baselines", baselines_json(b)}});
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"shiftformer: quantized Transformer forecasting, from training to an ECP5 bitstream"};
+  app.require_subcommand(1);
+  DataOpts bo, to, eo;
+  std::string json_b, json_t, json_e, out = "build/models/default.ckpt", resume, ckpt;
+  int64_t seed = -1;
+  int epochs = -1;
+  bool quiet = false;
+
+  auto* b = app.add_subcommand("baselines", "persistence, seasonal naive and ridge on the test split");
+  add_data_opts(b, bo);
+  b->add_option("--json", json_b, "write metrics as JSON");
+
+  auto* t = app.add_subcommand("train", "train the FP32 Transformer");
+  add_data_opts(t, to);
+  t->add_option("--out", out, "checkpoint to write")->capture_default_str();
+  t->add_option("--resume", resume, "continue from this checkpoint");
+  t->add_option("--seed", seed, "random seed (overrides train.seed)");
+  t->add_option("--epochs", epochs, "epochs (overrides train.epochs)");
+  t->add_option("--json", json_t, "write metrics and history as JSON");
+  t->add_flag("--quiet", quiet, "no progress bar");
+
+  auto* e = app.add_subcommand("eval", "evaluate a checkpoint on the test split, with the baselines");
+  e->add_option("--ckpt", ckpt, "checkpoint")->required();
+  add_data_opts(e, eo, false);
+  e->add_option("--json", json_e, "write metrics as JSON");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (b->parsed()) return cmd_baselines(bo, json_b);
+    if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
+    if (e->parsed()) return cmd_eval(ckpt, eo, json_e);
+  } catch (const sf::Error& err) {
+    fmt::print(stderr, "shiftformer: error: {}\n", err.what());
+    return 2;
+  } catch (const std::exception& err) {
+    fmt::print(stderr, "shiftformer: internal error: {}\n", err.what());
+    return 3;
+  }
+  return 1;
+}
