@@ -42,7 +42,7 @@ struct Writer {
   template <typename T>
   void pod(const T& v) { buf.append(reinterpret_cast<const char*>(&v), sizeof(T)); }
   void str(const std::string& s) { pod<uint64_t>(s.size()); buf.append(s); }
-  void floats(const std::vector<float>& v) {
+  void floats(const FloatVec& v) {
     pod<uint64_t>(v.size());
     buf.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
   }
@@ -73,12 +73,12 @@ struct Reader {
     pos += n;
     return s;
   }
-  std::vector<float> floats(const char* what, size_t expect) {
+  FloatVec floats(const char* what, size_t expect) {
     const uint64_t n = pod<uint64_t>(what);
     if (n != expect)
       throw Error(fmt::format("{}: {} has {} values, the model in its config needs {}", path, what, n, expect));
     need(n * sizeof(float), what);
-    std::vector<float> v(n);
+    FloatVec v(n);
     std::memcpy(v.data(), buf.data() + pos, n * sizeof(float));
     pos += n * sizeof(float);
     return v;

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace sf {
 
@@ -20,5 +21,10 @@ using MatMap = Eigen::Map<Mat>;
 using CMatMap = Eigen::Map<const Mat>;
 using VecMap = Eigen::Map<Vec>;
 using CVecMap = Eigen::Map<const Vec>;
+
+// Parameter, gradient and optimizer vectors. Aligned to EIGEN_MAX_ALIGN_BYTES so that every run places the
+// parameters at the same alignment: Eigen's vectorized loops peel differently on differently aligned data,
+// which would change the summation order and break bit-exact determinism between runs.
+using FloatVec = std::vector<float, Eigen::aligned_allocator<float>>;
 
 }  // namespace sf

@@ -88,10 +88,10 @@ void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& 
     std::istringstream is(st.rng_state);
     is >> rng;
   }
-  std::vector<std::vector<float>> slot_grads(kGradSlots, std::vector<float>(np));
+  std::vector<FloatVec> slot_grads(kGradSlots, FloatVec(np));
   std::vector<double> slot_loss(kGradSlots);
   std::vector<ForwardCache> caches(kGradSlots);
-  std::vector<float> grad(np);
+  FloatVec grad(np);
   const int H = d.train.pred_len;
   const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
 
@@ -111,7 +111,7 @@ void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& 
       }
 #pragma omp parallel for schedule(dynamic, 1)
       for (int k = 0; k < kGradSlots; ++k) {
-        std::vector<float>& g = slot_grads[k];
+        FloatVec& g = slot_grads[k];
         std::fill(g.begin(), g.end(), 0.0f);
         slot_loss[k] = 0.0;
         std::vector<float> out(H), dout(H);

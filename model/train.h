@@ -20,7 +20,7 @@ struct EpochLog {
 
 // Everything needed to resume training exactly where it stopped.
 struct TrainState {
-  std::vector<float> params, best_params, adam_m, adam_v;
+  FloatVec params, best_params, adam_m, adam_v;
   int64_t step = 0;
   int epoch = 0;                 // epochs completed
   int64_t batch = 0;             // batches done in the current (interrupted) epoch

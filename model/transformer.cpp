@@ -292,7 +292,7 @@ Transformer::Transformer(const ModelConfig& mc, int seq_len, int pred_len) : mc_
     }
 }
 
-void Transformer::init(std::vector<float>& params, uint64_t seed) const {
+void Transformer::init(FloatVec& params, uint64_t seed) const {
   params.assign(n_params_, 0.0f);
   std::mt19937_64 rng(seed);
   auto uniform = [&](size_t off, size_t n, double a) {

@@ -73,7 +73,7 @@ class Transformer {
   const std::vector<ParamGroup>& groups() const { return groups_; }
 
   // Fills params (size num_params()) with the initial values for this seed.
-  void init(std::vector<float>& params, uint64_t seed) const;
+  void init(FloatVec& params, uint64_t seed) const;
 
   // One window: x (L) normalized inputs -> out (H). With train=true, dropout masks are drawn from rng.
   void forward(const float* params, const float* x, float* out, ForwardCache& c, bool train,
