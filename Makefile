@@ -1,5 +1,6 @@
 # shiftformer: thin user entry over CMake and the FPGA tools.
-#   make        build everything and run the main job (baselines + FP32 eval of the shipped data)
+#   make        build everything and run the main job on the shipped data: baselines, train the default
+#               FP32 model (once; build/models/default.ckpt), evaluate it against the baselines
 #   make test   what CI runs: build and run every CTest entry
 #   make clean  remove build/
 BUILD    ?= build
@@ -8,13 +9,16 @@ JOBS     ?= $(shell nproc)
 export YOWASP_CACHE_DIR ?= $(HOME)/.cache/yowasp-shiftformer
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-shiftformer
 SF       := $(BUILD)/bin/shiftformer
+MODEL    ?= $(basename $(notdir $(CONFIG)))
+SEEDS    ?= 1 2 3
+PYTHON   ?= /usr/bin/python3
 REQUIRED_TOOLS := cmake ninja verilator g++ ccache yosys
 
-.PHONY: all setup configure build test test-asan train eval baselines lint clean help
+.PHONY: all setup configure build test test-asan train train-seeds eval baselines clean help
 all: build
-	$(SF) baselines --config $(CONFIG)
-	@if [ -f $(BUILD)/models/default.ckpt ]; then $(SF) eval --ckpt $(BUILD)/models/default.ckpt; \
-	 else echo "(no trained model yet: 'make train' trains configs/default.toml)"; fi
+	$(SF) baselines --config $(CONFIG) --json $(BUILD)/baselines.json
+	@[ -f $(BUILD)/models/$(MODEL).ckpt ] || $(MAKE) --no-print-directory train
+	$(SF) eval --ckpt $(BUILD)/models/$(MODEL).ckpt --json $(BUILD)/models/$(MODEL).eval.json
 
 # Run scripts/setup.sh when a required tool or library is missing (first use on a fresh machine).
 setup:
@@ -41,10 +45,16 @@ test-asan: setup
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS) -LE slow
 
 train: build
-	$(SF) train --config $(CONFIG) --out $(BUILD)/models/default.ckpt --json $(BUILD)/models/default.train.json
+	$(SF) train --config $(CONFIG) --out $(BUILD)/models/$(MODEL).ckpt --json $(BUILD)/models/$(MODEL).train.json
+
+# FP32 accuracy over several seeds (mean and each), with the baselines of the same runs.
+train-seeds: build
+	for s in $(SEEDS); do $(SF) train --config $(CONFIG) --seed $$s --quiet \
+	  --out $(BUILD)/models/$(MODEL)-s$$s.ckpt --json $(BUILD)/models/$(MODEL)-s$$s.train.json || exit 1; done
+	$(PYTHON) scripts/seed_summary.py $(foreach s,$(SEEDS),$(BUILD)/models/$(MODEL)-s$(s).train.json)
 
 eval: build
-	$(SF) eval --ckpt $(BUILD)/models/default.ckpt --json $(BUILD)/models/default.eval.json
+	$(SF) eval --ckpt $(BUILD)/models/$(MODEL).ckpt --json $(BUILD)/models/$(MODEL).eval.json
 
 baselines: build
 	$(SF) baselines --config $(CONFIG) --json $(BUILD)/baselines.json
