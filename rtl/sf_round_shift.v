@@ -1,0 +1,24 @@
+// sf_round_shift: THE rounding rule of shiftformer, used by every unit that rounds (one module, reused).
+//   o_y = i_x + 2^(s-1) >>> s   for s > 0 (round half up), i_x for s == 0, i_x << -s for s < 0 (exact).
+// Combinational. C++ reference: sf::round_shift() in model/intref.h.
+// OUT_W must hold the result: OUT_W >= IN_W + 1 + (largest left shift) (the +1 absorbs the rounding add).
+// Naming scheme of rtl/: i_/o_ ports, UPPER_CASE parameters, OPT_ switches, lower-case internals.
+`default_nettype none
+module sf_round_shift #(
+  parameter integer IN_W    = 32,
+  parameter integer SHIFT_W = 6,   // signed shift amount
+  parameter integer OUT_W   = 41
+) (
+  input  wire signed [IN_W-1:0]    i_x,
+  input  wire signed [SHIFT_W-1:0] i_shift,
+  output wire signed [OUT_W-1:0]   o_y
+);
+  wire signed [OUT_W-1:0] x_w = {{(OUT_W-IN_W){i_x[IN_W-1]}}, i_x};
+  wire                    neg = i_shift[SHIFT_W-1];
+  wire [SHIFT_W-1:0]      mag = neg ? (~i_shift + 1'b1) : i_shift;
+  // 2^(s-1) for s > 0, else 0
+  wire signed [OUT_W-1:0] half = (!neg && mag != 0) ? ({{(OUT_W-1){1'b0}}, 1'b1} << (mag - 1'b1)) : {OUT_W{1'b0}};
+  wire signed [OUT_W-1:0] sum  = x_w + half;
+  assign o_y = neg ? (x_w <<< mag) : (sum >>> mag);
+endmodule
+`default_nettype wire

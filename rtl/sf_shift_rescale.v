@@ -1,0 +1,87 @@
+// sf_shift_rescale: int32 accumulator -> output activation, LANES lanes sharing one configuration.
+// Stages (one register each, same order as sf::shift_rescale in model/intref.h):
+//   1. m = acc * mult (unsigned multiplier; OPT_MULT = 0 removes it: pure power-of-two scale, mult == 1)
+//   2. r = round_shift(m, shift)           (sf_round_shift: round half up, negative shift = exact left shift)
+//   3. y = saturate(r + zp, lo, hi)        (sf_saturate; ReLU is lo = zp)
+// Latency 3 cycles; one beat per cycle; the whole pipeline stalls while o_valid && !i_ready.
+// Stream: i_valid/o_ready in, o_valid/i_ready out. Shift range [SHIFT_MIN, 31] (policy RS_SHIFT_MIN).
+`default_nettype none
+`include "sf_policy.vh"
+module sf_shift_rescale #(
+  parameter integer LANES     = 4,
+  parameter integer ACC_W     = `SF_ACC_BITS,
+  parameter integer OPT_MULT  = 1,
+  parameter integer MULT_W    = `SF_RS_MULT_BITS,
+  parameter integer SHIFT_W   = `SF_RS_SHIFT_BITS,
+  parameter integer LSHIFT_MAX = -(`SF_RS_SHIFT_MIN),
+  parameter integer OUT_W     = `SF_ACT_BITS,
+  parameter integer ZP_W      = `SF_ZP_BITS
+) (
+  input  wire                      i_clk,
+  input  wire                      i_rst,
+  input  wire                      i_valid,
+  output wire                      o_ready,
+  input  wire [LANES*ACC_W-1:0]    i_acc,
+  input  wire [MULT_W-1:0]         i_mult,
+  input  wire signed [SHIFT_W-1:0] i_shift,
+  input  wire signed [ZP_W-1:0]    i_zp,
+  input  wire signed [ZP_W-1:0]    i_lo,
+  input  wire signed [ZP_W-1:0]    i_hi,
+  output wire                      o_valid,
+  input  wire                      i_ready,
+  output wire [LANES*OUT_W-1:0]    o_y
+);
+  localparam integer M_W = (OPT_MULT != 0) ? ACC_W + MULT_W + 1 : ACC_W;
+  localparam integer R_W = M_W + 1 + LSHIFT_MAX;
+
+  wire adv = !o_valid || i_ready;
+  assign o_ready = adv;
+
+  reg [2:0] vld;
+  always @(posedge i_clk) begin
+    if (i_rst) vld <= 3'b000;
+    else if (adv) vld <= {vld[1:0], i_valid};
+  end
+  assign o_valid = vld[2];
+
+  // configuration travels with the data
+  reg signed [SHIFT_W-1:0] shift_1;
+  reg signed [ZP_W-1:0]    zp_1, lo_1, hi_1, zp_2, lo_2, hi_2;
+  always @(posedge i_clk) begin
+    if (adv) begin
+      shift_1 <= i_shift;
+      zp_1 <= i_zp; lo_1 <= i_lo; hi_1 <= i_hi;
+      zp_2 <= zp_1; lo_2 <= lo_1; hi_2 <= hi_1;
+    end
+  end
+
+  genvar g;
+  generate
+    for (g = 0; g < LANES; g = g + 1) begin : g_lane
+      wire signed [ACC_W-1:0] acc = i_acc[g*ACC_W +: ACC_W];
+      // stage 1: multiplier
+      reg signed [M_W-1:0] m_1;
+      if (OPT_MULT != 0) begin : g_mult
+        always @(posedge i_clk) if (adv) m_1 <= acc * $signed({1'b0, i_mult});
+      end else begin : g_nomult
+        always @(posedge i_clk) if (adv) m_1 <= acc;
+      end
+      // stage 2: rounding shift
+      wire signed [R_W-1:0] r;
+      sf_round_shift #(.IN_W(M_W), .SHIFT_W(SHIFT_W), .OUT_W(R_W)) u_rs (.i_x(m_1), .i_shift(shift_1), .o_y(r));
+      reg signed [R_W-1:0] r_2;
+      always @(posedge i_clk) if (adv) r_2 <= r;
+      // stage 3: zero point, saturation
+      wire signed [R_W:0] z = {r_2[R_W-1], r_2} + {{(R_W+1-ZP_W){zp_2[ZP_W-1]}}, zp_2};
+      wire [OUT_W-1:0] y;
+      sf_saturate #(.IN_W(R_W+1), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(z), .i_lo(lo_2), .i_hi(hi_2), .o_y(y));
+      reg [OUT_W-1:0] y_3;
+      always @(posedge i_clk) if (adv) y_3 <= y;
+      assign o_y[g*OUT_W +: OUT_W] = y_3;
+    end
+  endgenerate
+
+  // i_mult is unused when OPT_MULT == 0
+  wire unused_ok = &{1'b0, i_mult};
+endmodule
+`default_nettype wire
