@@ -1,0 +1,132 @@
+// sf_qlinear: the weight-MAC array. LANES output accumulators (output-stationary); every beat brings KPAR
+// unsigned activations (broadcast to all lanes) and LANES x KPAR weights. No multiplier: each weight is a
+// sequence of radix-4 signed (Booth) digits d in {-2,-1,0,+1,+2}, processed one digit per cycle as
+// add / subtract / skip of x or 2x, shifted by 2 * digit: a 2-bit (ternary) weight is one digit, one cycle,
+// pure add/sub/skip; 4-bit weights take 2 cycles per beat, 8-bit 4 cycles (mode i_mode: 0 = 2-bit,
+// 1 = 4-bit, 2 = 8-bit). W_MAX = 2 builds the ternary-only array (no digit counter, no shifter).
+// Stages (same order as sf::qlinear in model/intref.h):
+//   1. load bias (beat with i_first)  2. per digit: term = sum_k (d_k * x_k) << 2i  3. acc += term (int32,
+//   wraps)  4. after the last digit of the beat with i_last: o_acc = acc (output register).
+// Weight bus: lane l, input k at bits [((l*KPAR)+k)*W_MAX +: W_MAX], two's complement (narrow range).
+// Latency: 1 + digits cycles from the handshake of the i_last beat to o_valid (2 for ternary) unless the
+// output register is still full. Throughput: one beat per digit-count cycles.
+`default_nettype none
+`include "sf_policy.vh"
+module sf_qlinear #(
+  parameter integer LANES = 32,
+  parameter integer KPAR  = 2,
+  parameter integer X_W   = `SF_ACT_BITS,
+  parameter integer W_MAX = `SF_W_MAX_BITS,   // 2, 4 or 8
+  parameter integer ACC_W = `SF_ACC_BITS
+) (
+  input  wire                     i_clk,
+  input  wire                     i_rst,
+  input  wire                     i_valid,
+  output wire                     o_ready,
+  input  wire                     i_first,
+  input  wire                     i_last,
+  input  wire [1:0]               i_mode,
+  input  wire [KPAR*X_W-1:0]      i_x,
+  input  wire [LANES*KPAR*W_MAX-1:0] i_w,
+  input  wire [LANES*ACC_W-1:0]   i_bias,
+  output reg                      o_valid,
+  input  wire                     i_ready,
+  output wire [LANES*ACC_W-1:0]   o_acc
+);
+  localparam integer IDX_W = (W_MAX > 2) ? $clog2(W_MAX + 1) : 3;
+  localparam integer T_W = X_W + 3 + $clog2(KPAR + 1) + (W_MAX > 2 ? 6 : 0);  // term width incl. shift
+
+  // ---- stage A: the beat being processed, digit by digit ----
+  reg                        a_v, a_first, a_last;
+  reg [1:0]                  a_mode, dig;
+  reg [KPAR*X_W-1:0]         a_x;
+  reg [LANES*KPAR*W_MAX-1:0] a_w;
+  reg [LANES*ACC_W-1:0]      a_bias;
+
+  wire [1:0] last_dig;
+  generate
+    if (W_MAX > 2) begin : g_ndig
+      assign last_dig = (a_mode == 2'd0) ? 2'd0 : ((a_mode == 2'd1 || W_MAX == 4) ? 2'd1 : 2'd3);
+    end else begin : g_ndig1
+      assign last_dig = 2'd0;
+      wire unused_mode = &{1'b0, a_mode};
+    end
+  endgenerate
+  wire final_dig = (dig == last_dig);
+  wire out_free  = !o_valid || i_ready;
+  wire step      = a_v && (!(final_dig && a_last) || out_free);
+  wire done      = step && final_dig;
+  assign o_ready = !a_v || done;
+
+  always @(posedge i_clk) begin
+    if (i_rst) begin
+      a_v <= 1'b0;
+      dig <= 2'd0;
+    end else if (o_ready) begin
+      a_v <= i_valid;
+      dig <= 2'd0;
+    end else if (step) begin
+      dig <= dig + 2'd1;
+    end
+  end
+  always @(posedge i_clk) begin
+    if (o_ready && i_valid) begin
+      a_first <= i_first; a_last <= i_last; a_mode <= i_mode;
+      a_x <= i_x; a_w <= i_w; a_bias <= i_bias;
+    end
+  end
+
+  always @(posedge i_clk) begin
+    if (i_rst) o_valid <= 1'b0;
+    else if (done && a_last) o_valid <= 1'b1;
+    else if (i_ready) o_valid <= 1'b0;
+  end
+
+  genvar l, k;
+  generate
+    for (l = 0; l < LANES; l = l + 1) begin : g_lane
+      wire [KPAR*(X_W+3)-1:0] vals;  // d_k * x_k, signed, per k
+      for (k = 0; k < KPAR; k = k + 1) begin : g_k
+        wire [W_MAX-1:0] w = a_w[((l*KPAR)+k)*W_MAX +: W_MAX];
+        wire [X_W-1:0]   x = a_x[k*X_W +: X_W];
+        // Booth digit bits (b_hi, b_mid, b_lo) = (w[2i+1], w[2i], w[2i-1]), w[-1] = 0
+        wire [2:0] bits;
+        if (W_MAX > 2) begin : g_sel
+          wire [W_MAX:0]   wx  = {w, 1'b0};
+          wire [IDX_W-1:0] pos = {{(IDX_W-3){1'b0}}, dig, 1'b0};
+          assign bits = wx[pos +: 3];
+        end else begin : g_sel2
+          assign bits = {w, 1'b0};
+        end
+        wire one = bits[1] ^ bits[0];
+        wire two = (bits[2] & ~bits[1] & ~bits[0]) | (~bits[2] & bits[1] & bits[0]);
+        wire neg = bits[2];
+        wire [X_W+1:0] mag = one ? {2'b00, x} : (two ? {1'b0, x, 1'b0} : {(X_W+2){1'b0}});
+        wire signed [X_W+2:0] val = neg ? -$signed({1'b0, mag}) : $signed({1'b0, mag});
+        assign vals[k*(X_W+3) +: X_W+3] = val;
+      end
+      reg signed [T_W-1:0] psum;
+      integer j;
+      always @* begin
+        psum = {T_W{1'b0}};
+        for (j = 0; j < KPAR; j = j + 1)
+          psum = psum + {{(T_W-X_W-3){vals[j*(X_W+3)+X_W+2]}}, vals[j*(X_W+3) +: X_W+3]};
+      end
+      // shift by 2 * digit
+      wire signed [T_W-1:0] term;
+      if (W_MAX > 2) begin : g_shift
+        assign term = psum <<< {dig, 1'b0};
+      end else begin : g_noshift
+        assign term = psum;
+      end
+      reg [ACC_W-1:0] acc;
+      wire [ACC_W-1:0] base = (a_first && dig == 2'd0) ? a_bias[l*ACC_W +: ACC_W] : acc;
+      wire [ACC_W-1:0] nxt  = base + {{(ACC_W-T_W){term[T_W-1]}}, term};
+      always @(posedge i_clk) if (step) acc <= nxt;
+      reg [ACC_W-1:0] out;
+      always @(posedge i_clk) if (done && a_last) out <= nxt;
+      assign o_acc[l*ACC_W +: ACC_W] = out;
+    end
+  endgenerate
+endmodule
+`default_nettype wire
