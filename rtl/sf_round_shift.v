@@ -2,6 +2,7 @@
 //   o_y = i_x + 2^(s-1) >>> s   for s > 0 (round half up), i_x for s == 0, i_x << -s for s < 0 (exact).
 // Combinational. C++ reference: sf::round_shift() in model/intref.h.
 // OUT_W must hold the result: OUT_W >= IN_W + 1 + (largest left shift) (the +1 absorbs the rounding add).
+// Right shifts beyond IN_W give 0 (as the formula does: |x| < 2^(s-1)).
 // Naming scheme of rtl/: i_/o_ ports, UPPER_CASE parameters, OPT_ switches, lower-case internals.
 `default_nettype none
 module sf_round_shift #(
@@ -19,6 +20,7 @@ module sf_round_shift #(
   // 2^(s-1) for s > 0, else 0
   wire signed [OUT_W-1:0] half = (!neg && mag != 0) ? ({{(OUT_W-1){1'b0}}, 1'b1} << (mag - 1'b1)) : {OUT_W{1'b0}};
   wire signed [OUT_W-1:0] sum  = x_w + half;
-  assign o_y = neg ? (x_w <<< mag) : (sum >>> mag);
+  wire                    big  = !neg && ({{(32-SHIFT_W){1'b0}}, mag} > IN_W);
+  assign o_y = big ? {OUT_W{1'b0}} : (neg ? (x_w <<< mag) : (sum >>> mag));
 endmodule
 `default_nettype wire
