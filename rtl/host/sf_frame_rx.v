@@ -81,8 +81,6 @@ module sf_frame_rx #(
     end
   end
 
-  wire in_frame = state == S_TYPE || state == S_LEN0 || state == S_LEN1 || state == S_PAY ||
-                  state == S_CRC0 || state == S_CRC1;
   wire [15:0] len_next = {i_byte, o_evt_len[7:0]};
 
   assign o_buf_we    = i_byte_valid && state == S_PAY;
@@ -224,7 +222,5 @@ module sf_frame_rx #(
       end
     end
   end
-
-  wire unused_ok = &{1'b0, in_frame};
 endmodule
 `default_nettype wire
