@@ -21,6 +21,6 @@ module sf_round_shift #(
   wire signed [OUT_W-1:0] half = (!neg && mag != 0) ? ({{(OUT_W-1){1'b0}}, 1'b1} << (mag - 1'b1)) : {OUT_W{1'b0}};
   wire signed [OUT_W-1:0] sum  = x_w + half;
   wire                    big  = !neg && ({{(32-SHIFT_W){1'b0}}, mag} > IN_W);
-  assign o_y = big ? {OUT_W{1'b0}} : (neg ? (x_w <<< mag) : (sum >>> mag));
+  assign o_y = big ? $signed({OUT_W{1'b0}}) : (neg ? (x_w <<< mag) : (sum >>> mag));  // all operands signed: >>> is arithmetic
 endmodule
 `default_nettype wire
