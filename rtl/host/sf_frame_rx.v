@@ -64,6 +64,9 @@ module sf_frame_rx #(
 
   reg [3:0]  state, after;
   reg [15:0] crc, crc_rx, cnt;
+  // the checks of CHECK, registered at CRC0 (the payload is complete by then) to keep them off one path
+  reg [15:0] words;  // WRITE_MEM: (len - 3) / 4, from LEN1
+  reg        type_ok, len_ok, mem_ok, range_ok;
   reg        lost;
   reg [TW-1:0] idle;
   reg        timeout;
@@ -88,9 +91,8 @@ module sf_frame_rx #(
   assign o_buf_data  = i_byte;
   assign o_evt_valid = state == S_EVENT;
 
-  // WRITE_MEM range: addr + words <= depth, words = (len - 3) / 4
-  wire [15:0] words   = (o_evt_len - 16'd3) >> 2;
-  wire [16:0] mw_end  = {1'b0, o_evt_addr} + {1'b0, words};
+  // WRITE_MEM range: addr + words <= depth
+  wire [16:0] mw_end = {1'b0, o_evt_addr} + {1'b0, words};
 
   function automatic [15:0] sat_inc(input [15:0] c);
     sat_inc = (c == 16'hFFFF) ? c : c + 16'd1;
@@ -103,6 +105,11 @@ module sf_frame_rx #(
       crc <= `SF_HOST_CRC_INIT;
       crc_rx <= 16'd0;
       cnt <= 16'd0;
+      words <= 16'd0;
+      type_ok <= 1'b0;
+      len_ok <= 1'b0;
+      mem_ok <= 1'b0;
+      range_ok <= 1'b0;
       lost <= 1'b0;
       o_evt_err <= 1'b0;
       o_evt_code <= 8'd0;
@@ -149,6 +156,7 @@ module sf_frame_rx #(
               end
               S_LEN1: begin
                 o_evt_len[15:8] <= i_byte;
+                words <= (len_next - 16'd3) >> 2;
                 cnt <= 16'd0;
                 if (len_next > MAXP) begin
                   o_evt_err <= 1'b1;
@@ -168,6 +176,10 @@ module sf_frame_rx #(
               end
               S_CRC0: begin
                 crc_rx[15:8] <= i_byte;
+                type_ok <= sf_host_type_known(o_evt_type);
+                len_ok <= sf_host_len_ok(o_evt_type, o_evt_len);
+                mem_ok <= sf_host_mem_known(o_evt_mem_id);
+                range_ok <= mw_end <= sf_host_mem_depth(o_evt_mem_id);
                 state <= S_CRC1;
               end
               default: begin  // S_CRC1
@@ -185,16 +197,16 @@ module sf_frame_rx #(
             o_evt_code <= `SF_HOST_E_CRC;
             o_err_crc <= sat_inc(o_err_crc);
             after <= S_RESYNC;
-          end else if (!sf_host_type_known(o_evt_type)) begin
+          end else if (!type_ok) begin
             o_evt_code <= `SF_HOST_E_TYPE;
             o_err_type <= sat_inc(o_err_type);
-          end else if (!sf_host_len_ok(o_evt_type, o_evt_len)) begin
+          end else if (!len_ok) begin
             o_evt_code <= `SF_HOST_E_LENGTH;
             o_err_length <= sat_inc(o_err_length);
-          end else if (o_evt_type == `SF_HOST_T_WRITE_MEM && !sf_host_mem_known(o_evt_mem_id)) begin
+          end else if (o_evt_type == `SF_HOST_T_WRITE_MEM && !mem_ok) begin
             o_evt_code <= `SF_HOST_E_MEM_ID;
             o_err_mem_id <= sat_inc(o_err_mem_id);
-          end else if (o_evt_type == `SF_HOST_T_WRITE_MEM && mw_end > sf_host_mem_depth(o_evt_mem_id)) begin
+          end else if (o_evt_type == `SF_HOST_T_WRITE_MEM && !range_ok) begin
             o_evt_code <= `SF_HOST_E_ADDR;
             o_err_addr <= sat_inc(o_err_addr);
           end else begin

@@ -69,7 +69,7 @@ module sf_host_ctrl #(
 
   reg [3:0]    state;
   reg          is_err, is_win, from_buf, fc_last;
-  reg [15:0]   len, rd_idx, wr_idx, idx, wcount, mw_addr0;
+  reg [15:0]   len, rd_idx, wr_idx, left, mw_addr;
   reg [1:0]    got;
   reg [31:0]   acc;
   reg [7:0]    fc_hi, pl_byte;
@@ -87,7 +87,7 @@ module sf_host_ctrl #(
   assign o_start_valid = state == C_START;
   assign o_fc_ready    = state == C_FC;
   assign o_mw_valid    = state == C_MW_OUT;
-  assign o_mw_addr     = mw_addr0 + wcount;
+  assign o_mw_addr     = mw_addr;
   assign o_mw_data     = acc;
 
   // the fixed reply payloads, laid out by the generated offsets
@@ -132,9 +132,8 @@ module sf_host_ctrl #(
       len <= 16'd0;
       rd_idx <= 16'd0;
       wr_idx <= 16'd0;
-      idx <= 16'd0;
-      wcount <= 16'd0;
-      mw_addr0 <= 16'd0;
+      left <= 16'd0;
+      mw_addr <= 16'd0;
       got <= 2'd0;
       acc <= 32'd0;
       fc_hi <= 8'd0;
@@ -165,9 +164,8 @@ module sf_host_ctrl #(
             end else if (i_evt_type == `SF_HOST_T_WRITE_MEM) begin
               is_win <= 1'b0;
               rd_idx <= 16'd3;
-              wcount <= 16'd0;
               o_mw_id <= i_evt_mem_id;
-              mw_addr0 <= i_evt_addr;
+              mw_addr <= i_evt_addr;
               o_hdr_type <= `SF_HOST_T_WRITE_ACK;
               o_hdr_len <= `SF_HOST_WRITE_ACK_BYTES;
               rbytes <= rb_ack;
@@ -226,12 +224,12 @@ module sf_host_ctrl #(
         C_MW_OUT:
           if (i_mw_ready) begin
             got <= 2'd0;
-            wcount <= wcount + 16'd1;
+            mw_addr <= mw_addr + 16'd1;
             state <= (rd_idx == len) ? C_HDR : C_RD;
           end
         C_HDR:
           if (i_hdr_ready) begin
-            idx <= 16'd0;
+            left <= o_hdr_len;
             rd_idx <= 16'd0;
             state <= from_buf ? C_PAY_RD : C_PAY_LD;
           end
@@ -242,10 +240,10 @@ module sf_host_ctrl #(
         end
         C_PAY_OUT:
           if (i_pl_ready) begin
-            idx <= idx + 16'd1;
+            left <= left - 16'd1;
             rd_idx <= rd_idx + 16'd1;
             rbytes <= rbytes >> 8;
-            if (idx == o_hdr_len - 16'd1) state <= C_DONE;
+            if (left == 16'd1) state <= C_DONE;
             else state <= from_buf ? C_PAY_RD : C_PAY_LD;
           end
         default: state <= C_IDLE;  // C_DONE

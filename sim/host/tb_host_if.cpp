@@ -376,10 +376,11 @@ TEST(HostIf, OverLongFrames) {
   }, 9, 22);
 }
 
-// Everything mixed, with random back-pressure regimes and inter-byte gaps.
-TEST(HostIf, RandomMixOfFramesAndFaults) {
+// Everything mixed, with random back-pressure regimes and inter-byte gaps; four seeds.
+class HostIfRandom : public ::testing::TestWithParam<int> {};
+TEST_P(HostIfRandom, MixOfFramesAndFaults) {
   run([](Bench& b) {
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 500; ++i) {
       b.p_ready = (i / 50) % 2 ? 0.3 : 0.9;
       Bytes f = good_frame(b.rng);
       const int kind = static_cast<int>(b.rng() % 8);
@@ -410,7 +411,9 @@ TEST(HostIf, RandomMixOfFramesAndFaults) {
     }
     b.exchange(encode(Type::STATUS, {}), "STATUS");
     return b.good_expected + b.errors_expected;
-  }, 10, 150);
+  }, 100 + GetParam(), 350);
 }
+INSTANTIATE_TEST_SUITE_P(HostIf, HostIfRandom, ::testing::Values(0, 1, 2, 3),
+                         [](const ::testing::TestParamInfo<int>& i) { return "seed" + std::to_string(i.param); });
 
 }  // namespace
