@@ -115,6 +115,23 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
     w.pod<double>(e.lr);
     w.pod<double>(e.seconds);
   }
+  w.pod<uint8_t>(ck.quantized ? 1 : 0);
+  if (ck.quantized) {
+    const QState& q = ck.quant;
+    w.str(q.spec.preset);
+    w.pod<int32_t>(q.spec.bias_bits);
+    w.pod<int32_t>(q.spec.ln_gamma_bits);
+    w.pod<int32_t>(q.spec.act_bits);
+    w.pod<float>(q.spec.momentum);
+    w.pod<int32_t>(q.attn_exp);
+    w.pod<int32_t>(q.in_frac);
+    w.pod<uint64_t>(q.obs.size());
+    for (const Observer& o : q.obs) {
+      w.pod<float>(o.lo);
+      w.pod<float>(o.hi);
+      w.pod<uint8_t>(o.init ? 1 : 0);
+    }
+  }
   const uint32_t crc = static_cast<uint32_t>(
       crc32(0L, reinterpret_cast<const Bytef*>(w.buf.data()), static_cast<uInt>(w.buf.size())));
   w.pod<uint32_t>(crc);
@@ -166,6 +183,31 @@ Checkpoint load_checkpoint(const std::string& path) {
     e.lr = r.pod<double>("history");
     e.seconds = r.pod<double>("history");
     s.history.push_back(e);
+  }
+  ck.quantized = r.pod<uint8_t>("quantized") != 0;
+  if (ck.quantized) {
+    QState& q = ck.quant;
+    const std::string preset = r.str("quant preset");
+    try {
+      q.spec = make_quant_spec(preset);
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", path, e.what()));
+    }
+    q.spec.bias_bits = r.pod<int32_t>("quant spec");
+    q.spec.ln_gamma_bits = r.pod<int32_t>("quant spec");
+    q.spec.act_bits = r.pod<int32_t>("quant spec");
+    q.spec.momentum = r.pod<float>("quant spec");
+    q.attn_exp = r.pod<int32_t>("quant state");
+    q.in_frac = r.pod<int32_t>("quant state");
+    const uint64_t n = r.pod<uint64_t>("observers");
+    if (n > 100000) throw Error(fmt::format("{}: implausible observer count {}", path, n));
+    for (uint64_t i = 0; i < n; ++i) {
+      Observer o;
+      o.lo = r.pod<float>("observer");
+      o.hi = r.pod<float>("observer");
+      o.init = r.pod<uint8_t>("observer") != 0;
+      q.obs.push_back(o);
+    }
   }
   if (r.pos != r.end) throw Error(fmt::format("{}: {} unexpected trailing bytes", path, r.end - r.pos));
   return ck;

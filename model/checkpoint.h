@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "data.h"
+#include "qmodel.h"
 #include "train.h"
 
 namespace sf {
@@ -18,6 +19,8 @@ struct Checkpoint {
   Config config;
   Normalizer normalizer;
   TrainState state;
+  bool quantized = false;  // a QAT/PTQ checkpoint: `quant` holds the quantization state of best_params
+  QState quant;
 };
 
 void save_checkpoint(const std::string& path, const Checkpoint& ck);

@@ -68,16 +68,59 @@ uint64_t mix(uint64_t a, uint64_t b) {  // splitmix64 of a combination: per-samp
 
 }  // namespace
 
+namespace {
+
+// The FP32 model as a Trainable: forward + backward with dropout, per-slot caches.
+class Fp32Trainable : public Trainable {
+ public:
+  Fp32Trainable(const Transformer& m, const Dataset& d, uint64_t seed) : m_(m), d_(d), seed_(seed), caches_(kGradSlots) {}
+  size_t num_params() const override { return m_.num_params(); }
+  double sample(int slot, int64_t window, uint64_t sample_seed, const FloatVec& params, float inv_batch,
+                float* grads) override {
+    const int H = d_.train.pred_len;
+    std::vector<float> out(H), dout(H);
+    std::mt19937_64 drng(mix(seed_, sample_seed));
+    m_.forward(params.data(), d_.train.input(window), out.data(), caches_[slot], true, &drng);
+    const double l = mse_grad(out.data(), d_.train.target(window), H, inv_batch, dout.data());
+    m_.backward(params.data(), dout.data(), caches_[slot], grads);
+    return l;
+  }
+  Metrics validate(const FloatVec& params) override { return evaluate_model(m_, params.data(), d_.val); }
+
+ private:
+  const Transformer& m_;
+  const Dataset& d_;
+  uint64_t seed_;
+  std::vector<ForwardCache> caches_;
+};
+
+}  // namespace
+
+double mse_grad(const float* out, const float* y, int h, float inv_batch, float* dout) {
+  double l = 0.0;
+  for (int i = 0; i < h; ++i) {
+    const float e = out[i] - y[i];
+    l += static_cast<double>(e) * e;
+    dout[i] = 2.0f * e * inv_batch / static_cast<float>(h);
+  }
+  return l / h;
+}
+
 void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& st, const TrainHooks& hooks) {
-  const TrainConfig& t = c.train;
+  Fp32Trainable t(m, d, static_cast<uint64_t>(c.train.seed));
+  train_loop(c.train, d.train.count(), t, st, hooks);
+}
+
+void train_loop(const TrainConfig& t, int64_t train_windows, Trainable& model, TrainState& st,
+                const TrainHooks& hooks) {
   omp_set_num_threads(resolve_threads(t.threads));
-  const size_t np = m.num_params();
+  const size_t np = model.num_params();
   // Training windows (optionally an evenly spaced subset).
-  std::vector<int64_t> idx(d.train.count());
+  std::vector<int64_t> idx(train_windows);
   std::iota(idx.begin(), idx.end(), 0);
   if (t.max_train_windows > 0 && t.max_train_windows < static_cast<int64_t>(idx.size())) {
     std::vector<int64_t> sub(t.max_train_windows);
-    for (int64_t i = 0; i < t.max_train_windows; ++i) sub[i] = i * d.train.count() / t.max_train_windows;
+    for (int64_t i = 0; i < t.max_train_windows; ++i) sub[i] = i * train_windows / t.max_train_windows;
     idx.swap(sub);
   }
   const int64_t n = static_cast<int64_t>(idx.size());
@@ -90,9 +133,7 @@ void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& 
   }
   std::vector<FloatVec> slot_grads(kGradSlots, FloatVec(np));
   std::vector<double> slot_loss(kGradSlots);
-  std::vector<ForwardCache> caches(kGradSlots);
   FloatVec grad(np);
-  const int H = d.train.pred_len;
   const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
 
   while (st.epoch < t.epochs && !st.finished) {
@@ -109,25 +150,16 @@ void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& 
         st.epoch_loss = epoch_loss;
         return;
       }
+      model.begin_batch(st.params);
 #pragma omp parallel for schedule(dynamic, 1)
       for (int k = 0; k < kGradSlots; ++k) {
         FloatVec& g = slot_grads[k];
         std::fill(g.begin(), g.end(), 0.0f);
         slot_loss[k] = 0.0;
-        std::vector<float> out(H), dout(H);
         for (int64_t j = bs * k / kGradSlots; j < bs * (k + 1) / kGradSlots; ++j) {
           const int64_t w = order[b * bs + j];
-          std::mt19937_64 drng(mix(static_cast<uint64_t>(t.seed), static_cast<uint64_t>(st.step) * 65536 + j));
-          m.forward(st.params.data(), d.train.input(w), out.data(), caches[k], true, &drng);
-          const float* y = d.train.target(w);
-          double l = 0.0;
-          for (int h = 0; h < H; ++h) {
-            const float e = out[h] - y[h];
-            l += static_cast<double>(e) * e;
-            dout[h] = 2.0f * e / static_cast<float>(H * bs);
-          }
-          slot_loss[k] += l / H;
-          m.backward(st.params.data(), dout.data(), caches[k], g.data());
+          slot_loss[k] += model.sample(k, w, static_cast<uint64_t>(st.step) * 65536 + j, st.params,
+                                       1.0f / static_cast<float>(bs), g.data());
         }
       }
       std::fill(grad.begin(), grad.end(), 0.0f);
@@ -136,6 +168,7 @@ void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& 
         for (size_t i = 0; i < np; ++i) grad[i] += slot_grads[k][i];
         loss += slot_loss[k];
       }
+      model.end_batch(grad.data());
       loss /= bs;
       epoch_loss += loss;
       if (t.clip > 0.0) {
@@ -161,7 +194,7 @@ void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& 
       }
       if (hooks.on_batch) hooks.on_batch(st.epoch + 1, b + 1, batches, epoch_loss / (b + 1));
     }
-    const Metrics v = evaluate_model(m, st.params.data(), d.val);
+    const Metrics v = model.validate(st.params);
     EpochLog log;
     log.epoch = st.epoch + 1;
     log.train_loss = epoch_loss / std::max<int64_t>(1, batches);
@@ -176,6 +209,7 @@ void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& 
       st.best_val = v.mse;
       st.best_epoch = st.epoch;
       st.best_params = st.params;
+      model.on_best();
     } else if (st.epoch - st.best_epoch >= t.patience) {
       st.finished = true;  // early stop
     }

@@ -45,7 +45,28 @@ struct TrainHooks {
   std::function<bool()> should_stop;                                               // interrupt
 };
 
+// What the training loop trains: the FP32 model, or the fake-quantized one (qtrain.h).
+class Trainable {
+ public:
+  virtual ~Trainable() = default;
+  virtual size_t num_params() const = 0;
+  virtual void begin_batch(const FloatVec& /*params*/) {}
+  // Forward + backward of one window in gradient slot `slot`; adds d(loss)/d(params) * inv_batch to grads
+  // and returns the window's MSE.
+  virtual double sample(int slot, int64_t window, uint64_t sample_seed, const FloatVec& params, float inv_batch,
+                        float* grads) = 0;
+  virtual void end_batch(float* /*grad*/) {}  // after the slots are reduced, before the optimizer step
+  virtual Metrics validate(const FloatVec& params) = 0;
+  virtual void on_best() {}                  // the current params became the best ones
+};
+
+// Squared-error loss of one window and its gradient scaled by inv_batch.
+double mse_grad(const float* out, const float* y, int h, float inv_batch, float* dout);
+
 void init_train_state(const Config& c, const Transformer& m, TrainState& st);
+// The optimizer loop shared by FP32 training and QAT.
+void train_loop(const TrainConfig& t, int64_t train_windows, Trainable& model, TrainState& st,
+                const TrainHooks& hooks);
 // Trains from st (fresh or resumed) until epochs are done or early stopping triggers.
 void train(const Config& c, const Dataset& d, const Transformer& m, TrainState& st, const TrainHooks& hooks);
 

@@ -1,6 +1,7 @@
 // shiftformer: command-line entry. Subcommands: baselines, train, eval.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <omp.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "checkpoint.h"
 #include "config.h"
 #include "data.h"
+#include "qtrain.h"
 #include "train.h"
 #include "transformer.h"
 
@@ -226,6 +228,85 @@ int cmd_eval(const std::string& ckpt, const DataOpts& o, const std::string& json
   return 0;
 }
 
+int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOptions& qo, bool ptq_only,
+                 int bias_bits, const std::string& out, const std::string& json_out, bool quiet) {
+  Checkpoint ck = load_checkpoint(ckpt);
+  if (ck.quantized) throw Error(fmt::format("{}: already quantized; give the FP32 checkpoint", ckpt));
+  Config& c = ck.config;
+  const Dataset d = load_dataset(c);
+  const Transformer m(c.model, c.data.seq_len, c.data.pred_len);
+  const QModel qm(m, d.normalizer);
+  QuantSpec spec = make_quant_spec(preset);
+  if (bias_bits >= 0) spec.bias_bits = bias_bits;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  omp_set_num_threads(resolve_threads(c.train.threads));
+  const Metrics fp_test = evaluate_model(m, ck.state.best_params.data(), d.test);
+  QState q = post_training_quantize(qm, ck.state.best_params, spec, d, qo.calib_windows);
+  const Metrics ptq_test = evaluate_qmodel(qm, qm.snapshot(ck.state.best_params.data(), q), q, d, d.test);
+  fmt::print("PTQ {}: test MSE {:.4f} (FP32 {:.4f}), calibrated on {} windows in {:.1f}s\n", preset, ptq_test.mse,
+             fp_test.mse, qo.calib_windows, elapsed());
+  Checkpoint qc = ck;
+  qc.quantized = true;
+  qc.state.params = ck.state.best_params;
+  qc.state.best_params = ck.state.best_params;
+  qc.state.history.clear();
+  qc.state.epoch = 0;
+  qc.state.batch = 0;
+  qc.state.step = 0;
+  qc.state.finished = false;
+  std::fill(qc.state.adam_m.begin(), qc.state.adam_m.end(), 0.0f);
+  std::fill(qc.state.adam_v.begin(), qc.state.adam_v.end(), 0.0f);
+  QState best = q;
+  Metrics qat_test = ptq_test;
+  double qat_seconds = 0.0;
+  if (!ptq_only) {
+    const double t_start = elapsed();
+    TrainHooks hooks;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    hooks.should_stop = [] { return g_interrupted.load(); };
+    const bool tty = isatty(fileno(stderr)) && !quiet;
+    if (tty)
+      hooks.on_batch = [&](int epoch, int64_t b, int64_t nb, double loss) {
+        if (b % 4 != 0 && b != nb) return;
+        const int w = 24, fill = static_cast<int>(w * b / nb);
+        fmt::print(stderr, "\r  QAT epoch {:>2}/{} [{}{}] loss {:.4f}   ", epoch, qo.epochs, std::string(fill, '#'),
+                   std::string(w - fill, '.'), loss);
+      };
+    hooks.on_epoch = [&](const EpochLog& e, const TrainState& st) {
+      if (tty) fmt::print(stderr, "\r{:80}\r", "");
+      fmt::print("QAT epoch {:>2}/{}  train loss {:.4f}  val MSE {:.4f}{}  {:.1f}s\n", e.epoch, qo.epochs,
+                 e.train_loss, e.val_mse, st.best_epoch == e.epoch ? " *" : "  ", e.seconds);
+      std::fflush(stdout);
+    };
+    quantization_aware_train(c, qo, d, qm, qc.state, q, best, hooks);
+    if (g_interrupted) throw Error("interrupted");
+    qat_seconds = elapsed() - t_start;
+    qat_test = evaluate_qmodel(qm, qm.snapshot(qc.state.best_params.data(), best), best, d, d.test);
+  }
+  qc.quant = best;
+  if (!out.empty()) save_checkpoint(out, qc);
+  const BaselineResult b = run_baselines(d);
+  auto rows = baseline_rows(b);
+  rows.insert(rows.begin(), {"FP32 (checkpoint)", fp_test});
+  rows.insert(rows.begin() + 1, {fmt::format("PTQ {}", preset), ptq_test});
+  if (!ptq_only) rows.insert(rows.begin() + 2, {fmt::format("QAT {} (fake-quant)", preset), qat_test});
+  print_metrics_table(rows);
+  if (!ptq_only)
+    fmt::print("QAT: {} epochs in {:.1f}s, best epoch {}\n", qc.state.epoch, qat_seconds, qc.state.best_epoch);
+  write_json(json_out, {{"checkpoint", ckpt},
+                        {"preset", preset},
+                        {"fp32", metrics_json(fp_test)},
+                        {"ptq", metrics_json(ptq_test)},
+                        {"qat", ptq_only ? json() : metrics_json(qat_test)},
+                        {"qat_seconds", qat_seconds},
+                        {"qat_epochs", qc.state.epoch},
+                        {"baselines", baselines_json(b)},
+                        {"out", out}});
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -255,11 +336,30 @@ int main(int argc, char** argv) {
   add_data_opts(e, eo, false);
   e->add_option("--json", json_e, "write metrics as JSON");
 
+  auto* q = app.add_subcommand("quantize", "PTQ and QAT of an FP32 checkpoint");
+  std::string qckpt, qpreset = "all2", qout, qjson;
+  QatOptions qo;
+  bool ptq_only = false;
+  int bias_bits = -1;
+  q->add_option("--ckpt", qckpt, "FP32 checkpoint")->required();
+  q->add_option("--preset", qpreset, "precision preset: fp32, paper, all1, all2, all3, all4, all8")
+      ->capture_default_str();
+  q->add_option("--epochs", qo.epochs, "QAT epochs")->capture_default_str();
+  q->add_option("--lr", qo.lr, "QAT learning rate")->capture_default_str();
+  q->add_option("--patience", qo.patience, "QAT early-stopping patience")->capture_default_str();
+  q->add_option("--calib", qo.calib_windows, "PTQ calibration windows")->capture_default_str();
+  q->add_option("--bias-bits", bias_bits, "bias width (default: the layer's weight width)");
+  q->add_flag("--ptq", ptq_only, "post-training quantization only");
+  q->add_option("--out", qout, "quantized checkpoint to write");
+  q->add_option("--json", qjson, "write metrics as JSON");
+  q->add_flag("--quiet", quiet, "no progress bar");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
     if (e->parsed()) return cmd_eval(ckpt, eo, json_e);
+    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, qout, qjson, quiet);
   } catch (const sf::Error& err) {
     fmt::print(stderr, "shiftformer: error: {}\n", err.what());
     return 2;
