@@ -128,3 +128,38 @@ lint-host: $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh
 	  verilator --lint-only -Wall -DSF_PLL_STANDIN -I$(SF_GEN) -Irtl/host rtl/sf_waivers.vlt $(SF_HOST_RTL) \
 	    synth/boards/$$b/$$top.v --top-module $$top || exit 1; done
 	@echo "lint-host: 0 warnings"
+
+# --- RTL units (issue 3) ---
+#   make lint          verilator --lint-only -Wall over the arithmetic units in rtl/ (zero warnings)
+#   make test-units    build and run the unit testbenches and reference tests (CTest labels rtl, synth)
+#   make synth-units   Yosys synth_ecp5 per unit: LUT4 / FF / DP16KD / MULT18X18D table (build/synth_units)
+#   make coverage      line coverage of the units (build-cov/, verilator_coverage summary)
+#   make budget        the cycle budget of one default forecast (docs/architecture.md)
+SF_GEN_DIR   := $(BUILD)/generated
+SF_UNIT_RTL  := $(addprefix rtl/sf_,$(addsuffix .v,round_shift saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
+SF_UNIT_TOPS := shift_rescale qlinear actmac residual_add softmax layernorm exp2neg log2fix rsqrt_fix round_shift saturate
+SF_UNIT_TBS  := $(addprefix tb_,shift_rescale qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
+.PHONY: lint policy test-units synth-units coverage budget
+policy:
+	python3 scripts/gen_policy.py --out $(SF_GEN_DIR)
+lint: policy
+	@for t in $(SF_UNIT_TOPS); do \
+	  verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt $(SF_UNIT_RTL) --top-module sf_$$t || exit 1; done
+	@for w in 2 4; do \
+	  verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt $(SF_UNIT_RTL) --top-module sf_qlinear -GW_MAX=$$w || exit 1; done
+	verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt $(SF_UNIT_RTL) --top-module sf_shift_rescale -GOPT_MULT=0
+	@echo "lint: 0 warnings over $(words $(SF_UNIT_RTL)) unit files"
+test-units: configure
+	cmake --build $(BUILD) -j $(JOBS) --target $(SF_UNIT_TBS) sf_tests
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L 'rtl|synth' && ctest --output-on-failure -R IntRef
+synth-units: policy
+	python3 synth/units/synth_units.py --gen $(SF_GEN_DIR) --out $(BUILD)/synth_units
+coverage: setup
+	cmake -S . -B $(BUILD)-cov -G Ninja -DCMAKE_BUILD_TYPE=Release -DSF_COVERAGE=ON
+	cmake --build $(BUILD)-cov -j $(JOBS) --target $(SF_UNIT_TBS)
+	rm -rf $(BUILD)-cov/sim/coverage
+	cd $(BUILD)-cov && ctest -j $(JOBS) -L rtl --output-on-failure
+	verilator_coverage --annotate-all --annotate $(BUILD)-cov/sim/coverage_annotated $(BUILD)-cov/sim/coverage/*.dat | tee $(BUILD)-cov/sim/coverage_summary.txt
+	python3 sim/coverage_report.py $(BUILD)-cov/sim/coverage_annotated $(SF_UNIT_RTL) $(BUILD)-cov/generated/sf_tables.vh
+budget:
+	python3 scripts/cycle_budget.py

@@ -17,10 +17,12 @@ module sf_round_shift #(
   wire signed [OUT_W-1:0] x_w = {{(OUT_W-IN_W){i_x[IN_W-1]}}, i_x};
   wire                    neg = i_shift[SHIFT_W-1];
   wire [SHIFT_W-1:0]      mag = neg ? (~i_shift + 1'b1) : i_shift;
-  // 2^(s-1) for s > 0, else 0
-  wire signed [OUT_W-1:0] half = (!neg && mag != 0) ? ({{(OUT_W-1){1'b0}}, 1'b1} << (mag - 1'b1)) : {OUT_W{1'b0}};
-  wire signed [OUT_W-1:0] sum  = x_w + half;
-  wire                    big  = !neg && ({{(32-SHIFT_W){1'b0}}, mag} > IN_W);
-  assign o_y = big ? $signed({OUT_W{1'b0}}) : (neg ? (x_w <<< mag) : (sum >>> mag));  // all operands signed: >>> is arithmetic
+  // (x + 2^(s-1)) >>> s == ((x >>> (s-1)) + 1) >>> 1 for s >= 1: one barrel shifter and a small add, no
+  // wide 2^(s-1) constant; shifts at or beyond the width give 0 as the formula does (x >>> big is 0 or -1).
+  wire [SHIFT_W-1:0]      mag_m1 = mag - 1'b1;
+  wire signed [OUT_W-1:0] pre = x_w >>> mag_m1;
+  wire signed [OUT_W-1:0] pre1 = pre + 1'b1;
+  wire signed [OUT_W-1:0] rnd = pre1 >>> 1;
+  assign o_y = neg ? (x_w <<< mag) : ((mag == 0) ? x_w : rnd);
 endmodule
 `default_nettype wire

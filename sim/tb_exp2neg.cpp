@@ -5,6 +5,7 @@
 #include <verilated.h>
 
 #include "Vsf_exp2neg.h"
+#include "harness.h"
 #include "intref.h"
 
 namespace {
@@ -28,6 +29,9 @@ TEST(Exp2neg, ExhaustiveBitExact) {
     ASSERT_EQ(m.o_e, sf::exp2neg(d, 0)) << "D=" << d;
   }
   m.final();
+#if VM_COVERAGE
+  ctx.coveragep()->write((sfsim::out_dir("coverage") + "/" + sfsim::test_name() + ".dat").c_str());
+#endif
   std::printf("exp2neg: %llu inputs bit-exact\n", static_cast<unsigned long long>(n));
 }
 }  // namespace

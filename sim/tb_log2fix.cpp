@@ -3,6 +3,7 @@
 #include <verilated.h>
 
 #include "Vsf_log2fix.h"
+#include "harness.h"
 #include "intref.h"
 
 namespace {
@@ -18,6 +19,9 @@ TEST(Log2fix, ExhaustiveBitExact) {
     ++n;
   }
   m.final();
+#if VM_COVERAGE
+  ctx.coveragep()->write((sfsim::out_dir("coverage") + "/" + sfsim::test_name() + ".dat").c_str());
+#endif
   std::printf("log2fix: %llu inputs bit-exact\n", static_cast<unsigned long long>(n));
 }
 }  // namespace

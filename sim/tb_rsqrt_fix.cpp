@@ -6,6 +6,7 @@
 #include <random>
 
 #include "Vsf_rsqrt_fix.h"
+#include "harness.h"
 #include "intref.h"
 
 namespace {
@@ -34,6 +35,9 @@ TEST(RsqrtFix, BitExact) {
     ASSERT_TRUE(check(v & ((uint64_t{1} << 40) - 1))) << "var=" << v;
   }
   m.final();
+#if VM_COVERAGE
+  ctx.coveragep()->write((sfsim::out_dir("coverage") + "/" + sfsim::test_name() + ".dat").c_str());
+#endif
   std::printf("rsqrt_fix: %llu inputs bit-exact\n", static_cast<unsigned long long>(n));
 }
 }  // namespace

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Synthesis smoke test of the arithmetic units: Yosys synth_ecp5 on each unit at its budget configuration
+(docs/architecture.md), prints LUT4 / CCU2C / FF / LUT-RAM / DP16KD / MULT18X18D per unit, writes a
+Markdown table (docs/units.md quotes it) and fails if sf_qlinear with 2-bit weights uses any MULT18X18D.
+
+usage: synth_units.py [--yosys yosys] [--gen build/generated] [--out build/synth_units] [--only NAME]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+RTL = os.path.join(ROOT, "rtl")
+COMMON = ["sf_round_shift.v", "sf_saturate.v"]
+
+# name, top, parameters, extra files, note
+UNITS = [
+    ("shift_rescale x4 (shift only)", "sf_shift_rescale", {"LANES": 4, "OPT_MULT": 0}, [], "default: power-of-two scale"),
+    ("shift_rescale x4 (mult+shift)", "sf_shift_rescale", {"LANES": 4, "OPT_MULT": 1}, [], "option"),
+    ("qlinear 32x2 2-bit", "sf_qlinear", {"LANES": 32, "KPAR": 2, "W_MAX": 2}, [], "64 ternary MAC lanes"),
+    ("qlinear 32x2 2/4/8-bit", "sf_qlinear", {"LANES": 32, "KPAR": 2, "W_MAX": 8}, [], "64 lanes, Booth digits"),
+    ("actmac x24", "sf_actmac", {"LANES": 24}, [], "24 activation-product lanes"),
+    ("residual_add x1", "sf_residual_add", {"LANES": 1}, [], ""),
+    ("softmax x8 (row 64)", "sf_softmax", {"LANES": 8, "MAX_N": 64}, ["sf_exp2neg.v", "sf_log2fix.v"], ""),
+    ("layernorm (row 64)", "sf_layernorm", {"MAX_N": 64}, ["sf_rsqrt_fix.v"], ""),
+]
+CELLS = ["LUT4", "CCU2C", "PFUMX", "L6MUX21", "TRELLIS_FF", "TRELLIS_DPR16X4", "DP16KD", "MULT18X18D"]
+
+
+def synth(yosys, gen, top, params, extra, log):
+    files = " ".join(os.path.join(RTL, f) for f in COMMON + extra + [top + ".v"])
+    chp = " ".join("-chparam %s %d" % kv for kv in params.items())
+    script = ("read_verilog -defer -I%s -I%s %s; hierarchy -top %s %s; synth_ecp5 -top %s; stat"
+              % (gen, RTL, files, top, chp, top))
+    t0 = time.time()
+    res = subprocess.run([yosys, "-q", "-l", log, "-p", script], capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.stderr.write(res.stdout + res.stderr)
+        raise SystemExit("yosys failed on %s (log %s)" % (top, log))
+    text = open(log).read()
+    stat = text[text.rfind("Printing statistics"):]
+    counts = {c: 0 for c in CELLS}
+    for c in CELLS:
+        m = re.search(r"^\s+%s\s+(\d+)\s*$" % c, stat, re.M)
+        if m:
+            counts[c] = int(m.group(1))
+    counts["seconds"] = round(time.time() - t0, 1)
+    return counts
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--yosys", default=os.environ.get("YOSYS", "yosys"))
+    ap.add_argument("--gen", default=os.path.join(ROOT, "build", "generated"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "synth_units"))
+    ap.add_argument("--only", default=None)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    rows = []
+    for name, top, params, extra, note in UNITS:
+        if args.only and args.only not in name and args.only != top:
+            continue
+        log = os.path.join(args.out, re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".log")
+        c = synth(args.yosys, args.gen, top, params, extra, log)
+        c["lut4_equiv"] = c["LUT4"] + 2 * c["CCU2C"]
+        rows.append((name, top, params, note, c))
+        print("%-32s LUT4 %6d  CCU2C %5d  (LUT4 eq. %6d)  FF %6d  LUTRAM(DPR16X4) %4d  DP16KD %3d  MULT18X18D %3d  [%ss]"
+              % (name, c["LUT4"], c["CCU2C"], c["lut4_equiv"], c["TRELLIS_FF"], c["TRELLIS_DPR16X4"], c["DP16KD"],
+                 c["MULT18X18D"], c["seconds"]), flush=True)
+    md = ["| unit (configuration) | LUT4 | CCU2C | LUT4 eq. | FF | DPR16X4 | DP16KD | MULT18X18D | note |",
+          "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for name, top, params, note, c in rows:
+        md.append("| %s `%s` %s | %d | %d | %d | %d | %d | %d | %d | %s |" % (
+            name, top, " ".join("%s=%d" % kv for kv in params.items()), c["LUT4"], c["CCU2C"], c["lut4_equiv"],
+            c["TRELLIS_FF"], c["TRELLIS_DPR16X4"], c["DP16KD"], c["MULT18X18D"], note))
+    with open(os.path.join(args.out, "units.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+    with open(os.path.join(args.out, "units.json"), "w") as f:
+        json.dump([{"name": n, "top": t, "params": p, "cells": c} for n, t, p, _, c in rows], f, indent=1)
+    print("\n".join(md))
+    bad = [n for n, t, p, _, c in rows if t == "sf_qlinear" and p.get("W_MAX") == 2 and c["MULT18X18D"] != 0]
+    if bad:
+        print("FAIL: 2-bit sf_qlinear uses MULT18X18D: %s" % bad)
+        return 1
+    if any(t == "sf_qlinear" and p.get("W_MAX") == 2 for _, t, p, _, _ in rows):
+        print("OK: sf_qlinear with 2-bit weights uses 0 MULT18X18D")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
