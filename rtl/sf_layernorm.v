@@ -103,7 +103,7 @@ module sf_layernorm #(
   wire signed [Z_W+G_W-1:0] zg = z1 * g1;
   wire [B_W-1:0] y = {{(B_W-Z_W-G_W){zg[Z_W+G_W-1]}}, zg} + b1;
   wire signed [B_W+LSH:0] yr;
-  sf_round_shift #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .OUT_W(B_W+LSH+1)) u_y (.i_x(y), .i_shift(shift1), .o_y(yr));
+  sf_round_shift #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .OUT_W(B_W+LSH+1), .OPT_LEFT(LSH > 0 ? 1 : 0)) u_y (.i_x(y), .i_shift(shift1), .o_y(yr));
   wire signed [B_W+LSH+1:0] yz = {yr[B_W+LSH], yr} + {{(B_W+LSH+2-ZP_W){zp1[ZP_W-1]}}, zp1};
   wire [OUT_W-1:0] ysat;
   sf_saturate #(.IN_W(B_W+LSH+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(yz), .i_lo(lo1), .i_hi(hi1), .o_y(ysat));

@@ -8,14 +8,15 @@
 module sf_round_shift #(
   parameter integer IN_W    = 32,
   parameter integer SHIFT_W = 6,   // signed shift amount
-  parameter integer OUT_W   = 41
+  parameter integer OUT_W   = 41,
+  parameter integer OPT_LEFT = 1   // 0: right shifts only (i_shift >= 0 by contract), no left barrel shifter
 ) (
   input  wire signed [IN_W-1:0]    i_x,
   input  wire signed [SHIFT_W-1:0] i_shift,
   output wire signed [OUT_W-1:0]   o_y
 );
   wire signed [OUT_W-1:0] x_w = {{(OUT_W-IN_W){i_x[IN_W-1]}}, i_x};
-  wire                    neg = i_shift[SHIFT_W-1];
+  wire                    neg = (OPT_LEFT != 0) && i_shift[SHIFT_W-1];
   wire [SHIFT_W-1:0]      mag = neg ? (~i_shift + 1'b1) : i_shift;
   // (x + 2^(s-1)) >>> s == ((x >>> (s-1)) + 1) >>> 1 for s >= 1: one barrel shifter and a small add, no
   // wide 2^(s-1) constant; shifts at or beyond the width give 0 as the formula does (x >>> big is 0 or -1).

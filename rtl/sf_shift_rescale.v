@@ -4,7 +4,8 @@
 //   2. r = round_shift(m, shift)           (sf_round_shift: round half up, negative shift = exact left shift)
 //   3. y = saturate(r + zp, lo, hi)        (sf_saturate; ReLU is lo = zp)
 // Latency 3 cycles; one beat per cycle; the whole pipeline stalls while o_valid && !i_ready.
-// Stream: i_valid/o_ready in, o_valid/i_ready out. Shift range [SHIFT_MIN, 31] (policy RS_SHIFT_MIN).
+// Stream: i_valid/o_ready in, o_valid/i_ready out. Shift range [-LSHIFT_MAX, 31]; the policy's RS_SHIFT_MIN
+// is 0 (right shifts only), which removes the left barrel shifter.
 `default_nettype none
 `include "sf_policy.vh"
 module sf_shift_rescale #(
@@ -68,7 +69,7 @@ module sf_shift_rescale #(
       end
       // stage 2: rounding shift
       wire signed [R_W-1:0] r;
-      sf_round_shift #(.IN_W(M_W), .SHIFT_W(SHIFT_W), .OUT_W(R_W)) u_rs (.i_x(m_1), .i_shift(shift_1), .o_y(r));
+      sf_round_shift #(.IN_W(M_W), .SHIFT_W(SHIFT_W), .OUT_W(R_W), .OPT_LEFT(LSHIFT_MAX > 0 ? 1 : 0)) u_rs (.i_x(m_1), .i_shift(shift_1), .o_y(r));
       reg signed [R_W-1:0] r_2;
       always @(posedge i_clk) if (adv) r_2 <= r;
       // stage 3: zero point, saturation
