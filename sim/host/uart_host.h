@@ -49,9 +49,10 @@ class UartHost {
   }
   void send_byte(uint8_t b, int extra_gap_clks = 0) {
     before_start();
-    level(0, cpb_);
-    for (int i = 0; i < 8; ++i) level((b >> i) & 1, cpb_);
-    level(1, cpb_ + extra_gap_clks);
+    const int c = send_cpb > 0 ? send_cpb : cpb_;
+    level(0, c);
+    for (int i = 0; i < 8; ++i) level((b >> i) & 1, c);
+    level(1, c + extra_gap_clks);
     ++bytes_sent;
     if (auto e = ref.feed(b))
       if (on_event) on_event(*e);
@@ -80,6 +81,7 @@ class UartHost {
     return rx.size() >= n;
   }
 
+  int send_cpb = 0;  // > 0: the host's bit period differs from the DUT's (baud-rate mismatch)
   uint64_t now = 0;
   Bytes rx;  // every byte the DUT has sent
   uint64_t bytes_sent = 0;
