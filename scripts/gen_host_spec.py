@@ -8,7 +8,12 @@ usage: gen_host_spec.py [--spec spec/host_protocol.toml] --out build/generated
 import argparse
 import os
 import sys
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:
+    print("gen_host_spec: needs Python >= 3.11 (tomllib); this is " + sys.version.split()[0], file=sys.stderr)
+    sys.exit(1)
 
 SIZES = {"u8": 1, "u16": 2, "u32": 4}
 
