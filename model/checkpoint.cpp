@@ -35,6 +35,10 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+uint32_t crc32_of(const std::string& bytes) {
+  return static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+
 namespace {
 
 struct Writer {
@@ -121,6 +125,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
     w.str(q.spec.preset);
     w.pod<int32_t>(q.spec.bias_bits);
     w.pod<int32_t>(q.spec.ln_gamma_bits);
+    w.pod<int32_t>(q.spec.ln_beta_bits);
     w.pod<int32_t>(q.spec.act_bits);
     w.pod<float>(q.spec.momentum);
     w.pod<int32_t>(q.attn_exp);
@@ -195,6 +200,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     }
     q.spec.bias_bits = r.pod<int32_t>("quant spec");
     q.spec.ln_gamma_bits = r.pod<int32_t>("quant spec");
+    q.spec.ln_beta_bits = r.pod<int32_t>("quant spec");
     q.spec.act_bits = r.pod<int32_t>("quant spec");
     q.spec.momentum = r.pod<float>("quant spec");
     q.attn_exp = r.pod<int32_t>("quant state");

@@ -29,5 +29,6 @@ Checkpoint load_checkpoint(const std::string& path);
 // Writes `bytes` to path via path.tmp + rename (no partial file is ever left under `path`).
 void write_file_atomic(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
+uint32_t crc32_of(const std::string& bytes);
 
 }  // namespace sf

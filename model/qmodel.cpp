@@ -13,6 +13,16 @@ namespace sf {
 
 int32_t raw_to_fixed(double v) { return static_cast<int32_t>(std::floor(v * (1 << kRawFracBits) + 0.5)); }
 
+uint32_t layernorm_eps(int er) {
+  return static_cast<uint32_t>(std::max(1.0, std::floor(std::ldexp(1e-5, -2 * er) + 0.5)));
+}
+
+int residual_exp(int ea, int eb) {
+  return std::max(std::min(ea, eb), std::max(ea, eb) - policy::RES_SHIFT_MAX);
+}
+
+int hw_weight_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }
+
 // ---------------------------------------------------------------------------------------------------------
 // Per-sample caches
 
@@ -47,7 +57,7 @@ int QModel::add_qp(const std::string& name) {
 }
 
 int QModel::add_linear(const std::string& name, const LinearP& l, int in_qp, float fold_w, float fold_b) {
-  lin_.push_back(QLinear{name, &l, in_qp, 32, fold_w, fold_b});
+  lin_.push_back(QLinear{name, &l, in_qp, -1, 32, fold_w, fold_b});
   return static_cast<int>(lin_.size()) - 1;
 }
 
@@ -63,6 +73,8 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
   qp_dec_emb = add_qp("dec_emb");
   l_enc_in = add_linear("enc_in", m.enc_in, qp_in, 1.0f / stdv);
   l_dec_in = add_linear("dec_in", m.dec_in, qp_in, 1.0f / stdv);
+  lin_[l_enc_in].out_qp = qp_enc_emb;
+  lin_[l_dec_in].out_qp = qp_dec_emb;
   auto mha = [&](const std::string& n, const MhaP& p, int q_src, int kv_src) {
     MhaQ h{};
     h.q = add_qp(n + ".q");
@@ -74,6 +86,10 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     h.lk = add_linear(n + ".k", p.k, kv_src);
     h.lv = add_linear(n + ".v", p.v, kv_src);
     h.lo = add_linear(n + ".o", p.o, h.o);
+    lin_[h.lq].out_qp = h.q;
+    lin_[h.lk].out_qp = h.k;
+    lin_[h.lv].out_qp = h.v;
+    lin_[h.lo].out_qp = h.out;
     return h;
   };
   int x = qp_enc_emb;
@@ -88,6 +104,8 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     q.ln2 = add_qp(n + ".ln2");
     q.lff1 = add_linear(n + ".ff1", e.ff.l1, q.ln1);
     q.lff2 = add_linear(n + ".ff2", e.ff.l2, q.h);
+    lin_[q.lff1].out_qp = q.h;
+    lin_[q.lff2].out_qp = q.f;
     q.n1 = add_ln(e.ln1);
     q.n2 = add_ln(e.ln2);
     encq.push_back(q);
@@ -108,6 +126,8 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     q.ln3 = add_qp(n + ".ln3");
     q.lff1 = add_linear(n + ".ff1", e.ff.l1, q.ln2);
     q.lff2 = add_linear(n + ".ff2", e.ff.l2, q.h);
+    lin_[q.lff1].out_qp = q.h;
+    lin_[q.lff2].out_qp = q.f;
     q.n1 = add_ln(e.ln1);
     q.n2 = add_ln(e.ln2);
     q.n3 = add_ln(e.ln3);
@@ -171,14 +191,18 @@ QuantSnapshot QModel::snapshot(const float* p, const QState& st) const {
   }
   // LayerNorm: gamma at LN_GAMMA_BITS on a power-of-two scale, beta on the grid of z * gamma.
   s.ln_gamma_exp.assign(lns_.size(), 0);
+  s.ln_beta_exp.assign(lns_.size(), 0);
   for (size_t i = 0; i < lns_.size(); ++i) {
     const LayerNormP& l = *lns_[i];
     const int eg = weight_exp(&p[l.g], l.d, st.spec.ln_gamma_bits);
     s.ln_gamma_exp[i] = eg;
     const int eb = eg - policy::LN_Z_FRAC_BITS;
+    const int ebeta = weight_exp(&p[l.b], l.d, st.spec.ln_beta_bits);
+    s.ln_beta_exp[i] = ebeta;
     for (int j = 0; j < l.d; ++j) {
       s.pq[l.g + j] = std::ldexp(static_cast<float>(weight_quantize(p[l.g + j], st.spec.ln_gamma_bits, eg)), eg);
-      s.pq[l.b + j] = std::ldexp(round_half_up(std::ldexp(p[l.b + j], -eb)), eb);
+      const float bq = std::ldexp(static_cast<float>(weight_quantize(p[l.b + j], st.spec.ln_beta_bits, ebeta)), ebeta);
+      s.pq[l.b + j] = std::ldexp(round_half_up(std::ldexp(bq, -eb)), eb);
     }
   }
   return s;
@@ -220,11 +244,6 @@ inline int32_t code(float v, const ActQ& q) {
   return static_cast<int32_t>(std::lround(std::ldexp(v, -q.exp))) + q.zp;
 }
 
-// Residual exponent of two QPs: the finer one unless the shifts would leave the policy's range.
-int residual_exp(int ea, int eb) {
-  return std::max(std::min(ea, eb), std::max(ea, eb) - policy::RES_SHIFT_MAX);
-}
-
 // r = residual_add(a, b) on the integer path; returns the exponent of r.
 int residual_q(const Ctx& c, const Mat& a, int qa, const Mat& b, int qb, Mat& r) {
   const ActQ &A = c.s.act[qa], &B = c.s.act[qb];
@@ -243,7 +262,7 @@ LayerNormParams ln_params(const Ctx& c, int ln_index, int er, int qp_out, int d)
   lp.log2n = 0;
   while ((1 << lp.log2n) < d) ++lp.log2n;
   // eps of the FP32 model (1e-5) in x-units^2, at least 1
-  lp.eps = static_cast<uint32_t>(std::max(1.0, std::floor(std::ldexp(1e-5, -2 * er) + 0.5)));
+  lp.eps = layernorm_eps(er);
   const ActQ& o = c.s.act[qp_out];
   lp.out.mult = 1;
   lp.out.shift = o.exp - (c.s.ln_gamma_exp[ln_index] - policy::LN_Z_FRAC_BITS);
@@ -392,8 +411,10 @@ void QModel::forward(const QuantSnapshot& s, const QState& st, const int32_t* ra
     Mat pe = m_.pe.middleRows(first, n);
     if (st.spec.bits_for(lin_[li].name) < 32) {
       const int eacc = s.act[lin_[li].in_qp].exp + s.w_exp[li];
-      for (Eigen::Index i = 0; i < pe.size(); ++i)
-        pe.data()[i] = std::ldexp(round_half_up(std::ldexp(pe.data()[i], -eacc)), eacc);
+      for (Eigen::Index i = 0; i < pe.size(); ++i) {  // Q.16 first (what is stored), then the grid
+        const double q16 = std::floor(std::ldexp(static_cast<double>(pe.data()[i]), kPeFracBits) + 0.5);
+        pe.data()[i] = static_cast<float>(std::ldexp(std::floor(std::ldexp(q16, -(eacc + kPeFracBits)) + 0.5), eacc));
+      }
     }
     return pe;
   };

@@ -25,12 +25,20 @@ namespace sf {
 
 constexpr int kRawFracBits = 6;  // raw readings and forecasts: Q10.6 fixed point (1/64 degree)
 int32_t raw_to_fixed(double v);  // round half up of v * 64
+constexpr int kPeFracBits = 16;  // the positional encoding is stored in Q.16 and rounded from there
+// LayerNorm epsilon (the FP32 model's 1e-5) in units of 2^(2 er) of its integer input, at least 1.
+uint32_t layernorm_eps(int er);
+// Exponent of a residual sum of activations at exponents ea and eb.
+int residual_exp(int ea, int eb);
+// Hardware weight mode of a bit width: 1, 2 -> 2; 3, 4 -> 4; 5..8 -> 8.
+int hw_weight_bits(int bits);
 
 // Which linear layer reads which QP, with its precision.
 struct QLinear {
   std::string name;   // enc0.attn.q, ...
   const LinearP* l = nullptr;
   int in_qp = 0;
+  int out_qp = -1;    // QP of the result (-1: the output head, Q10.6); ReLU layers: the .ff.h QP
   int bits = 32;      // 32 = float in fake-quant
   float fold_w = 1.0f;  // weights are quantized as fold_w * W: 1/std for the input linears, std for the output
   float fold_b = 1.0f;  // bias as fold_b * b: std for the output linear (its result is in degrees)
@@ -42,6 +50,7 @@ struct QuantSnapshot {
   std::vector<ActQ> act;          // per QP
   std::vector<int> w_exp, b_exp;  // per QLinear (bits 32: unused)
   std::vector<int> ln_gamma_exp;  // per LayerNorm, in ln order
+  std::vector<int> ln_beta_exp;   // exponent of the stored (ln_beta_bits) beta
 };
 
 struct QState {                   // trained quantization state besides the float parameters

@@ -60,6 +60,7 @@ struct QuantSpec {
   int deploy_bits_for_float = 8;
   int bias_bits = 0;          // 0: same as the layer's weights; otherwise a fixed width
   int ln_gamma_bits = 8;      // LayerNorm gamma (the policy's LN_GAMMA_BITS)
+  int ln_beta_bits = 16;      // LayerNorm beta: stored at 16 bits, expanded onto the z*gamma grid
   int act_bits = 8;
   float momentum = 0.01f;     // observer moving-average momentum
   int bits_for(const std::string& linear_name) const;  // e.g. "enc0.attn.q" -> bits

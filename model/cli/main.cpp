@@ -16,6 +16,7 @@
 #include "checkpoint.h"
 #include "config.h"
 #include "data.h"
+#include "export.h"
 #include "qtrain.h"
 #include "train.h"
 #include "transformer.h"
@@ -228,8 +229,15 @@ int cmd_eval(const std::string& ckpt, const DataOpts& o, const std::string& json
   return 0;
 }
 
+json compression_json(const CompressionReport& c) {
+  return {{"params", c.params},           {"fp32_bits", c.fp32_bits},        {"stored_bits", c.stored_bits},
+          {"paper_bits", c.paper_bits},   {"overhead_bits", c.overhead_bits}, {"deployed_ratio", c.deployed_ratio()},
+          {"paper_ratio", c.paper_ratio()}};
+}
+
 int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOptions& qo, bool ptq_only,
-                 int bias_bits, const std::string& out, const std::string& json_out, bool quiet) {
+                 int bias_bits, const std::string& out, const std::string& model_out, const std::string& json_out,
+                 bool quiet) {
   Checkpoint ck = load_checkpoint(ckpt);
   if (ck.quantized) throw Error(fmt::format("{}: already quantized; give the FP32 checkpoint", ckpt));
   Config& c = ck.config;
@@ -287,14 +295,26 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
   }
   qc.quant = best;
   if (!out.empty()) save_checkpoint(out, qc);
+  // The integer-only engine on the exported model, and the compression it stores.
+  const IntModel im = export_int_model(qm, qc.state.best_params.data(), best);
+  if (!model_out.empty()) save_int_model(model_out, im);
+  const IntEngine engine(im);
+  const Metrics int_test = evaluate_int_engine(engine, d, d.test);
+  const CompressionReport cr = compression(im, kept_float_linears(qm, best));
   const BaselineResult b = run_baselines(d);
   auto rows = baseline_rows(b);
+  rows.insert(rows.begin(), {fmt::format("integer engine {}", preset), int_test});
   rows.insert(rows.begin(), {"FP32 (checkpoint)", fp_test});
   rows.insert(rows.begin() + 1, {fmt::format("PTQ {}", preset), ptq_test});
   if (!ptq_only) rows.insert(rows.begin() + 2, {fmt::format("QAT {} (fake-quant)", preset), qat_test});
   print_metrics_table(rows);
   if (!ptq_only)
     fmt::print("QAT: {} epochs in {:.1f}s, best epoch {}\n", qc.state.epoch, qat_seconds, qc.state.best_epoch);
+  fmt::print("integer engine vs {}: MSE ratio {:.4f}\n", ptq_only ? "PTQ" : "QAT fake-quant",
+             int_test.mse / (ptq_only ? ptq_test.mse : qat_test.mse));
+  fmt::print("compression: {} parameters, {} bits stored ({} overhead): deployed {:.2f}x, paper accounting {:.2f}x\n",
+             cr.params, cr.stored_bits, cr.overhead_bits, cr.deployed_ratio(), cr.paper_ratio());
+  if (!model_out.empty()) fmt::print("integer model written to {}\n", model_out);
   write_json(json_out, {{"checkpoint", ckpt},
                         {"preset", preset},
                         {"fp32", metrics_json(fp_test)},
@@ -302,6 +322,9 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
                         {"qat", ptq_only ? json() : metrics_json(qat_test)},
                         {"qat_seconds", qat_seconds},
                         {"qat_epochs", qc.state.epoch},
+                        {"int_engine", metrics_json(int_test)},
+                        {"compression", compression_json(cr)},
+                        {"model", model_out},
                         {"baselines", baselines_json(b)},
                         {"out", out}});
   return 0;
@@ -337,7 +360,7 @@ int main(int argc, char** argv) {
   e->add_option("--json", json_e, "write metrics as JSON");
 
   auto* q = app.add_subcommand("quantize", "PTQ and QAT of an FP32 checkpoint");
-  std::string qckpt, qpreset = "all2", qout, qjson;
+  std::string qckpt, qpreset = "all2", qout, qjson, qmodel_out;
   QatOptions qo;
   bool ptq_only = false;
   int bias_bits = -1;
@@ -351,6 +374,7 @@ int main(int argc, char** argv) {
   q->add_option("--bias-bits", bias_bits, "bias width (default: the layer's weight width)");
   q->add_flag("--ptq", ptq_only, "post-training quantization only");
   q->add_option("--out", qout, "quantized checkpoint to write");
+  q->add_option("--export", qmodel_out, "integer model file to write (for the engine and the hardware)");
   q->add_option("--json", qjson, "write metrics as JSON");
   q->add_flag("--quiet", quiet, "no progress bar");
 
@@ -359,7 +383,7 @@ int main(int argc, char** argv) {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
     if (e->parsed()) return cmd_eval(ckpt, eo, json_e);
-    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, qout, qjson, quiet);
+    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, qout, qmodel_out, qjson, quiet);
   } catch (const sf::Error& err) {
     fmt::print(stderr, "shiftformer: error: {}\n", err.what());
     return 2;

@@ -1,0 +1,394 @@
+#include "intengine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "checkpoint.h"  // write_file_atomic, read_file
+#include "common.h"
+
+namespace sf {
+
+namespace {
+constexpr int kRawFrac = 6;  // Q10.6 readings (qmodel.h kRawFracBits)
+int hw_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }  // the MAC array's weight modes
+
+RescaleParams rescale_to(int shift, const IntAct& a, bool relu) {
+  RescaleParams r;
+  r.mult = 1;
+  r.shift = shift;
+  r.zp = a.zp;
+  r.lo = relu ? a.zp : 0;
+  r.hi = (1 << policy::ACT_BITS) - 1;
+  return r;
+}
+}  // namespace
+
+IntEngine::IntEngine(const IntModel& m) : m_(m), ex_(m.lin.size()) {
+  const IntAct& in = m.acts[m.act_in];
+  in_rescale_ = rescale_to(in.exp + kRawFrac, in, false);  // (raw - last) in Q10.6 -> input activation
+  for (size_t li = 0; li < m.lin.size(); ++li) {
+    const IntLinear& l = m.lin[li];
+    const IntAct& xa = m.acts[l.in_act];
+    const int eacc = xa.exp + l.w_exp;
+    Expanded& e = ex_[li];
+    const bool emb = static_cast<int>(li) == m.l_enc_in || static_cast<int>(li) == m.l_dec_in;
+    e.rows = emb ? m.seq_len + m.pred_len : 1;
+    e.bias.assign(static_cast<size_t>(e.rows) * l.n_out, 0);
+    for (int r = 0; r < e.rows; ++r)
+      for (int o = 0; o < l.n_out; ++o) {
+        // bias (b_bits at 2^b_exp) onto the accumulator grid 2^eacc, plus the positional encoding for the
+        // embeddings (row = position), then the input zero point folded in.
+        int64_t b = round_shift(l.b[o], eacc - l.b_exp);
+        if (emb) b += round_shift(m.pe[static_cast<size_t>(r) * m.d_model + o], eacc + m.pe_frac);
+        if (b < INT32_MIN || b > INT32_MAX) throw Error(fmt::format("{}: bias overflows int32", l.name));
+        e.bias[static_cast<size_t>(r) * l.n_out + o] =
+            fold_zero_point(static_cast<int32_t>(b), &l.w[static_cast<size_t>(o) * l.n_in], l.n_in, xa.zp);
+      }
+    if (l.out_act >= 0) {
+      e.out = rescale_to(m.acts[l.out_act].exp - eacc, m.acts[l.out_act], l.relu);
+    } else {  // the output head: forecast delta in Q10.6, signed 16-bit
+      e.out.mult = 1;
+      e.out.shift = -kRawFrac - eacc;
+      e.out.zp = 0;
+      e.out.lo = -32768;
+      e.out.hi = 32767;
+    }
+  }
+}
+
+void IntEngine::linear(int li, const uint8_t* x, int rows, uint8_t* y) const {
+  const IntLinear& l = m_.lin[li];
+  const Expanded& e = ex_[li];
+  std::vector<int32_t> acc(l.n_out);
+  for (int r = 0; r < rows; ++r) {
+    const int32_t* bias = e.bias.data() + (e.rows > 1 ? static_cast<size_t>(r) * l.n_out : 0);
+    qlinear(l.w.data(), x + static_cast<size_t>(r) * l.n_in, bias, l.n_out, l.n_in, hw_bits(l.bits),
+            acc.data());
+    for (int o = 0; o < l.n_out; ++o)
+      y[static_cast<size_t>(r) * l.n_out + o] = static_cast<uint8_t>(shift_rescale(acc[o], e.out));
+  }
+}
+
+void IntEngine::mha(const IntMha& h, const uint8_t* xq, int tq, const uint8_t* xkv, int tk, bool causal,
+                    uint8_t* out) const {
+  const int d = m_.d_model, nh = m_.n_heads, dh = d / nh;
+  std::vector<uint8_t> q(static_cast<size_t>(tq) * d), k(static_cast<size_t>(tk) * d),
+      v(static_cast<size_t>(tk) * d), o(static_cast<size_t>(tq) * d);
+  linear(h.lq, xq, tq, q.data());
+  linear(h.lk, xkv, tk, k.data());
+  linear(h.lv, xkv, tk, v.data());
+  const IntAct &aq = m_.acts[m_.lin[h.lq].out_act], &ak = m_.acts[m_.lin[h.lk].out_act],
+               &av = m_.acts[m_.lin[h.lv].out_act], &ao = m_.acts[m_.lin[h.lo].in_act];
+  // scores in log2 units with in_frac fraction bits; P.V rescaled to the o activation
+  RescaleParams score{1, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac), 0, -32768, 32767};
+  const RescaleParams pv = rescale_to(ao.exp - (av.exp - policy::SM_PROB_BITS), ao, false);
+  std::vector<int32_t> s(tk);
+  std::vector<uint8_t> keep(tk), p(tk), vcol(tk);
+  for (int hh = 0; hh < nh; ++hh) {
+    for (int i = 0; i < tq; ++i) {
+      for (int j = 0; j < tk; ++j) {
+        const int32_t acc = actmac(&q[static_cast<size_t>(i) * d + hh * dh], aq.zp,
+                                   &k[static_cast<size_t>(j) * d + hh * dh], ak.zp, dh);
+        s[j] = shift_rescale(acc, score);
+        keep[j] = (!causal || j <= i) ? 1 : 0;
+      }
+      softmax(s.data(), keep.data(), tk, m_.in_frac, p.data());
+      for (int c = 0; c < dh; ++c) {
+        for (int j = 0; j < tk; ++j) vcol[j] = v[static_cast<size_t>(j) * d + hh * dh + c];
+        o[static_cast<size_t>(i) * d + hh * dh + c] =
+            static_cast<uint8_t>(shift_rescale(actmac(p.data(), 0, vcol.data(), av.zp, tk), pv));
+      }
+    }
+  }
+  linear(h.lo, o.data(), tq, out);
+}
+
+void IntEngine::add_norm(const uint8_t* a, int act_a, const uint8_t* b, int act_b, int ln, int rows,
+                         uint8_t* y) const {
+  const IntAct &A = m_.acts[act_a], &B = m_.acts[act_b];
+  const int er = std::max(std::min<int>(A.exp, B.exp), std::max<int>(A.exp, B.exp) - policy::RES_SHIFT_MAX);
+  const IntLayerNorm& n = m_.ln[ln];
+  const IntAct& o = m_.acts[m_.ln_out_act[ln]];
+  const int eb = n.g_exp - policy::LN_Z_FRAC_BITS;
+  std::vector<int32_t> beta(n.d), x(n.d), out(n.d);
+  for (int j = 0; j < n.d; ++j) beta[j] = static_cast<int32_t>(round_shift(n.beta[j], eb - n.beta_exp));
+  LayerNormParams lp;
+  lp.log2n = 0;
+  while ((1 << lp.log2n) < n.d) ++lp.log2n;
+  lp.eps = n.eps;
+  lp.out = rescale_to(o.exp - eb, o, false);
+  for (int r = 0; r < rows; ++r) {
+    for (int j = 0; j < n.d; ++j) {
+      const size_t i = static_cast<size_t>(r) * n.d + j;
+      x[j] = residual_add(a[i], A.zp, er - A.exp, b[i], B.zp, er - B.exp);
+    }
+    layernorm(x.data(), n.gamma.data(), beta.data(), lp, out.data());
+    for (int j = 0; j < n.d; ++j) y[static_cast<size_t>(r) * n.d + j] = static_cast<uint8_t>(out[j]);
+  }
+}
+
+void IntEngine::run(const int32_t* raw, int32_t* forecast) const {
+  const int L = m_.seq_len, H = m_.pred_len, ll = m_.label_len, S = ll + H, d = m_.d_model;
+  const int32_t last = raw[L - 1];
+  std::vector<uint8_t> xe(L), xd(S);
+  for (int t = 0; t < L; ++t) xe[t] = static_cast<uint8_t>(shift_rescale(raw[t] - last, in_rescale_));
+  for (int t = 0; t < S; ++t)
+    xd[t] = static_cast<uint8_t>(shift_rescale(t < ll ? raw[L - ll + t] - last : 0, in_rescale_));
+  // embeddings: the positional-encoding rows of the decoder start at L - label_len
+  std::vector<uint8_t> x(static_cast<size_t>(L) * d), y(static_cast<size_t>(S) * d);
+  {
+    const IntLinear& l = m_.lin[m_.l_enc_in];
+    const Expanded& e = ex_[m_.l_enc_in];
+    std::vector<int32_t> acc(d);
+    for (int t = 0; t < L; ++t) {
+      qlinear(l.w.data(), &xe[t], e.bias.data() + static_cast<size_t>(t) * d, d, 1, hw_bits(l.bits),
+              acc.data());
+      for (int o = 0; o < d; ++o) x[static_cast<size_t>(t) * d + o] = static_cast<uint8_t>(shift_rescale(acc[o], e.out));
+    }
+    const IntLinear& ld = m_.lin[m_.l_dec_in];
+    const Expanded& ed = ex_[m_.l_dec_in];
+    for (int t = 0; t < S; ++t) {
+      qlinear(ld.w.data(), &xd[t], ed.bias.data() + static_cast<size_t>(L - ll + t) * d, d, 1,
+              hw_bits(ld.bits), acc.data());
+      for (int o = 0; o < d; ++o) y[static_cast<size_t>(t) * d + o] = static_cast<uint8_t>(shift_rescale(acc[o], ed.out));
+    }
+  }
+  int x_act = m_.act_enc_emb;
+  std::vector<uint8_t> t1(static_cast<size_t>(S) * d), a(static_cast<size_t>(S) * d),
+      hbuf(static_cast<size_t>(S) * 1024), t2(static_cast<size_t>(S) * d);
+  for (const IntEncLayer& e : m_.enc) {
+    mha(e.attn, x.data(), L, x.data(), L, false, t1.data());
+    add_norm(x.data(), x_act, t1.data(), m_.lin[e.attn.lo].out_act, e.ln1, L, a.data());
+    hbuf.resize(static_cast<size_t>(L) * m_.lin[e.ff1].n_out);
+    linear(e.ff1, a.data(), L, hbuf.data());
+    linear(e.ff2, hbuf.data(), L, t2.data());
+    add_norm(a.data(), m_.ln_out_act[e.ln1], t2.data(), m_.lin[e.ff2].out_act, e.ln2, L, x.data());
+    x_act = m_.ln_out_act[e.ln2];
+  }
+  int y_act = m_.act_dec_emb;
+  std::vector<uint8_t> b(static_cast<size_t>(S) * d);
+  for (const IntDecLayer& e : m_.dec) {
+    mha(e.self, y.data(), S, y.data(), S, true, t1.data());
+    add_norm(y.data(), y_act, t1.data(), m_.lin[e.self.lo].out_act, e.ln1, S, a.data());
+    mha(e.cross, a.data(), S, x.data(), L, false, t1.data());
+    add_norm(a.data(), m_.ln_out_act[e.ln1], t1.data(), m_.lin[e.cross.lo].out_act, e.ln2, S, b.data());
+    hbuf.resize(static_cast<size_t>(S) * m_.lin[e.ff1].n_out);
+    linear(e.ff1, b.data(), S, hbuf.data());
+    linear(e.ff2, hbuf.data(), S, t2.data());
+    add_norm(b.data(), m_.ln_out_act[e.ln2], t2.data(), m_.lin[e.ff2].out_act, e.ln3, S, y.data());
+    y_act = m_.ln_out_act[e.ln3];
+  }
+  const IntLinear& lo = m_.lin[m_.l_out];
+  const Expanded& eo = ex_[m_.l_out];
+  int32_t acc = 0;
+  for (int h = 0; h < H; ++h) {
+    qlinear(lo.w.data(), &y[static_cast<size_t>(ll + h) * d], eo.bias.data(), 1, d, hw_bits(lo.bits),
+            &acc);
+    forecast[h] = shift_rescale(acc, eo.out) + last;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// File format: magic, version, then the fields in declaration order; CRC-32 at the end (like checkpoints).
+
+namespace {
+struct W {
+  std::string b;
+  template <typename T> void pod(T v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  template <typename T> void vec(const std::vector<T>& v) {
+    pod<uint64_t>(v.size());
+    b.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  void str(const std::string& s) { pod<uint64_t>(s.size()); b.append(s); }
+};
+struct R {
+  const std::string& b;
+  const std::string& path;
+  size_t pos, end;
+  void need(size_t n, const char* what) {
+    if (n > end - pos) throw Error(fmt::format("{}: truncated model file reading {} at offset {}", path, what, pos));
+  }
+  template <typename T> T pod(const char* what) {
+    need(sizeof(T), what);
+    T v;
+    std::memcpy(&v, b.data() + pos, sizeof v);
+    pos += sizeof v;
+    return v;
+  }
+  template <typename T> std::vector<T> vec(const char* what, uint64_t max = 1u << 24) {
+    const uint64_t n = pod<uint64_t>(what);
+    if (n > max) throw Error(fmt::format("{}: implausible length {} of {}", path, n, what));
+    need(n * sizeof(T), what);
+    std::vector<T> v(n);
+    std::memcpy(v.data(), b.data() + pos, n * sizeof(T));
+    pos += n * sizeof(T);
+    return v;
+  }
+  std::string str(const char* what) {
+    const uint64_t n = pod<uint64_t>(what);
+    need(n, what);
+    std::string s = b.substr(pos, n);
+    pos += n;
+    return s;
+  }
+};
+}  // namespace
+
+void save_int_model(const std::string& path, const IntModel& m) {
+  W w;
+  w.b.append(kIntModelMagic, 8);
+  w.pod<uint32_t>(kIntModelVersion);
+  w.pod<int32_t>(policy::POLICY_VERSION);
+  for (int v : {m.seq_len, m.pred_len, m.label_len, m.d_model, m.n_heads, m.attn_exp, m.in_frac, m.act_in,
+                m.act_enc_emb, m.act_dec_emb, m.pe_frac, m.l_enc_in, m.l_dec_in, m.l_out})
+    w.pod<int32_t>(v);
+  w.pod<uint64_t>(m.acts.size());
+  for (const IntAct& a : m.acts) { w.pod<int8_t>(a.exp); w.pod<int16_t>(a.zp); }
+  w.pod<uint64_t>(m.lin.size());
+  for (const IntLinear& l : m.lin) {
+    w.str(l.name);
+    for (int v : {l.n_in, l.n_out, l.bits, l.in_act, l.out_act, l.w_exp, l.b_bits, l.b_exp, l.relu ? 1 : 0})
+      w.pod<int32_t>(v);
+    w.vec(l.w);
+    w.vec(l.b);
+  }
+  w.pod<uint64_t>(m.ln.size());
+  for (const IntLayerNorm& n : m.ln) {
+    for (int v : {n.d, n.g_exp, n.beta_bits, n.beta_exp, static_cast<int>(n.eps)}) w.pod<int32_t>(v);
+    w.vec(n.gamma);
+    w.vec(n.beta);
+  }
+  w.vec(m.pe);
+  w.vec(m.ln_out_act);
+  w.pod<uint64_t>(m.enc.size());
+  for (const IntEncLayer& e : m.enc)
+    for (int v : {e.attn.lq, e.attn.lk, e.attn.lv, e.attn.lo, e.ln1, e.ln2, e.ff1, e.ff2}) w.pod<int32_t>(v);
+  w.pod<uint64_t>(m.dec.size());
+  for (const IntDecLayer& e : m.dec)
+    for (int v : {e.self.lq, e.self.lk, e.self.lv, e.self.lo, e.ln1, e.cross.lq, e.cross.lk, e.cross.lv,
+                  e.cross.lo, e.ln2, e.ff1, e.ff2, e.ln3})
+      w.pod<int32_t>(v);
+  const uint32_t crc = crc32_of(w.b);
+  w.pod<uint32_t>(crc);
+  write_file_atomic(path, w.b);
+}
+
+IntModel load_int_model(const std::string& path) {
+  const std::string b = read_file(path);
+  if (b.size() < 16 || std::memcmp(b.data(), kIntModelMagic, 8) != 0)
+    throw Error(fmt::format("{}: not a shiftformer integer model file (bad magic)", path));
+  R r{b, path, 8, b.size() - 4};
+  const uint32_t ver = r.pod<uint32_t>("version");
+  if (ver != kIntModelVersion)
+    throw Error(fmt::format("{}: integer model format version {}, this build reads {}; re-export it with "
+                            "'shiftformer export'",
+                            path, ver, kIntModelVersion));
+  uint32_t stored;
+  std::memcpy(&stored, b.data() + b.size() - 4, 4);
+  if (crc32_of(b.substr(0, b.size() - 4)) != stored)
+    throw Error(fmt::format("{}: integer model file is corrupt or truncated (CRC-32 mismatch)", path));
+  const int32_t pol = r.pod<int32_t>("policy version");
+  if (pol != policy::POLICY_VERSION)
+    throw Error(fmt::format("{}: exported under numeric policy version {}, this build implements {}", path, pol,
+                            policy::POLICY_VERSION));
+  IntModel m;
+  for (int* v : {&m.seq_len, &m.pred_len, &m.label_len, &m.d_model, &m.n_heads, &m.attn_exp, &m.in_frac, &m.act_in,
+                 &m.act_enc_emb, &m.act_dec_emb, &m.pe_frac, &m.l_enc_in, &m.l_dec_in, &m.l_out})
+    *v = r.pod<int32_t>("header");
+  const uint64_t na = r.pod<uint64_t>("activations");
+  if (na > 100000) throw Error(fmt::format("{}: implausible activation count {}", path, na));
+  for (uint64_t i = 0; i < na; ++i) {
+    IntAct a;
+    a.exp = r.pod<int8_t>("activation");
+    a.zp = r.pod<int16_t>("activation");
+    m.acts.push_back(a);
+  }
+  const uint64_t nl = r.pod<uint64_t>("linears");
+  if (nl > 100000) throw Error(fmt::format("{}: implausible linear count {}", path, nl));
+  for (uint64_t i = 0; i < nl; ++i) {
+    IntLinear l;
+    l.name = r.str("linear name");
+    int relu = 0;
+    for (int* v : {&l.n_in, &l.n_out, &l.bits, &l.in_act, &l.out_act, &l.w_exp, &l.b_bits, &l.b_exp, &relu})
+      *v = r.pod<int32_t>("linear");
+    l.relu = relu != 0;
+    l.w = r.vec<int8_t>("weights");
+    l.b = r.vec<int32_t>("biases");
+    if (l.w.size() != static_cast<size_t>(l.n_in) * l.n_out || l.b.size() != static_cast<size_t>(l.n_out))
+      throw Error(fmt::format("{}: linear {} has inconsistent sizes", path, l.name));
+    m.lin.push_back(std::move(l));
+  }
+  const uint64_t nn = r.pod<uint64_t>("layernorms");
+  if (nn > 100000) throw Error(fmt::format("{}: implausible LayerNorm count {}", path, nn));
+  for (uint64_t i = 0; i < nn; ++i) {
+    IntLayerNorm n;
+    for (int* v : {&n.d, &n.g_exp, &n.beta_bits, &n.beta_exp}) *v = r.pod<int32_t>("layernorm");
+    n.eps = static_cast<uint32_t>(r.pod<int32_t>("layernorm eps"));
+    n.gamma = r.vec<int32_t>("gamma");
+    n.beta = r.vec<int32_t>("beta");
+    m.ln.push_back(std::move(n));
+  }
+  m.pe = r.vec<int32_t>("positional encoding");
+  m.ln_out_act = r.vec<int>("layernorm outputs");
+  const uint64_t ne = r.pod<uint64_t>("encoder layers");
+  if (ne > 1000) throw Error(fmt::format("{}: implausible layer count {}", path, ne));
+  for (uint64_t i = 0; i < ne; ++i) {
+    IntEncLayer e;
+    for (int* v : {&e.attn.lq, &e.attn.lk, &e.attn.lv, &e.attn.lo, &e.ln1, &e.ln2, &e.ff1, &e.ff2})
+      *v = r.pod<int32_t>("encoder layer");
+    m.enc.push_back(e);
+  }
+  const uint64_t nd = r.pod<uint64_t>("decoder layers");
+  if (nd > 1000) throw Error(fmt::format("{}: implausible layer count {}", path, nd));
+  for (uint64_t i = 0; i < nd; ++i) {
+    IntDecLayer e;
+    for (int* v : {&e.self.lq, &e.self.lk, &e.self.lv, &e.self.lo, &e.ln1, &e.cross.lq, &e.cross.lk, &e.cross.lv,
+                   &e.cross.lo, &e.ln2, &e.ff1, &e.ff2, &e.ln3})
+      *v = r.pod<int32_t>("decoder layer");
+    m.dec.push_back(e);
+  }
+  if (r.pos != r.end) throw Error(fmt::format("{}: {} unexpected trailing bytes", path, r.end - r.pos));
+  // Structural checks: every index in range.
+  auto check = [&](int v, size_t n, const char* what) {
+    if (v < 0 || static_cast<size_t>(v) >= n) throw Error(fmt::format("{}: {} index {} out of range", path, what, v));
+  };
+  for (const IntLinear& l : m.lin) {
+    check(l.in_act, m.acts.size(), "activation");
+    if (l.out_act != -1) check(l.out_act, m.acts.size(), "activation");
+  }
+  for (int v : {m.l_enc_in, m.l_dec_in, m.l_out}) check(v, m.lin.size(), "linear");
+  if (m.ln_out_act.size() != m.ln.size()) throw Error(fmt::format("{}: LayerNorm table size mismatch", path));
+  if (m.pe.size() != static_cast<size_t>(m.seq_len + m.pred_len) * m.d_model)
+    throw Error(fmt::format("{}: positional encoding size mismatch", path));
+  return m;
+}
+
+CompressionReport compression(const IntModel& m, const std::vector<std::string>& kept_float) {
+  CompressionReport c;
+  auto kept = [&](const std::string& n) { return std::find(kept_float.begin(), kept_float.end(), n) != kept_float.end(); };
+  for (const IntLinear& l : m.lin) {
+    const int64_t nw = static_cast<int64_t>(l.n_in) * l.n_out, nb = l.n_out;
+    c.params += nw + nb;
+    const int64_t stored = nw * hw_bits(l.bits) + nb * l.b_bits;
+    c.stored_bits += stored;
+    c.paper_bits += kept(l.name) ? 32 * (nw + nb) : stored;
+    c.overhead_bits += 2 * 8;  // weight and bias exponents
+  }
+  for (const IntLayerNorm& n : m.ln) {
+    c.params += 2 * n.d;
+    const int64_t stored = static_cast<int64_t>(n.d) * (policy::LN_GAMMA_BITS + n.beta_bits);
+    c.stored_bits += stored;
+    c.paper_bits += stored;
+    c.overhead_bits += 2 * 8;  // gamma and beta exponents
+  }
+  c.overhead_bits += static_cast<int64_t>(m.acts.size()) * (8 + policy::ZP_BITS);  // exponent + zero point
+  c.overhead_bits += 2 * 8;                                                         // attn_exp, in_frac
+  c.stored_bits += c.overhead_bits;
+  c.paper_bits += c.overhead_bits;
+  c.fp32_bits = 32 * c.params;
+  return c;
+}
+
+}  // namespace sf
