@@ -90,12 +90,15 @@ SF_TOP_RTL  := synth/boards/$(BOARD)/$(SF_BOARD_TOP).v
 SF_YOSYS_SCRIPT = read_verilog -I$(SF_GEN) -Irtl/host $(SF_HOST_RTL) $(SF_TOP_RTL); \
   synth_ecp5 -top $(SF_BOARD_TOP) -json $@; tee -q -o $(SF_SYN)/yosys_stat.txt stat
 
-.PHONY: host-spec synth pnr bit prog lint-host
+.PHONY: host-spec synth pnr bit prog lint-host ecp5-tools
+# the pinned YoWASP tools come from scripts/setup.sh (the one install path)
+ecp5-tools:
+	@command -v $(YOSYS) >/dev/null && command -v $(NEXTPNR) >/dev/null || bash scripts/setup.sh
 $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh $(SF_GEN)/sf_host_spec.h &: spec/host_protocol.toml scripts/gen_host_spec.py
 	$(PYTHON) scripts/gen_host_spec.py --spec spec/host_protocol.toml --out $(SF_GEN)
 host-spec: $(SF_GEN)/sf_host_spec.vh
 
-$(SF_SYN)/top.json: $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh
+$(SF_SYN)/top.json: $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh | ecp5-tools
 	@mkdir -p $(SF_SYN)
 	$(YOSYS) -q -l $(SF_SYN)/yosys.log -p '$(SF_YOSYS_SCRIPT)'
 synth: $(SF_SYN)/top.json
