@@ -33,15 +33,18 @@ int32_t shift_rescale(int32_t acc, const RescaleParams& p) {
   return static_cast<int32_t>(saturate(z, p.lo, p.hi));  // stage 4: saturate
 }
 
+// Digit i of the radix-4 signed-digit (Booth) recoding of the wbits-bit pattern u.
+static inline int booth_digit(unsigned u, int i) {
+  const int b_hi = (u >> (2 * i + 1)) & 1, b_mid = (u >> (2 * i)) & 1;
+  const int b_lo = i == 0 ? 0 : (u >> (2 * i - 1)) & 1;
+  return -2 * b_hi + b_mid + b_lo;
+}
+
 std::vector<int> booth_digits(int w, int wbits) {
   assert(wbits % 2 == 0 && wbits >= 2 && wbits <= 8);
   const unsigned u = static_cast<unsigned>(w) & ((1u << wbits) - 1u);
   std::vector<int> d(wbits / 2);
-  for (int i = 0; i < wbits / 2; ++i) {
-    const int b_hi = (u >> (2 * i + 1)) & 1, b_mid = (u >> (2 * i)) & 1;
-    const int b_lo = i == 0 ? 0 : (u >> (2 * i - 1)) & 1;
-    d[i] = -2 * b_hi + b_mid + b_lo;
-  }
+  for (int i = 0; i < wbits / 2; ++i) d[i] = booth_digit(u, i);
   return d;
 }
 
@@ -52,9 +55,9 @@ void qlinear(const int8_t* w, const uint8_t* x, const int32_t* bias, int n_out, 
     for (int j = 0; j < k; ++j) {
       const int wv = w[o * k + j];
       assert(wv >= -weight_max(wbits) && wv <= weight_max(wbits));
-      const auto d = booth_digits(wv, wbits);  // stage 2: digits, add/sub/skip of (d * x) << 2i
-      for (int i = 0; i < static_cast<int>(d.size()); ++i)
-        a += static_cast<uint32_t>(d[i] * int32_t{x[j]}) << (2 * i);  // stage 3: wrap-around accumulate
+      const unsigned u = static_cast<unsigned>(wv) & ((1u << wbits) - 1u);
+      for (int i = 0; i < wbits / 2; ++i)  // stage 2: digits (booth_digits), add/sub/skip of (d * x) << 2i
+        a += static_cast<uint32_t>(booth_digit(u, i) * int32_t{x[j]}) << (2 * i);  // stage 3: wrap-around accumulate
     }
     acc[o] = static_cast<int32_t>(a);  // stage 4: emit
   }
