@@ -41,7 +41,9 @@ void put16(Bytes& b, int off, uint16_t v) {
 void put32(Bytes& b, int off, uint32_t v) {
   for (int i = 0; i < 4; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
 }
-uint16_t get16(const Bytes& b, int off) { return static_cast<uint16_t>(b[off] | (b[off + 1] << 8)); }
+uint16_t get16(const Bytes& b, int off) {
+  return static_cast<uint16_t>(b[off] | (b[off + 1] << 8));
+}
 uint32_t get32(const Bytes& b, int off) {
   uint32_t v = 0;
   for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(b[off + i]) << (8 * i);
@@ -52,8 +54,8 @@ void expect(const Frame& f, Type t, int bytes) {
     throw std::runtime_error("host reply: expected a " + type_name(static_cast<uint8_t>(t)) + " frame, got " +
                              type_name(f.type));
   if (bytes >= 0 && static_cast<int>(f.payload.size()) != bytes)
-    throw std::runtime_error("host reply: " + type_name(f.type) + " payload of " +
-                             std::to_string(f.payload.size()) + " bytes, expected " + std::to_string(bytes));
+    throw std::runtime_error("host reply: " + type_name(f.type) + " payload of " + std::to_string(f.payload.size()) +
+                             " bytes, expected " + std::to_string(bytes));
 }
 const hs::RequestRule* request_rule(uint8_t type) {
   for (const auto& r : hs::kRequests)
@@ -76,13 +78,15 @@ void inc(uint16_t& c) {
 }  // namespace
 
 bool Counters::operator==(const Counters& o) const {
-  return frames_ok == o.frames_ok && err_crc == o.err_crc && err_length == o.err_length &&
-         err_type == o.err_type && err_mem_id == o.err_mem_id && err_addr == o.err_addr &&
-         err_too_long == o.err_too_long && timeouts == o.timeouts && line_errors == o.line_errors &&
-         dropped_bytes == o.dropped_bytes && overruns == o.overruns;
+  return frames_ok == o.frames_ok && err_crc == o.err_crc && err_length == o.err_length && err_type == o.err_type &&
+         err_mem_id == o.err_mem_id && err_addr == o.err_addr && err_too_long == o.err_too_long &&
+         timeouts == o.timeouts && line_errors == o.line_errors && dropped_bytes == o.dropped_bytes &&
+         overruns == o.overruns;
 }
 
-Bytes window_payload(const std::vector<int16_t>& readings) { return forecast_payload(readings); }
+Bytes window_payload(const std::vector<int16_t>& readings) {
+  return forecast_payload(readings);
+}
 
 Bytes write_mem_payload(uint8_t mem_id, uint16_t addr, const std::vector<uint32_t>& words) {
   Bytes b(3 + 4 * words.size());
@@ -230,12 +234,24 @@ Event FrameParser::error(Err code, State after) {
   e.error = true;
   e.err = {code, type_, len_};
   switch (code) {
-    case Err::CRC: inc(cnt_.err_crc); break;
-    case Err::LENGTH: inc(cnt_.err_length); break;
-    case Err::TYPE: inc(cnt_.err_type); break;
-    case Err::TOO_LONG: inc(cnt_.err_too_long); break;
-    case Err::MEM_ID: inc(cnt_.err_mem_id); break;
-    case Err::ADDR: inc(cnt_.err_addr); break;
+    case Err::CRC:
+      inc(cnt_.err_crc);
+      break;
+    case Err::LENGTH:
+      inc(cnt_.err_length);
+      break;
+    case Err::TYPE:
+      inc(cnt_.err_type);
+      break;
+    case Err::TOO_LONG:
+      inc(cnt_.err_too_long);
+      break;
+    case Err::MEM_ID:
+      inc(cnt_.err_mem_id);
+      break;
+    case Err::ADDR:
+      inc(cnt_.err_addr);
+      break;
   }
   state_ = after;
   return e;
@@ -328,8 +344,10 @@ void FrameParser::idle() {
 
 void FrameParser::line_error() {
   inc(cnt_.line_errors);
-  if (in_frame() || state_ == S_RESYNC) state_ = S_HUNT;
-  else if (state_ == S_BUSY) lost_ = true;
+  if (in_frame() || state_ == S_RESYNC)
+    state_ = S_HUNT;
+  else if (state_ == S_BUSY)
+    lost_ = true;
 }
 
 void FrameParser::done() {

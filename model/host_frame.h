@@ -32,7 +32,9 @@ struct Frame {
 // The wire bytes of a frame. Any type and any payload up to 65535 bytes (tests build bad frames with it);
 // a longer payload throws std::invalid_argument.
 Bytes encode(uint8_t type, const Bytes& payload);
-inline Bytes encode(Type type, const Bytes& payload) { return encode(static_cast<uint8_t>(type), payload); }
+inline Bytes encode(Type type, const Bytes& payload) {
+  return encode(static_cast<uint8_t>(type), payload);
+}
 
 // ---- request payloads (host -> device) ----------------------------------------------------------------------
 Bytes window_payload(const std::vector<int16_t>& readings);
@@ -58,8 +60,8 @@ struct VersionInfo {
 };
 // The receiver's counters (16-bit, saturating), in the STATUS_INFO order.
 struct Counters {
-  uint16_t frames_ok = 0, err_crc = 0, err_length = 0, err_type = 0, err_mem_id = 0, err_addr = 0,
-           err_too_long = 0, timeouts = 0, line_errors = 0, dropped_bytes = 0, overruns = 0;
+  uint16_t frames_ok = 0, err_crc = 0, err_length = 0, err_type = 0, err_mem_id = 0, err_addr = 0, err_too_long = 0,
+           timeouts = 0, line_errors = 0, dropped_bytes = 0, overruns = 0;
   bool operator==(const Counters& o) const;
 };
 struct StatusInfo {

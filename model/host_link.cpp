@@ -17,18 +17,30 @@ namespace sf::host {
 namespace {
 speed_t baud_constant(int baud) {
   switch (baud) {
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    case 460800: return B460800;
-    case 921600: return B921600;
-    case 1000000: return B1000000;
-    case 2000000: return B2000000;
-    case 3000000: return B3000000;
-    default: return 0;
+    case 9600:
+      return B9600;
+    case 19200:
+      return B19200;
+    case 38400:
+      return B38400;
+    case 57600:
+      return B57600;
+    case 115200:
+      return B115200;
+    case 230400:
+      return B230400;
+    case 460800:
+      return B460800;
+    case 921600:
+      return B921600;
+    case 1000000:
+      return B1000000;
+    case 2000000:
+      return B2000000;
+    case 3000000:
+      return B3000000;
+    default:
+      return 0;
   }
 }
 std::runtime_error sys_error(const std::string& dev, const std::string& what) {
@@ -93,7 +105,9 @@ Bytes SerialPort::read(int timeout_ms) {
   return Bytes(buf, buf + n);
 }
 
-void Link::idle() { std::this_thread::sleep_for(std::chrono::milliseconds(o_.idle_ms)); }
+void Link::idle() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(o_.idle_ms));
+}
 
 Frame Link::transact(const Bytes& frame) {
   using clock = std::chrono::steady_clock;
@@ -102,8 +116,8 @@ Frame Link::transact(const Bytes& frame) {
     t_.write(frame);
     const auto deadline = clock::now() + std::chrono::milliseconds(o_.reply_timeout_ms);
     while (clock::now() < deadline) {
-      const int left = static_cast<int>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count());
+      const int left =
+          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count());
       for (uint8_t b : t_.read(std::max(1, left))) {
         auto e = p.feed(b);
         if (!e) continue;
@@ -118,9 +132,9 @@ Frame Link::transact(const Bytes& frame) {
     ++timeouts_;
     idle();
   }
-  throw std::runtime_error("host link: no reply to a " + type_name(frame.size() > 1 ? frame[1] : 0) + " request after " +
-                           std::to_string(o_.retries + 1) + " attempts of " + std::to_string(o_.reply_timeout_ms) +
-                           " ms (is the board programmed and on this port?)");
+  throw std::runtime_error("host link: no reply to a " + type_name(frame.size() > 1 ? frame[1] : 0) +
+                           " request after " + std::to_string(o_.retries + 1) + " attempts of " +
+                           std::to_string(o_.reply_timeout_ms) + " ms (is the board programmed and on this port?)");
 }
 
 Frame Link::expect(const Bytes& request, Type reply) {
@@ -142,7 +156,9 @@ VersionInfo Link::version() {
   return v;
 }
 
-StatusInfo Link::status() { return decode_status(expect(encode(Type::STATUS, {}), Type::STATUS_INFO)); }
+StatusInfo Link::status() {
+  return decode_status(expect(encode(Type::STATUS, {}), Type::STATUS_INFO));
+}
 
 std::vector<int16_t> Link::forecast(const std::vector<int16_t>& window) {
   return decode_forecast(expect(encode(Type::WINDOW, window_payload(window)), Type::FORECAST));

@@ -32,7 +32,9 @@ std::vector<Event> feed_all(FrameParser& p, const Bytes& bytes) {
   return ev;
 }
 
-Bytes status_req() { return encode(Type::STATUS, {}); }
+Bytes status_req() {
+  return encode(Type::STATUS, {});
+}
 
 TEST(HostFrame, CrcMatchesTheStandardCheckValue) {
   const Bytes msg{'1', '2', '3', '4', '5', '6', '7', '8', '9'};
@@ -95,7 +97,8 @@ TEST(HostFrame, DecodersNameWhatIsWrong) {
     decode_status({0x84, Bytes(25)});
     FAIL() << "no exception";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("STATUS_INFO payload of 25 bytes, expected 26"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("STATUS_INFO payload of 25 bytes, expected 26"), std::string::npos)
+        << e.what();
   }
   try {
     decode_forecast({0xFF, Bytes(4)});
@@ -122,9 +125,10 @@ TEST(HostFrame, VersionMismatchIsRefused) {
 
 TEST(HostFrameParser, GoodRequestsAreServedAndBusyUntilDone) {
   FrameParser p(Role::Device);
-  const std::vector<std::pair<Type, Bytes>> reqs = {
-      {Type::WINDOW, window_payload({1, -2, 3})}, {Type::WRITE_MEM, write_mem_payload(0, 5, {1, 2})},
-      {Type::VERSION, {}}, {Type::STATUS, {}}};
+  const std::vector<std::pair<Type, Bytes>> reqs = {{Type::WINDOW, window_payload({1, -2, 3})},
+                                                    {Type::WRITE_MEM, write_mem_payload(0, 5, {1, 2})},
+                                                    {Type::VERSION, {}},
+                                                    {Type::STATUS, {}}};
   for (const auto& [t, pl] : reqs) {
     const auto ev = feed_all(p, encode(t, pl));
     ASSERT_EQ(ev.size(), 1u);
@@ -175,12 +179,12 @@ TEST(HostFrameParser, WrongLengthUnknownTypeMemIdAddr) {
     ErrorReply expect;
   };
   const std::vector<Case> cases = {
-      {encode(Type::WINDOW, Bytes(3)), {Err::LENGTH, 0x01, 3}},        // odd
-      {encode(Type::WINDOW, Bytes{}), {Err::LENGTH, 0x01, 0}},         // empty
+      {encode(Type::WINDOW, Bytes(3)), {Err::LENGTH, 0x01, 3}},  // odd
+      {encode(Type::WINDOW, Bytes{}), {Err::LENGTH, 0x01, 0}},   // empty
       {encode(Type::VERSION, Bytes(1)), {Err::LENGTH, 0x03, 1}},
-      {encode(Type::WRITE_MEM, Bytes(8)), {Err::LENGTH, 0x02, 8}},     // not 3 + 4k
+      {encode(Type::WRITE_MEM, Bytes(8)), {Err::LENGTH, 0x02, 8}},  // not 3 + 4k
       {encode(0x7E, Bytes(2)), {Err::TYPE, 0x7E, 2}},
-      {encode(Type::FORECAST, Bytes(2)), {Err::TYPE, 0x81, 2}},        // a reply type is not a request
+      {encode(Type::FORECAST, Bytes(2)), {Err::TYPE, 0x81, 2}},  // a reply type is not a request
       {encode(Type::WRITE_MEM, write_mem_payload(9, 0, {1})), {Err::MEM_ID, 0x02, 7}},
       {encode(Type::WRITE_MEM, write_mem_payload(0, 1023, {1, 2})), {Err::ADDR, 0x02, 11}},  // PROGRAM: 1024 words
   };

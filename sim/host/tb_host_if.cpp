@@ -44,9 +44,11 @@ struct MemWrite {
 class Bench {
  public:
   Bench(uint64_t seed, bool trace)
-      : h(seed, trace, sfsim::test_name()), rng(seed),
-        host(kCpb, hs::kIdleTimeoutBits, [this] { step(); }, [this](int v) { h.dut->i_uart_rx = v; },
-             [this] { return static_cast<int>(h.dut->o_uart_tx); }) {
+      : h(seed, trace, sfsim::test_name()),
+        rng(seed),
+        host(
+            kCpb, hs::kIdleTimeoutBits, [this] { step(); }, [this](int v) { h.dut->i_uart_rx = v; },
+            [this] { return static_cast<int>(h.dut->o_uart_tx); }) {
     auto& d = *h.dut;
     d.i_uart_rx = 1;
     d.i_win_ready = d.i_start_ready = d.i_fc_valid = d.i_mw_ready = 0;
@@ -124,13 +126,15 @@ class Bench {
     const bool start = d.o_start_valid && d.i_start_ready;
     if (start) {
       if (!cur_window.empty()) ADD_FAILURE() << "cycle " << h.cycle << ": start before the last reading";
-      if (got_windows.empty()) ADD_FAILURE() << "cycle " << h.cycle << ": start without a window";
-      else for (int16_t v : tb_forecast(got_windows.back())) fc_queue.push_back(v);
+      if (got_windows.empty())
+        ADD_FAILURE() << "cycle " << h.cycle << ": start without a window";
+      else
+        for (int16_t v : tb_forecast(got_windows.back())) fc_queue.push_back(v);
     }
     if (d.i_fc_valid && d.o_fc_ready) fc_queue.pop_front();
     if (d.o_mw_valid && d.i_mw_ready) {
-      got_writes.push_back({static_cast<uint8_t>(d.o_mw_id), static_cast<uint16_t>(d.o_mw_addr),
-                            static_cast<uint32_t>(d.o_mw_data)});
+      got_writes.push_back(
+          {static_cast<uint8_t>(d.o_mw_id), static_cast<uint16_t>(d.o_mw_addr), static_cast<uint32_t>(d.o_mw_data)});
       d.i_core_status = status_of(got_writes);
     }
     h.tick();
@@ -152,14 +156,16 @@ class Bench {
     if (host.rx != expected) {
       std::size_t i = 0;
       while (i < host.rx.size() && i < expected.size() && host.rx[i] == expected[i]) ++i;
-      ADD_FAILURE() << what << ": reply bytes differ from byte " << i << "\n  expected: "
-                    << hex(Bytes(expected.begin() + i, expected.end())) << "\n  actual:   "
-                    << hex(Bytes(host.rx.begin() + std::min(i, host.rx.size()), host.rx.end()));
+      ADD_FAILURE() << what << ": reply bytes differ from byte " << i
+                    << "\n  expected: " << hex(Bytes(expected.begin() + i, expected.end()))
+                    << "\n  actual:   " << hex(Bytes(host.rx.begin() + std::min(i, host.rx.size()), host.rx.end()));
       host.rx = expected;  // resynchronize the comparison, keep going
     }
     for (; pending_done > 0; --pending_done) host.ref.done();
-    if (got_windows != exp_windows) ADD_FAILURE() << what << ": the core received other windows than the good frames carried";
-    if (got_writes != exp_writes) ADD_FAILURE() << what << ": the core received other memory writes than the good frames carried";
+    if (got_windows != exp_windows)
+      ADD_FAILURE() << what << ": the core received other windows than the good frames carried";
+    if (got_writes != exp_writes)
+      ADD_FAILURE() << what << ": the core received other memory writes than the good frames carried";
     // The host's rule (docs/host_protocol.md): after an ERROR reply or a reply timeout, keep the line idle
     // for idle_timeout_bits before the next frame. Here: whenever the reference is mid-frame (no reply will
     // come) or resynchronizing (it answered ERROR, or bytes were lost).
@@ -191,227 +197,253 @@ std::vector<int16_t> rand_window(std::mt19937_64& rng, int max_n) {
 }
 Bytes good_frame(std::mt19937_64& rng) {
   switch (rng() % 4) {
-    case 0: return encode(Type::WINDOW, window_payload(rand_window(rng, 24)));
+    case 0:
+      return encode(Type::WINDOW, window_payload(rand_window(rng, 24)));
     case 1: {
       std::vector<uint32_t> words(1 + rng() % 6);
       for (auto& w : words) w = static_cast<uint32_t>(rng());
       const auto& m = hs::kMemories[rng() % std::size(hs::kMemories)];
-      return encode(Type::WRITE_MEM, write_mem_payload(static_cast<uint8_t>(m.id),
-                                                       static_cast<uint16_t>(rng() % (m.depth - words.size() + 1)), words));
+      return encode(Type::WRITE_MEM,
+                    write_mem_payload(static_cast<uint8_t>(m.id),
+                                      static_cast<uint16_t>(rng() % (m.depth - words.size() + 1)), words));
     }
-    case 2: return encode(Type::VERSION, {});
-    default: return encode(Type::STATUS, {});
+    case 2:
+      return encode(Type::VERSION, {});
+    default:
+      return encode(Type::STATUS, {});
   }
 }
 
 // Runs a test body once; on a failure again with the FST trace (build/sim/waves/<test>.fst).
 void run(const std::function<uint64_t(Bench&)>& body, uint64_t seed, uint64_t min_frames) {
-  sfsim::run_unit_test([&](bool trace) {
-    Bench b(seed, trace);
-    const uint64_t n = body(b);
-    EXPECT_FALSE(b.host.ref.in_frame());
-    std::printf("%s: %llu bytes sent, %llu good frames served, %llu error replies, %zu reply bytes checked\n",
-                sfsim::test_name().c_str(), static_cast<unsigned long long>(b.host.bytes_sent),
-                static_cast<unsigned long long>(b.good_expected), static_cast<unsigned long long>(b.errors_expected),
-                b.expected.size());
-    return n;
-  }, min_frames);
+  sfsim::run_unit_test(
+      [&](bool trace) {
+        Bench b(seed, trace);
+        const uint64_t n = body(b);
+        EXPECT_FALSE(b.host.ref.in_frame());
+        std::printf("%s: %llu bytes sent, %llu good frames served, %llu error replies, %zu reply bytes checked\n",
+                    sfsim::test_name().c_str(), static_cast<unsigned long long>(b.host.bytes_sent),
+                    static_cast<unsigned long long>(b.good_expected),
+                    static_cast<unsigned long long>(b.errors_expected), b.expected.size());
+        return n;
+      },
+      min_frames);
 }
 
 TEST(HostIf, GoodFramesOfEveryType) {
-  run([](Bench& b) {
-    b.exchange(encode(Type::VERSION, {}), "VERSION");
-    b.exchange(encode(Type::WINDOW, window_payload({1, -2, 300, -32768, 32767})), "WINDOW");
-    b.exchange(encode(Type::WRITE_MEM, write_mem_payload(1, 100, {0xDEADBEEF, 1, 2})), "WRITE_MEM");
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    // the largest window (max_payload bytes) and the last words of a memory
-    std::vector<int16_t> big(hs::kMaxPayload / 2);
-    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<int16_t>(i * 37 - 9000);
-    b.exchange(encode(Type::WINDOW, window_payload(big)), "WINDOW max");
-    b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0, 1022, {7, 8})), "WRITE_MEM last words");
-    for (int i = 0; i < 20; ++i) b.exchange(good_frame(b.rng), "random good frame", i % 2 ? 3 * kCpb : 0);
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    EXPECT_EQ(b.host.ref.counters().frames_ok, 27);
-    EXPECT_EQ(b.errors_expected, 0u);
-    return b.good_expected;
-  }, 1, 27);
+  run(
+      [](Bench& b) {
+        b.exchange(encode(Type::VERSION, {}), "VERSION");
+        b.exchange(encode(Type::WINDOW, window_payload({1, -2, 300, -32768, 32767})), "WINDOW");
+        b.exchange(encode(Type::WRITE_MEM, write_mem_payload(1, 100, {0xDEADBEEF, 1, 2})), "WRITE_MEM");
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        // the largest window (max_payload bytes) and the last words of a memory
+        std::vector<int16_t> big(hs::kMaxPayload / 2);
+        for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<int16_t>(i * 37 - 9000);
+        b.exchange(encode(Type::WINDOW, window_payload(big)), "WINDOW max");
+        b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0, 1022, {7, 8})), "WRITE_MEM last words");
+        for (int i = 0; i < 20; ++i) b.exchange(good_frame(b.rng), "random good frame", i % 2 ? 3 * kCpb : 0);
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        EXPECT_EQ(b.host.ref.counters().frames_ok, 27);
+        EXPECT_EQ(b.errors_expected, 0u);
+        return b.good_expected;
+      },
+      1, 27);
 }
 
 TEST(HostIf, BitFlipsGetCrcErrorsAndTheNextFrameIsServed) {
-  run([](Bench& b) {
-    int crc_errors = 0;
-    for (int i = 0; i < 60; ++i) {
-      Bytes f = good_frame(b.rng);
-      const std::size_t bit = 8 + b.rng() % ((f.size() - 1) * 8);  // any bit after the start byte
-      f[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-      const uint16_t before = b.host.ref.counters().err_crc;
-      b.exchange(f, "bit flip at bit " + std::to_string(bit));
-      crc_errors += b.host.ref.counters().err_crc - before;
-      b.exchange(good_frame(b.rng), "good frame after a bit flip");
-    }
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    EXPECT_GE(crc_errors, 40);  // flips in LEN can turn into timeouts or TOO_LONG instead
-    return b.good_expected;
-  }, 2, 61);
+  run(
+      [](Bench& b) {
+        int crc_errors = 0;
+        for (int i = 0; i < 60; ++i) {
+          Bytes f = good_frame(b.rng);
+          const std::size_t bit = 8 + b.rng() % ((f.size() - 1) * 8);  // any bit after the start byte
+          f[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+          const uint16_t before = b.host.ref.counters().err_crc;
+          b.exchange(f, "bit flip at bit " + std::to_string(bit));
+          crc_errors += b.host.ref.counters().err_crc - before;
+          b.exchange(good_frame(b.rng), "good frame after a bit flip");
+        }
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        EXPECT_GE(crc_errors, 40);  // flips in LEN can turn into timeouts or TOO_LONG instead
+        return b.good_expected;
+      },
+      2, 61);
 }
 
 TEST(HostIf, FlippedStartByteIsDroppedAsGarbage) {
-  run([](Bench& b) {
-    Bytes f = encode(Type::VERSION, {});
-    f[0] ^= 0x01;
-    b.exchange(f, "start byte flipped");
-    EXPECT_EQ(b.host.ref.counters().dropped_bytes, f.size());
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    return b.good_expected;
-  }, 3, 1);
+  run(
+      [](Bench& b) {
+        Bytes f = encode(Type::VERSION, {});
+        f[0] ^= 0x01;
+        b.exchange(f, "start byte flipped");
+        EXPECT_EQ(b.host.ref.counters().dropped_bytes, f.size());
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected;
+      },
+      3, 1);
 }
 
 TEST(HostIf, WrongLengthUnknownTypeMemoryIdAndRange) {
-  run([](Bench& b) {
-    b.exchange(encode(Type::WINDOW, Bytes(5)), "WINDOW odd length");
-    b.exchange(encode(Type::WINDOW, Bytes{}), "WINDOW empty");
-    b.exchange(encode(Type::VERSION, Bytes(2)), "VERSION with a payload");
-    b.exchange(encode(Type::STATUS, Bytes(1)), "STATUS with a payload");
-    b.exchange(encode(Type::WRITE_MEM, Bytes(6)), "WRITE_MEM too short");
-    b.exchange(encode(Type::WRITE_MEM, Bytes(9)), "WRITE_MEM not 3 + 4k");
-    for (uint8_t t : {0x00, 0x05, 0x7F, 0x81, 0xFF}) b.exchange(encode(t, Bytes(4)), "unknown type");
-    b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0x33, 0, {1})), "unknown memory id");
-    b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0, 1023, {1, 2})), "beyond PROGRAM");
-    b.exchange(encode(Type::WRITE_MEM, write_mem_payload(2, 0xFFFF, {1})), "address 0xFFFF");
-    b.exchange(encode(Type::WINDOW, window_payload({4, 5})), "good frame after the errors");
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    const Counters& c = b.host.ref.counters();
-    EXPECT_EQ(c.err_length, 6);
-    EXPECT_EQ(c.err_type, 5);
-    EXPECT_EQ(c.err_mem_id, 1);
-    EXPECT_EQ(c.err_addr, 2);
-    EXPECT_EQ(b.errors_expected, 14u);
-    return b.good_expected + b.errors_expected;
-  }, 4, 16);
+  run(
+      [](Bench& b) {
+        b.exchange(encode(Type::WINDOW, Bytes(5)), "WINDOW odd length");
+        b.exchange(encode(Type::WINDOW, Bytes{}), "WINDOW empty");
+        b.exchange(encode(Type::VERSION, Bytes(2)), "VERSION with a payload");
+        b.exchange(encode(Type::STATUS, Bytes(1)), "STATUS with a payload");
+        b.exchange(encode(Type::WRITE_MEM, Bytes(6)), "WRITE_MEM too short");
+        b.exchange(encode(Type::WRITE_MEM, Bytes(9)), "WRITE_MEM not 3 + 4k");
+        for (uint8_t t : {0x00, 0x05, 0x7F, 0x81, 0xFF}) b.exchange(encode(t, Bytes(4)), "unknown type");
+        b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0x33, 0, {1})), "unknown memory id");
+        b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0, 1023, {1, 2})), "beyond PROGRAM");
+        b.exchange(encode(Type::WRITE_MEM, write_mem_payload(2, 0xFFFF, {1})), "address 0xFFFF");
+        b.exchange(encode(Type::WINDOW, window_payload({4, 5})), "good frame after the errors");
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        const Counters& c = b.host.ref.counters();
+        EXPECT_EQ(c.err_length, 6);
+        EXPECT_EQ(c.err_type, 5);
+        EXPECT_EQ(c.err_mem_id, 1);
+        EXPECT_EQ(c.err_addr, 2);
+        EXPECT_EQ(b.errors_expected, 14u);
+        return b.good_expected + b.errors_expected;
+      },
+      4, 16);
 }
 
 TEST(HostIf, GarbageBeforeTheStartByte) {
-  run([](Bench& b) {
-    uint64_t dropped = 0;
-    for (int i = 0; i < 20; ++i) {
-      Bytes g(1 + b.rng() % 40);
-      for (auto& x : g) {
-        do x = static_cast<uint8_t>(b.rng());
-        while (x == hs::kStartByte);
-      }
-      dropped += g.size();
-      Bytes s = g;
-      const Bytes f = good_frame(b.rng);
-      s.insert(s.end(), f.begin(), f.end());
-      b.exchange(s, "garbage then a good frame");
-    }
-    EXPECT_EQ(b.host.ref.counters().dropped_bytes, dropped);
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    return b.good_expected;
-  }, 5, 21);
+  run(
+      [](Bench& b) {
+        uint64_t dropped = 0;
+        for (int i = 0; i < 20; ++i) {
+          Bytes g(1 + b.rng() % 40);
+          for (auto& x : g) {
+            do x = static_cast<uint8_t>(b.rng());
+            while (x == hs::kStartByte);
+          }
+          dropped += g.size();
+          Bytes s = g;
+          const Bytes f = good_frame(b.rng);
+          s.insert(s.end(), f.begin(), f.end());
+          b.exchange(s, "garbage then a good frame");
+        }
+        EXPECT_EQ(b.host.ref.counters().dropped_bytes, dropped);
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected;
+      },
+      5, 21);
 }
 
 TEST(HostIf, GarbageWithStartBytesThenGoodFrames) {
-  run([](Bench& b) {
-    for (int i = 0; i < 20; ++i) {
-      Bytes g(2 + b.rng() % 30);
-      for (auto& x : g) x = static_cast<uint8_t>(b.rng());
-      g[b.rng() % g.size()] = hs::kStartByte;
-      b.exchange(g, "garbage with a start byte");  // whatever the reference makes of it
-      b.exchange(good_frame(b.rng), "good frame after garbage");
-    }
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    return b.good_expected;
-  }, 6, 21);
+  run(
+      [](Bench& b) {
+        for (int i = 0; i < 20; ++i) {
+          Bytes g(2 + b.rng() % 30);
+          for (auto& x : g) x = static_cast<uint8_t>(b.rng());
+          g[b.rng() % g.size()] = hs::kStartByte;
+          b.exchange(g, "garbage with a start byte");  // whatever the reference makes of it
+          b.exchange(good_frame(b.rng), "good frame after garbage");
+        }
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected;
+      },
+      6, 21);
 }
 
 TEST(HostIf, TruncatedFrameThenTimeout) {
-  run([](Bench& b) {
-    for (int i = 0; i < 15; ++i) {
-      const Bytes f = good_frame(b.rng);
-      const std::size_t cut = 1 + b.rng() % (f.size() - 1);
-      b.exchange(Bytes(f.begin(), f.begin() + cut), "frame cut after " + std::to_string(cut) + " bytes");
-      b.exchange(good_frame(b.rng), "good frame after a timeout");
-    }
-    EXPECT_EQ(b.host.ref.counters().timeouts, 15);
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    return b.good_expected;
-  }, 7, 16);
+  run(
+      [](Bench& b) {
+        for (int i = 0; i < 15; ++i) {
+          const Bytes f = good_frame(b.rng);
+          const std::size_t cut = 1 + b.rng() % (f.size() - 1);
+          b.exchange(Bytes(f.begin(), f.begin() + cut), "frame cut after " + std::to_string(cut) + " bytes");
+          b.exchange(good_frame(b.rng), "good frame after a timeout");
+        }
+        EXPECT_EQ(b.host.ref.counters().timeouts, 15);
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected;
+      },
+      7, 16);
 }
 
 TEST(HostIf, BreakMidFrame) {
-  run([](Bench& b) {
-    for (int i = 0; i < 15; ++i) {
-      const Bytes f = good_frame(b.rng);
-      const std::size_t cut = 1 + b.rng() % (f.size() - 1);
-      b.host.send(Bytes(f.begin(), f.begin() + cut));
-      b.host.send_break(20 + static_cast<int>(b.rng() % 200));
-      b.exchange(good_frame(b.rng), "good frame right after a break");
-    }
-    EXPECT_EQ(b.host.ref.counters().line_errors, 15);
-    EXPECT_EQ(b.host.ref.counters().timeouts, 0);
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    return b.good_expected;
-  }, 8, 16);
+  run(
+      [](Bench& b) {
+        for (int i = 0; i < 15; ++i) {
+          const Bytes f = good_frame(b.rng);
+          const std::size_t cut = 1 + b.rng() % (f.size() - 1);
+          b.host.send(Bytes(f.begin(), f.begin() + cut));
+          b.host.send_break(20 + static_cast<int>(b.rng() % 200));
+          b.exchange(good_frame(b.rng), "good frame right after a break");
+        }
+        EXPECT_EQ(b.host.ref.counters().line_errors, 15);
+        EXPECT_EQ(b.host.ref.counters().timeouts, 0);
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected;
+      },
+      8, 16);
 }
 
 TEST(HostIf, OverLongFrames) {
-  run([](Bench& b) {
-    // a header declaring more than max_payload: TOO_LONG at once, the rest dropped until the line is idle
-    b.exchange(encode(Type::WINDOW, Bytes(hs::kMaxPayload + 2)), "declared length > max_payload");
-    b.exchange(encode(Type::WRITE_MEM, Bytes(hs::kMaxPayload + 1)), "declared length > max_payload");
-    b.exchange(good_frame(b.rng), "good frame after TOO_LONG");
-    EXPECT_EQ(b.host.ref.counters().err_too_long, 2);
-    // more bytes than the header declares: the frame is served, the extra bytes arrive while the
-    // interface is busy (overruns) and force a resynchronization
-    for (int i = 0; i < 10; ++i) {
-      Bytes f = encode(Type::VERSION, {});
-      for (int k = 0; k < 3; ++k) f.push_back(static_cast<uint8_t>(b.rng()));
-      b.exchange(f, "3 bytes more than declared");
-      b.exchange(good_frame(b.rng), "good frame after an over-long frame");
-    }
-    EXPECT_EQ(b.host.ref.counters().overruns, 30);
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    return b.good_expected;
-  }, 9, 22);
+  run(
+      [](Bench& b) {
+        // a header declaring more than max_payload: TOO_LONG at once, the rest dropped until the line is idle
+        b.exchange(encode(Type::WINDOW, Bytes(hs::kMaxPayload + 2)), "declared length > max_payload");
+        b.exchange(encode(Type::WRITE_MEM, Bytes(hs::kMaxPayload + 1)), "declared length > max_payload");
+        b.exchange(good_frame(b.rng), "good frame after TOO_LONG");
+        EXPECT_EQ(b.host.ref.counters().err_too_long, 2);
+        // more bytes than the header declares: the frame is served, the extra bytes arrive while the
+        // interface is busy (overruns) and force a resynchronization
+        for (int i = 0; i < 10; ++i) {
+          Bytes f = encode(Type::VERSION, {});
+          for (int k = 0; k < 3; ++k) f.push_back(static_cast<uint8_t>(b.rng()));
+          b.exchange(f, "3 bytes more than declared");
+          b.exchange(good_frame(b.rng), "good frame after an over-long frame");
+        }
+        EXPECT_EQ(b.host.ref.counters().overruns, 30);
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected;
+      },
+      9, 22);
 }
 
 // Everything mixed, with random back-pressure regimes and inter-byte gaps; four seeds.
 class HostIfRandom : public ::testing::TestWithParam<int> {};
 TEST_P(HostIfRandom, MixOfFramesAndFaults) {
-  run([](Bench& b) {
-    for (int i = 0; i < 500; ++i) {
-      b.p_ready = (i / 50) % 2 ? 0.3 : 0.9;
-      Bytes f = good_frame(b.rng);
-      const int kind = static_cast<int>(b.rng() % 8);
-      std::string what = "good";
-      if (kind == 1) {
-        const std::size_t bit = b.rng() % (f.size() * 8);
-        f[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-        what = "bit flip";
-      } else if (kind == 2) {
-        f.resize(1 + b.rng() % (f.size() - 1));
-        what = "truncated";
-      } else if (kind == 3) {
-        Bytes g(1 + b.rng() % 8);
-        for (auto& x : g) x = static_cast<uint8_t>(b.rng());
-        g.insert(g.end(), f.begin(), f.end());
-        f = g;
-        what = "garbage first";
-      } else if (kind == 4) {
-        f = encode(static_cast<uint8_t>(b.rng() % 2 ? 0x40 : 0x02), Bytes(b.rng() % 12));
-        what = "bad type or length";
-      }
-      if (kind == 5) {
-        b.host.send(Bytes(f.begin(), f.begin() + 1 + b.rng() % (f.size() - 1)));
-        b.host.send_break(12 + static_cast<int>(b.rng() % 30));
-        what = "break";
-      }
-      b.exchange(f, what + " #" + std::to_string(i), b.rng() % 3 == 0 ? 4 * kCpb : 0);
-    }
-    b.exchange(encode(Type::STATUS, {}), "STATUS");
-    return b.good_expected + b.errors_expected;
-  }, 100 + GetParam(), 350);
+  run(
+      [](Bench& b) {
+        for (int i = 0; i < 500; ++i) {
+          b.p_ready = (i / 50) % 2 ? 0.3 : 0.9;
+          Bytes f = good_frame(b.rng);
+          const int kind = static_cast<int>(b.rng() % 8);
+          std::string what = "good";
+          if (kind == 1) {
+            const std::size_t bit = b.rng() % (f.size() * 8);
+            f[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+            what = "bit flip";
+          } else if (kind == 2) {
+            f.resize(1 + b.rng() % (f.size() - 1));
+            what = "truncated";
+          } else if (kind == 3) {
+            Bytes g(1 + b.rng() % 8);
+            for (auto& x : g) x = static_cast<uint8_t>(b.rng());
+            g.insert(g.end(), f.begin(), f.end());
+            f = g;
+            what = "garbage first";
+          } else if (kind == 4) {
+            f = encode(static_cast<uint8_t>(b.rng() % 2 ? 0x40 : 0x02), Bytes(b.rng() % 12));
+            what = "bad type or length";
+          }
+          if (kind == 5) {
+            b.host.send(Bytes(f.begin(), f.begin() + 1 + b.rng() % (f.size() - 1)));
+            b.host.send_break(12 + static_cast<int>(b.rng() % 30));
+            what = "break";
+          }
+          b.exchange(f, what + " #" + std::to_string(i), b.rng() % 3 == 0 ? 4 * kCpb : 0);
+        }
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected + b.errors_expected;
+      },
+      100 + GetParam(), 350);
 }
 INSTANTIATE_TEST_SUITE_P(HostIf, HostIfRandom, ::testing::Values(0, 1, 2, 3),
                          [](const ::testing::TestParamInfo<int>& i) { return "seed" + std::to_string(i.param); });

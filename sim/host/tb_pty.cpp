@@ -3,6 +3,7 @@
 // model (PLL stand-in, test responder, BAUD = 3.125 Mbaud so the simulation keeps up: 32 clocks per bit)
 // in its own thread and moves bytes between the pty master and the UART pins at the bit level.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <termios.h>
 #include <unistd.h>
@@ -13,8 +14,6 @@
 #include <memory>
 #include <random>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "Vsf_ulx3s_top_fast.h"
 #include "host_link.h"
@@ -140,7 +139,7 @@ TEST(Pty, HostLinkTalksToTheBoardTopThroughAPseudoTerminal) {
   Bytes bad = encode(Type::VERSION, {});
   bad[2] ^= 0x01;  // LEN_LO: header declares 1 byte, the CRC no longer matches
   port.write(bad);
-  port.write(Bytes{0x00});  // the declared payload byte
+  port.write(Bytes{0x00});                 // the declared payload byte
   const Frame f = link.transact(Bytes{});  // nothing more to send: just collect the reply
   ASSERT_EQ(f.type, static_cast<uint8_t>(Type::ERROR));
   EXPECT_EQ(decode_error(f).code, Err::CRC);
@@ -157,9 +156,10 @@ TEST(Pty, HostLinkTalksToTheBoardTopThroughAPseudoTerminal) {
   EXPECT_EQ(st.counters.err_crc, 1);
   EXPECT_EQ(st.counters.timeouts, 1);
   EXPECT_EQ(link.timeouts(), 0u);
-  std::printf("pty: %d windows bit-exact through %s in %.2f s (%.1f forecasts/s at 3.125 Mbaud simulated), "
-              "%llu simulated cycles\n",
-              kWindows, board.path().c_str(), s, kWindows / s, static_cast<unsigned long long>(board.cycles()));
+  std::printf(
+      "pty: %d windows bit-exact through %s in %.2f s (%.1f forecasts/s at 3.125 Mbaud simulated), "
+      "%llu simulated cycles\n",
+      kWindows, board.path().c_str(), s, kWindows / s, static_cast<unsigned long long>(board.cycles()));
 }
 
 }  // namespace

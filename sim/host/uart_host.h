@@ -26,8 +26,12 @@ class UartHost {
   // tick: advance the DUT (and any core model) by one clock; set_rx / get_tx: the UART pins.
   UartHost(int cpb, int timeout_bits, std::function<void()> tick, std::function<void(int)> set_rx,
            std::function<int()> get_tx)
-      : cpb_(cpb), timeout_(static_cast<uint64_t>(timeout_bits) * cpb), margin_(3ull * cpb),
-        tick_(std::move(tick)), set_rx_(std::move(set_rx)), get_tx_(std::move(get_tx)) {
+      : cpb_(cpb),
+        timeout_(static_cast<uint64_t>(timeout_bits) * cpb),
+        margin_(3ull * cpb),
+        tick_(std::move(tick)),
+        set_rx_(std::move(set_rx)),
+        get_tx_(std::move(get_tx)) {
     set_rx_(1);
   }
 
