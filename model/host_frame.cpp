@@ -1,6 +1,7 @@
 // host_frame.cpp: see host_frame.h.
 #include "host_frame.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -25,11 +26,16 @@ Bytes encode(uint8_t type, const Bytes& payload) {
     throw std::invalid_argument("host frame: payload of " + std::to_string(payload.size()) +
                                 " bytes does not fit the 16-bit length field");
   const auto len = static_cast<uint16_t>(payload.size());
-  Bytes out{hs::kStartByte, type, static_cast<uint8_t>(len & 0xFF), static_cast<uint8_t>(len >> 8)};
-  out.insert(out.end(), payload.begin(), payload.end());
-  const uint16_t crc = crc16(out.data() + 1, out.size() - 1);
-  out.push_back(static_cast<uint8_t>(crc >> 8));
-  out.push_back(static_cast<uint8_t>(crc & 0xFF));
+  Bytes out(payload.size() + hs::kHeaderBytes + hs::kCrcBytes);
+  out[0] = hs::kStartByte;
+  out[1] = type;
+  out[2] = static_cast<uint8_t>(len & 0xFF);
+  out[3] = static_cast<uint8_t>(len >> 8);
+  std::copy(payload.begin(), payload.end(), out.begin() + hs::kHeaderBytes);
+  const std::size_t crc_at = hs::kHeaderBytes + payload.size();
+  const uint16_t crc = crc16(out.data() + 1, crc_at - 1);
+  out[crc_at] = static_cast<uint8_t>(crc >> 8);
+  out[crc_at + 1] = static_cast<uint8_t>(crc & 0xFF);
   return out;
 }
 
