@@ -1,4 +1,7 @@
 // Cycle-by-cycle test of rtl/sf_shift_rescale.v against sf::shift_rescale (model/intref.h).
+#include <gtest/gtest-spi.h>
+#include <sys/stat.h>
+
 #include <array>
 #include <ostream>
 
@@ -59,7 +62,8 @@ Beat random_beat(std::mt19937_64& rng) {
   return b;
 }
 
-uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
+// inject: 0 none, 1 corrupt the expected value of vector 100, 2 expect one cycle less latency (harness self-test)
+uint64_t run(uint64_t seed, bool trace, uint64_t vectors, int inject = 0) {
   Harness<Vsf_shift_rescale> h(seed, trace, test_name());
   auto& d = *h.dut;
   Scoreboard<Out> sb("o_y");
@@ -89,7 +93,8 @@ uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
     if (have && d.o_ready) {
       Out e;
       for (int l = 0; l < LANES; ++l) e.y[l] = static_cast<int32_t>(sext(static_cast<uint32_t>(sf::shift_rescale(beat.acc[l], beat.p)) & 0xff, 8));
-      sb.push(e, h.cycle, LATENCY);
+      if (inject == 1 && sent == 100) e.y[1] ^= 4;
+      sb.push(e, h.cycle, inject == 2 ? LATENCY - 1 : LATENCY);
       have = false;
       ++sent;
     }
@@ -103,6 +108,20 @@ class ShiftRescale : public ::testing::TestWithParam<uint64_t> {};
 TEST_P(ShiftRescale, RandomStreamsBitExact) {
   run_unit_test([&](bool trace) { return run(GetParam(), trace, TB_VECTORS); }, TB_VECTORS);
 }
+// The framework itself: an injected wrong value and an injected wrong latency must each be reported (exactly
+// one failure with the cycle, signal, expected and actual), and a traced run must leave its FST behind.
+void injected_value() { run(7, true, 1000, 1); }
+void injected_latency() { run(7, false, 1000, 2); }
+TEST(ShiftRescaleHarness, ReportsInjectedMismatchesAndKeepsTrace) {
+  EXPECT_NONFATAL_FAILURE(injected_value(), "o_y: expected {");
+  EXPECT_NONFATAL_FAILURE(injected_latency(), "latency 3 cycles, expected 2");
+  const std::string wave = std::string(SF_SIM_OUT_DIR) + "/waves/" + test_name() + ".fst";
+  struct stat st {};
+  ASSERT_EQ(::stat(wave.c_str(), &st), 0) << wave;
+  EXPECT_GT(st.st_size, 1000);
+  EXPECT_EQ(run(7, false, 1000, 0), 1000u);  // and the same stimulus passes without injection
+}
+
 INSTANTIATE_TEST_SUITE_P(Seeds, ShiftRescale, ::testing::Values(1, 2, 3, 4),
                          [](const auto& i) { return "seed" + std::to_string(i.param); });
 }  // namespace

@@ -27,6 +27,7 @@ UNITS = [
     ("actmac x24", "sf_actmac", {"LANES": 24}, [], "24 activation-product lanes"),
     ("residual_add x1", "sf_residual_add", {"LANES": 1}, [], ""),
     ("softmax x8 (row 64)", "sf_softmax", {"LANES": 8, "MAX_N": 64}, ["sf_exp2neg.v", "sf_log2fix.v"], ""),
+    ("softmax x6 (row 48)", "sf_softmax", {"LANES": 6, "MAX_N": 48}, ["sf_exp2neg.v", "sf_log2fix.v"], "option (a) of the LUT plan"),
     ("layernorm (row 64)", "sf_layernorm", {"MAX_N": 64}, ["sf_rsqrt_fix.v"], ""),
 ]
 CELLS = ["LUT4", "CCU2C", "PFUMX", "L6MUX21", "TRELLIS_FF", "TRELLIS_DPR16X4", "DP16KD", "MULT18X18D"]
