@@ -156,8 +156,8 @@ void IntEngine::run(const int32_t* raw, int32_t* forecast) const {
     }
   }
   int x_act = m_.act_enc_emb;
-  std::vector<uint8_t> t1(static_cast<size_t>(S) * d), a(static_cast<size_t>(S) * d),
-      hbuf(static_cast<size_t>(S) * 1024), t2(static_cast<size_t>(S) * d);
+  const size_t rows = static_cast<size_t>(std::max(L, S));  // scratch for either sequence
+  std::vector<uint8_t> t1(rows * d), a(rows * d), hbuf, t2(rows * d);
   for (const IntEncLayer& e : m_.enc) {
     mha(e.attn, x.data(), L, x.data(), L, false, t1.data());
     add_norm(x.data(), x_act, t1.data(), m_.lin[e.attn.lo].out_act, e.ln1, L, a.data());
