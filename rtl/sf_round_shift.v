@@ -18,12 +18,11 @@ module sf_round_shift #(
   wire signed [OUT_W-1:0] x_w = {{(OUT_W-IN_W){i_x[IN_W-1]}}, i_x};
   wire                    neg = (OPT_LEFT != 0) && i_shift[SHIFT_W-1];
   wire [SHIFT_W-1:0]      mag = neg ? (~i_shift + 1'b1) : i_shift;
-  // (x + 2^(s-1)) >>> s == ((x >>> (s-1)) + 1) >>> 1 for s >= 1: one barrel shifter and a small add, no
-  // wide 2^(s-1) constant; shifts at or beyond the width give 0 as the formula does (x >>> big is 0 or -1).
-  wire [SHIFT_W-1:0]      mag_m1 = mag - 1'b1;
-  wire signed [OUT_W-1:0] pre = x_w >>> mag_m1;
-  wire signed [OUT_W-1:0] pre1 = pre + 1'b1;
-  wire signed [OUT_W-1:0] rnd = pre1 >>> 1;
-  assign o_y = neg ? (x_w <<< mag) : ((mag == 0) ? x_w : rnd);
+  // (x + 2^(s-1)) >>> s == (x >>> s) + x[s-1] for s >= 1 (the added 2^(s-1) carries into bit s exactly when
+  // x[s-1] is set). One barrel shifter on {x, 0} gives both: its bit 0 is x[s-1] (0 for s == 0) and the rest
+  // is x >>> s. Shifts at or beyond the width give 0, as the formula does (-1 + 1 or 0 + 0).
+  wire signed [OUT_W:0]   sh2 = $signed({x_w, 1'b0}) >>> mag;
+  wire signed [OUT_W-1:0] rnd = sh2[OUT_W:1] + {{(OUT_W-1){1'b0}}, sh2[0]};
+  assign o_y = neg ? (x_w <<< mag) : rnd;
 endmodule
 `default_nettype wire

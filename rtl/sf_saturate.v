@@ -1,6 +1,6 @@
 // sf_saturate: clamp a signed value to [i_lo, i_hi] (the policy's saturation, one module, reused).
-// Combinational. C++ reference: sf::saturate(). Requires i_lo <= i_hi. o_y keeps the low OUT_W bits of the
-// clamped value (OUT_W must hold [lo, hi]).
+// Combinational. C++ reference: sf::saturate(). Requires i_lo <= i_hi and IN_W >= LIM_W. o_y keeps the low
+// OUT_W bits of the clamped value (OUT_W must hold [lo, hi]; OUT_W <= LIM_W).
 `default_nettype none
 module sf_saturate #(
   parameter integer IN_W  = 41,
@@ -12,11 +12,15 @@ module sf_saturate #(
   input  wire signed [LIM_W-1:0] i_hi,
   output wire        [OUT_W-1:0] o_y
 );
-  wire signed [IN_W-1:0] lo_w = {{(IN_W-LIM_W){i_lo[LIM_W-1]}}, i_lo};
-  wire signed [IN_W-1:0] hi_w = {{(IN_W-LIM_W){i_hi[LIM_W-1]}}, i_hi};
-  wire signed [IN_W-1:0] c    = (i_x < lo_w) ? lo_w : ((i_x > hi_w) ? hi_w : i_x);
+  // Values that do not fit LIM_W bits saturate by their sign alone; the others are compared at LIM_W bits
+  // (short carry chains instead of IN_W-bit comparators; same result).
+  wire [IN_W-LIM_W:0]     top  = i_x[IN_W-1:LIM_W-1];
+  wire                    fits = (top == {(IN_W-LIM_W+1){1'b0}}) || (top == {(IN_W-LIM_W+1){1'b1}});
+  wire signed [LIM_W-1:0] xs   = i_x[LIM_W-1:0];
+  wire signed [LIM_W-1:0] c    = !fits ? (i_x[IN_W-1] ? i_lo : i_hi)
+                                       : ((xs < i_lo) ? i_lo : ((xs > i_hi) ? i_hi : xs));
   assign o_y = c[OUT_W-1:0];
-  // upper bits are implied by [lo, hi]
-  wire unused_ok = &{1'b0, c[IN_W-1:OUT_W]};
+  // bits of c above OUT_W are implied by [lo, hi]
+  wire unused_ok = &{1'b0, c};
 endmodule
 `default_nettype wire

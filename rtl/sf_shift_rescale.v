@@ -2,8 +2,9 @@
 // Stages (one register each, same order as sf::shift_rescale in model/intref.h):
 //   1. m = acc * mult (unsigned multiplier; OPT_MULT = 0 removes it: pure power-of-two scale, mult == 1)
 //   2. r = round_shift(m, shift)           (sf_round_shift: round half up, negative shift = exact left shift)
-//   3. y = saturate(r + zp, lo, hi)        (sf_saturate; ReLU is lo = zp)
-// Latency 3 cycles; one beat per cycle; the whole pipeline stalls while o_valid && !i_ready.
+//   3. z = r + zp                          (r first range-reduced to ZP_W+1 bits, which changes no result)
+//   4. y = saturate(z, lo, hi)             (sf_saturate; ReLU is lo = zp)
+// Latency 4 cycles (one register per stage: 100 MHz on an LFE5U-25F speed 6, out of context); one beat per cycle; the whole pipeline stalls while o_valid && !i_ready.
 // Stream: i_valid/o_ready in, o_valid/i_ready out. Shift range [-LSHIFT_MAX, 31]; the policy's RS_SHIFT_MIN
 // is 0 (right shifts only), which removes the left barrel shifter.
 `default_nettype none
@@ -34,25 +35,28 @@ module sf_shift_rescale #(
 );
   localparam integer M_W = (OPT_MULT != 0) ? ACC_W + MULT_W + 1 : ACC_W;
   localparam integer R_W = M_W + 1 + LSHIFT_MAX;
+  localparam [ZP_W:0] RC_HI = {1'b0, {ZP_W{1'b1}}};
+  localparam [ZP_W:0] RC_LO = {1'b1, {ZP_W{1'b0}}};
 
   wire adv = !o_valid || i_ready;
   assign o_ready = adv;
 
-  reg [2:0] vld;
+  reg [3:0] vld;
   always @(posedge i_clk) begin
-    if (i_rst) vld <= 3'b000;
-    else if (adv) vld <= {vld[1:0], i_valid};
+    if (i_rst) vld <= 4'b0000;
+    else if (adv) vld <= {vld[2:0], i_valid};
   end
-  assign o_valid = vld[2];
+  assign o_valid = vld[3];
 
   // configuration travels with the data
   reg signed [SHIFT_W-1:0] shift_1;
-  reg signed [ZP_W-1:0]    zp_1, lo_1, hi_1, zp_2, lo_2, hi_2;
+  reg signed [ZP_W-1:0]    zp_1, lo_1, hi_1, zp_2, lo_2, hi_2, lo_3, hi_3;
   always @(posedge i_clk) begin
     if (adv) begin
       shift_1 <= i_shift;
       zp_1 <= i_zp; lo_1 <= i_lo; hi_1 <= i_hi;
       zp_2 <= zp_1; lo_2 <= lo_1; hi_2 <= hi_1;
+      lo_3 <= lo_2; hi_3 <= hi_2;
     end
   end
 
@@ -72,13 +76,19 @@ module sf_shift_rescale #(
       sf_round_shift #(.IN_W(M_W), .SHIFT_W(SHIFT_W), .OUT_W(R_W), .OPT_LEFT(LSHIFT_MAX > 0 ? 1 : 0)) u_rs (.i_x(m_1), .i_shift(shift_1), .o_y(r));
       reg signed [R_W-1:0] r_2;
       always @(posedge i_clk) if (adv) r_2 <= r;
-      // stage 3: zero point, saturation
-      wire signed [R_W:0] z = {r_2[R_W-1], r_2} + {{(R_W+1-ZP_W){zp_2[ZP_W-1]}}, zp_2};
+      // stage 3: zero point. Range reduction first (exact): |r| beyond 2^ZP_W saturates the same way
+      // after + zp (zp, lo, hi are ZP_W-bit signed), so r is clamped to ZP_W+1 bits and the zero-point add and
+      // the comparisons stay narrow.
+      wire [ZP_W:0] r_c;
+      sf_saturate #(.IN_W(R_W), .LIM_W(ZP_W+1), .OUT_W(ZP_W+1)) u_clamp (.i_x(r_2), .i_lo(RC_LO), .i_hi(RC_HI), .o_y(r_c));
+      reg signed [ZP_W+1:0] z_3;
+      always @(posedge i_clk) if (adv) z_3 <= {r_c[ZP_W], r_c} + {{2{zp_2[ZP_W-1]}}, zp_2};
+      // stage 4: saturation
       wire [OUT_W-1:0] y;
-      sf_saturate #(.IN_W(R_W+1), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(z), .i_lo(lo_2), .i_hi(hi_2), .o_y(y));
-      reg [OUT_W-1:0] y_3;
-      always @(posedge i_clk) if (adv) y_3 <= y;
-      assign o_y[g*OUT_W +: OUT_W] = y_3;
+      sf_saturate #(.IN_W(ZP_W+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(z_3), .i_lo(lo_3), .i_hi(hi_3), .o_y(y));
+      reg [OUT_W-1:0] y_4;
+      always @(posedge i_clk) if (adv) y_4 <= y;
+      assign o_y[g*OUT_W +: OUT_W] = y_4;
     end
   endgenerate
 

@@ -13,7 +13,7 @@ namespace {
 using namespace sfsim;
 namespace P = sf::policy;
 constexpr int LANES = TB_LANES;
-constexpr int LATENCY = 3;
+constexpr int LATENCY = 4;
 
 struct Beat {
   std::array<int32_t, LANES> acc{};
@@ -114,7 +114,7 @@ void injected_value() { run(7, true, 1000, 1); }
 void injected_latency() { run(7, false, 1000, 2); }
 TEST(ShiftRescaleHarness, ReportsInjectedMismatchesAndKeepsTrace) {
   EXPECT_NONFATAL_FAILURE(injected_value(), "o_y: expected {");
-  EXPECT_NONFATAL_FAILURE(injected_latency(), "latency 3 cycles, expected 2");
+  EXPECT_NONFATAL_FAILURE(injected_latency(), "latency 4 cycles, expected 3");
   const std::string wave = std::string(SF_SIM_OUT_DIR) + "/waves/" + test_name() + ".fst";
   struct stat st {};
   ASSERT_EQ(::stat(wave.c_str(), &st), 0) << wave;
