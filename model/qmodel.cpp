@@ -218,6 +218,7 @@ struct Ctx {
   const QuantSnapshot& s;
   const QState& st;
   std::vector<MinMax>* obs;
+  ApproxStats* approx = nullptr;
   const float* pq() const { return s.pq.data(); }
 };
 
@@ -294,6 +295,14 @@ void layernorm_q(const Ctx& c, int ln_index, int qp_out, const Mat& r, int er, M
     for (int j = 0; j < l.d; ++j) x[j] = static_cast<int32_t>(std::lround(std::ldexp(r(i, j), -er)));
     layernorm(x.data(), gamma.data(), beta.data(), lp, out.data());
     for (int j = 0; j < l.d; ++j) y(i, j) = std::ldexp(static_cast<float>(out[j] - o.zp), o.exp);
+    if (c.approx)
+      for (int j = 0; j < l.d; ++j) {
+        const double ref = std::ldexp(static_cast<double>(yf(i, j)), -o.exp) + o.zp;  // float LN, unrounded
+        const double e = std::fabs(std::clamp(ref, 0.0, static_cast<double>(o.qmax)) - out[j]);
+        c.approx->ln_lsb_sum += e;
+        c.approx->ln_lsb_max = std::max(c.approx->ln_lsb_max, e);
+        c.approx->ln_n += 1;
+      }
   }
 }
 
@@ -332,6 +341,20 @@ void mha_q_forward(const Ctx& c, const QModel::MhaQ& h, int nh, const Mat& q_in,
       }
       softmax(srow.data(), keep.data(), tk, c.st.in_frac, prow.data());
       for (int j = 0; j < tk; ++j) pr(i, j) = std::ldexp(static_cast<float>(prow[j]), -policy::SM_PROB_BITS);
+      if (c.approx) {  // float base-2 softmax of the same integer scores
+        double mx = -1e300, sum = 0.0;
+        for (int j = 0; j < tk; ++j)
+          if (keep[j]) mx = std::max(mx, std::ldexp(static_cast<double>(srow[j]), -c.st.in_frac));
+        std::vector<double> e(tk, 0.0);
+        for (int j = 0; j < tk; ++j)
+          if (keep[j]) sum += (e[j] = std::exp2(std::ldexp(static_cast<double>(srow[j]), -c.st.in_frac) - mx));
+        for (int j = 0; j < tk; ++j) {
+          const double err = std::fabs(e[j] / sum - pr(i, j));
+          c.approx->sm_abs_sum += err;
+          c.approx->sm_abs_max = std::max(c.approx->sm_abs_max, err);
+          c.approx->sm_n += 1;
+        }
+      }
     }
     m.o.middleCols(hh * dh, dh).noalias() = pr * m.v.middleCols(hh * dh, dh);
   }
@@ -393,8 +416,8 @@ void ffn_q_backward(const Ctx& c, int lff1, int lff2, const QFfnCache& f, const 
 // Whole model
 
 void QModel::forward(const QuantSnapshot& s, const QState& st, const int32_t* raw, float* out_norm,
-                     int32_t* fixed_out, QCache& c, std::vector<MinMax>* obs) const {
-  const Ctx x{*this, s, st, obs};
+                     int32_t* fixed_out, QCache& c, std::vector<MinMax>* obs, ApproxStats* approx) const {
+  const Ctx x{*this, s, st, obs, approx};
   const ModelConfig& mc = m_.config();
   const int L = m_.seq_len(), H = m_.pred_len(), ll = mc.label_len, S = ll + H, nh = mc.n_heads;
   const int32_t last = raw[L - 1];
@@ -554,6 +577,35 @@ Metrics evaluate_qmodel(const QModel& qm, const QuantSnapshot& s, const QState& 
   MetricsAccumulator total;
   for (const auto& a : acc) total.merge(a);
   return total.result();
+}
+
+void ApproxStats::merge(const ApproxStats& o) {
+  sm_abs_sum += o.sm_abs_sum;
+  sm_abs_max = std::max(sm_abs_max, o.sm_abs_max);
+  sm_n += o.sm_n;
+  ln_lsb_sum += o.ln_lsb_sum;
+  ln_lsb_max = std::max(ln_lsb_max, o.ln_lsb_max);
+  ln_n += o.ln_n;
+}
+
+ApproxStats measure_approximations(const QModel& qm, const QuantSnapshot& s, const QState& st, const Dataset& d,
+                                   const WindowSet& w, int64_t windows) {
+  const std::vector<int32_t> raw = raw_fixed(d, w);
+  const int64_t n = std::min(windows, w.count());
+  const int chunks = 16;
+  std::vector<ApproxStats> part(chunks);
+#pragma omp parallel
+  {
+    auto cache = make_qcache();
+    std::vector<float> out(w.pred_len);
+#pragma omp for schedule(dynamic, 1)
+    for (int k = 0; k < chunks; ++k)
+      for (int64_t j = n * k / chunks; j < n * (k + 1) / chunks; ++j)
+        qm.forward(s, st, raw.data() + j * w.count() / n, out.data(), nullptr, *cache, nullptr, &part[k]);
+  }
+  ApproxStats all;
+  for (const auto& p : part) all.merge(p);
+  return all;
 }
 
 void calibrate(const QModel& qm, const float* params, QState& st, const Dataset& d, int64_t windows) {

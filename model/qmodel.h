@@ -62,6 +62,15 @@ struct QState {                   // trained quantization state besides the floa
 
 struct QCache;  // per-sample forward state (qmodel.cpp)
 
+// Error of the integer softmax and LayerNorm against float on the activations that actually flow.
+struct ApproxStats {
+  double sm_abs_sum = 0.0, sm_abs_max = 0.0;  // |p_int - p_float| (probabilities), same integer scores
+  int64_t sm_n = 0;
+  double ln_lsb_sum = 0.0, ln_lsb_max = 0.0;   // |y_int - y_float| in output LSBs, same integer input
+  int64_t ln_n = 0;
+  void merge(const ApproxStats& o);
+};
+
 class QModel {
  public:
   QModel(const Transformer& m, const Normalizer& z);
@@ -79,7 +88,7 @@ class QModel {
   // One window: raw (L) readings in Q10.6 -> forecast (H) on the normalized scale; `fixed_out` (H, may be
   // null) receives the forecast in Q10.6. obs (num_qp, may be null) collects activation min/max.
   void forward(const QuantSnapshot& s, const QState& st, const int32_t* raw, float* out_norm, int32_t* fixed_out,
-               QCache& c, std::vector<MinMax>* obs) const;
+               QCache& c, std::vector<MinMax>* obs, ApproxStats* approx = nullptr) const;
   // Backward of the last forward: dout (H) on the normalized scale -> gradients w.r.t. the float params.
   void backward(const QuantSnapshot& s, const QState& st, const float* dout, QCache& c, float* grads) const;
 
@@ -115,6 +124,9 @@ struct QatResult {
 std::vector<int32_t> raw_fixed(const Dataset& d, const WindowSet& w);
 Metrics evaluate_qmodel(const QModel& qm, const QuantSnapshot& s, const QState& st, const Dataset& d,
                         const WindowSet& w);
+// Softmax and LayerNorm approximation errors over `windows` evenly spaced windows of a split.
+ApproxStats measure_approximations(const QModel& qm, const QuantSnapshot& s, const QState& st, const Dataset& d,
+                                   const WindowSet& w, int64_t windows);
 // PTQ: calibrate observers on `batches` training batches without changing the weights.
 void calibrate(const QModel& qm, const float* params, QState& st, const Dataset& d, int64_t windows);
 

@@ -301,6 +301,7 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
   const IntEngine engine(im);
   const Metrics int_test = evaluate_int_engine(engine, d, d.test);
   const CompressionReport cr = compression(im, kept_float_linears(qm, best));
+  const ApproxStats ax = measure_approximations(qm, qm.snapshot(qc.state.best_params.data(), best), best, d, d.test, 256);
   const BaselineResult b = run_baselines(d);
   auto rows = baseline_rows(b);
   rows.insert(rows.begin(), {fmt::format("integer engine {}", preset), int_test});
@@ -314,6 +315,10 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
              int_test.mse / (ptq_only ? ptq_test.mse : qat_test.mse));
   fmt::print("compression: {} parameters, {} bits stored ({} overhead): deployed {:.2f}x, paper accounting {:.2f}x\n",
              cr.params, cr.stored_bits, cr.overhead_bits, cr.deployed_ratio(), cr.paper_ratio());
+  fmt::print("integer softmax vs float (same scores, {} probabilities of 256 test windows): mean abs {:.5f}, max {:.5f}\n",
+             ax.sm_n, ax.sm_abs_sum / std::max<int64_t>(1, ax.sm_n), ax.sm_abs_max);
+  fmt::print("integer LayerNorm vs float (same input, {} outputs): mean {:.3f} LSB, max {:.3f} LSB of the 8-bit output\n",
+             ax.ln_n, ax.ln_lsb_sum / std::max<int64_t>(1, ax.ln_n), ax.ln_lsb_max);
   if (!model_out.empty()) fmt::print("integer model written to {}\n", model_out);
   write_json(json_out, {{"checkpoint", ckpt},
                         {"preset", preset},
@@ -324,6 +329,11 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
                         {"qat_epochs", qc.state.epoch},
                         {"int_engine", metrics_json(int_test)},
                         {"compression", compression_json(cr)},
+                        {"approx", {{"softmax_mean_abs", ax.sm_abs_sum / std::max<int64_t>(1, ax.sm_n)},
+                                    {"softmax_max_abs", ax.sm_abs_max},
+                                    {"layernorm_mean_lsb", ax.ln_lsb_sum / std::max<int64_t>(1, ax.ln_n)},
+                                    {"layernorm_max_lsb", ax.ln_lsb_max},
+                                    {"windows", 256}}},
                         {"model", model_out},
                         {"baselines", baselines_json(b)},
                         {"out", out}});
