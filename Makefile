@@ -1,6 +1,7 @@
 # shiftformer: thin user entry over CMake and the FPGA tools.
 #   make        build everything and run the main job on the shipped data: baselines, train the default
-#               FP32 model (once; build/models/default.ckpt), evaluate it against the baselines
+#               FP32 model (once; build/models/default.ckpt), evaluate it, then 2-bit QAT, export and the
+#               integer-only engine on the test split (build/models/default-all2.*)
 #   make test   what CI runs: build and run every CTest entry
 #   make clean  remove build/
 BUILD    ?= build
@@ -11,14 +12,17 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache-shiftformer
 SF       := $(BUILD)/bin/shiftformer
 MODEL    ?= $(basename $(notdir $(CONFIG)))
 SEEDS    ?= 1 2 3
+QPRESET  ?= all2
+QMODEL   := $(BUILD)/models/$(MODEL)-$(QPRESET)
 PYTHON   ?= /usr/bin/python3
 REQUIRED_TOOLS := cmake ninja verilator g++ ccache yosys
 
-.PHONY: all setup configure build test test-asan train train-seeds eval baselines clean help
+.PHONY: all setup configure build test test-asan train train-seeds eval baselines quantize quant-table clean help
 all: build
 	$(SF) baselines --config $(CONFIG) --json $(BUILD)/baselines.json
 	@[ -f $(BUILD)/models/$(MODEL).ckpt ] || $(MAKE) --no-print-directory train
 	$(SF) eval --ckpt $(BUILD)/models/$(MODEL).ckpt --json $(BUILD)/models/$(MODEL).eval.json
+	@[ -f $(QMODEL).sfint ] || $(MAKE) --no-print-directory quantize
 
 # Run scripts/setup.sh when a required tool or library is missing (first use on a fresh machine).
 setup:
@@ -58,6 +62,28 @@ eval: build
 
 baselines: build
 	$(SF) baselines --config $(CONFIG) --json $(BUILD)/baselines.json
+
+# PTQ + QAT of the FP32 checkpoint at QPRESET, export of the integer model, integer engine on the test split.
+quantize: build
+	@[ -f $(BUILD)/models/$(MODEL).ckpt ] || $(MAKE) --no-print-directory train
+	$(SF) quantize --ckpt $(BUILD)/models/$(MODEL).ckpt --preset $(QPRESET) --out $(QMODEL).qckpt \
+	  --export $(QMODEL).sfint --json $(QMODEL).json
+
+# The quantization table: QAT (with its PTQ start) at 8, 4, 2 bits on the default config, and the paper preset
+# on configs/paper.toml, all measured against the same baselines. Each point is its own make invocation,
+# so `make -j2 quant-table` (or GNU parallel over the same commands) fans them out.
+QT := $(BUILD)/quant
+QT_POINTS := $(QT)/default-all8.json $(QT)/default-all4.json $(QT)/default-all2.json $(QT)/paper-paper.json
+quant-table: $(QT_POINTS)
+	$(PYTHON) scripts/quant_table.py $(QT_POINTS) | tee $(QT)/table.md
+$(QT)/default-%.json: | build
+	@[ -f $(BUILD)/models/default.ckpt ] || $(MAKE) --no-print-directory train CONFIG=configs/default.toml
+	$(SF) quantize --ckpt $(BUILD)/models/default.ckpt --preset $* --quiet --out $(QT)/default-$*.qckpt \
+	  --export $(QT)/default-$*.sfint --json $@
+$(QT)/paper-paper.json: | build
+	@[ -f $(BUILD)/models/paper.ckpt ] || $(MAKE) --no-print-directory train CONFIG=configs/paper.toml
+	$(SF) quantize --ckpt $(BUILD)/models/paper.ckpt --preset paper --quiet --out $(QT)/paper-paper.qckpt \
+	  --export $(QT)/paper-paper.sfint --json $@
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
