@@ -168,7 +168,7 @@ lint-host: $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh
 
 test-host: configure
 	cmake --build $(BUILD) -j $(JOBS) --target tb_host_if tb_board tb_postsynth tb_pty sf_tests
-	cd $(BUILD) && ctest --output-on-failure -R '^host\.|HostFrame'
+	cd $(BUILD) && ctest --output-on-failure -R '^host\.|HostFrame|HostLink'
 
 # --- RTL units (issue 3) ---
 #   make lint          verilator --lint-only -Wall over the arithmetic units in rtl/ (zero warnings)
