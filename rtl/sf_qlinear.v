@@ -5,10 +5,10 @@
 // pure add/sub/skip; 4-bit weights take 2 cycles per beat, 8-bit 4 cycles (mode i_mode: 0 = 2-bit,
 // 1 = 4-bit, 2 = 8-bit). W_MAX = 2 builds the ternary-only array (no digit counter, no shifter).
 // Stages (same order as sf::qlinear in model/intref.h):
-//   1. load bias (beat with i_first)  2. per digit: term = sum_k (d_k * x_k) << 2i  3. acc += term (int32,
-//   wraps)  4. after the last digit of the beat with i_last: o_acc = acc (output register).
+//   1. load bias (beat with i_first)  2. per digit: term = sum_k (d_k * x_k) << 2i (registered, stage T)
+//   3. acc += term (int32, wraps)  4. after the last digit of the beat with i_last: o_acc = acc (output register).
 // Weight bus: lane l, input k at bits [((l*KPAR)+k)*W_MAX +: W_MAX], two's complement (narrow range).
-// Latency: 1 + digits cycles from the handshake of the i_last beat to o_valid (2 for ternary) unless the
+// Latency: 2 + digits cycles from the handshake of the i_last beat to o_valid (3 for ternary) unless the
 // output register is still full. Throughput: one beat per digit-count cycles.
 `default_nettype none
 `include "sf_policy.vh"
@@ -54,10 +54,23 @@ module sf_qlinear #(
   endgenerate
   wire final_dig = (dig == last_dig);
   wire out_free  = !o_valid || i_ready;
-  wire step      = a_v && (!(final_dig && a_last) || out_free);
+  // ---- stage T: the per-lane digit term, registered (cuts the broadcast + add/sub + accumulate path) ----
+  reg  t_v, t_first0, t_last;
+  wire t_go   = t_v && (!t_last || out_free);   // T retires into the accumulators (and the output)
+  wire t_free = !t_v || t_go;
+  wire step      = a_v && t_free;
   wire done      = step && final_dig;
   assign o_ready = !a_v || done;
-
+  always @(posedge i_clk) begin
+    if (i_rst) t_v <= 1'b0;
+    else if (t_free) t_v <= step;
+  end
+  always @(posedge i_clk) begin
+    if (t_free) begin
+      t_first0 <= a_first && (dig == 2'd0);
+      t_last   <= done && a_last;
+    end
+  end
   always @(posedge i_clk) begin
     if (i_rst) begin
       a_v <= 1'b0;
@@ -78,7 +91,7 @@ module sf_qlinear #(
 
   always @(posedge i_clk) begin
     if (i_rst) o_valid <= 1'b0;
-    else if (done && a_last) o_valid <= 1'b1;
+    else if (t_go && t_last) o_valid <= 1'b1;
     else if (i_ready) o_valid <= 1'b0;
   end
 
@@ -119,12 +132,15 @@ module sf_qlinear #(
       end else begin : g_noshift
         assign term = psum;
       end
+      reg signed [T_W-1:0] term_t;
+      reg [ACC_W-1:0]      bias_t;
+      always @(posedge i_clk) if (t_free) begin term_t <= term; bias_t <= a_bias[l*ACC_W +: ACC_W]; end
       reg [ACC_W-1:0] acc;
-      wire [ACC_W-1:0] base = (a_first && dig == 2'd0) ? a_bias[l*ACC_W +: ACC_W] : acc;
-      wire [ACC_W-1:0] nxt  = base + {{(ACC_W-T_W){term[T_W-1]}}, term};
-      always @(posedge i_clk) if (step) acc <= nxt;
+      wire [ACC_W-1:0] base = t_first0 ? bias_t : acc;
+      wire [ACC_W-1:0] nxt  = base + {{(ACC_W-T_W){term_t[T_W-1]}}, term_t};
+      always @(posedge i_clk) if (t_go) acc <= nxt;
       reg [ACC_W-1:0] out;
-      always @(posedge i_clk) if (done && a_last) out <= nxt;
+      always @(posedge i_clk) if (t_go && t_last) out <= nxt;
       assign o_acc[l*ACC_W +: ACC_W] = out;
     end
   endgenerate

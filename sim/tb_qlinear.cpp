@@ -89,7 +89,7 @@ uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
       if (beat == t.k - 1) {
         Out e;
         sf::qlinear(t.w.data(), t.x.data(), t.bias.data(), LANES, t.k * KPAR, t.wbits, e.acc.data());
-        sb.push(e, h.cycle, 1 + t.wbits / 2);
+        sb.push(e, h.cycle, 2 + t.wbits / 2);
         beat = -1;
         ++sent;
       } else {
