@@ -7,6 +7,8 @@
 // Fault table: docs/host_protocol.md. Parameters: CLKS_PER_BIT = TB_CPB, idle timeout from the spec.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <random>
 
@@ -411,7 +413,10 @@ class HostIfRandom : public ::testing::TestWithParam<int> {};
 TEST_P(HostIfRandom, MixOfFramesAndFaults) {
   run(
       [](Bench& b) {
-        for (int i = 0; i < 500; ++i) {
+        // SF_HOST_EXCHANGES=N: a longer soak than CI's 500 exchanges per seed
+        const char* env = std::getenv("SF_HOST_EXCHANGES");
+        const int n = env ? std::max(1, std::atoi(env)) : 500;
+        for (int i = 0; i < n; ++i) {
           b.p_ready = (i / 50) % 2 ? 0.3 : 0.9;
           Bytes f = good_frame(b.rng);
           const int kind = static_cast<int>(b.rng() % 8);
