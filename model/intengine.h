@@ -60,6 +60,10 @@ class IntEngine {
   explicit IntEngine(const IntModel& m);
   void run(const int32_t* raw, int32_t* forecast) const;
   const IntModel& model() const { return m_; }
+  // Load-time expansion of linear li: folded int32 biases (rows x n_out; rows = positions for the
+  // embeddings, else 1) and the output rescale: what the MAC array and sf_shift_rescale consume.
+  const std::vector<int32_t>& folded_bias(int li) const { return ex_[li].bias; }
+  const RescaleParams& out_rescale(int li) const { return ex_[li].out; }
 
  private:
   const IntModel& m_;
@@ -77,6 +81,12 @@ class IntEngine {
 };
 
 void save_int_model(const std::string& path, const IntModel& m);
+// Memory images for the RTL ($readmemh) and a Verilog parameter header, into dir:
+//   sf_model.vh                 shape, and per linear its index, widths and rescale (localparams)
+//   lin<NN>_<name>.w.hex        one line per output row: n_in weight codes at the MAC mode width,
+//                               two's complement, input 0 in the least significant bits
+//   lin<NN>_<name>.b.hex        folded int32 biases, one per line (rows x n_out for the embeddings)
+void write_rtl_images(const IntEngine& e, const std::string& dir);
 IntModel load_int_model(const std::string& path);
 
 // Bit accounting of a stored model, for the compression report.

@@ -2,6 +2,8 @@
 // fake-quantized model (bit-exact), the integer model file, and the compression accounting.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -282,4 +284,47 @@ TEST(Quant, CompressionAccounting) {
   EXPECT_GT(r["all4"].deployed_ratio(), r["all8"].deployed_ratio());
   // paper: the kept layers are stored at 8 bits but counted at 32 by the paper's accounting
   EXPECT_GT(r["paper"].paper_bits, r["paper"].stored_bits);
+}
+
+TEST(IntModelFile, RtlImagesDecodeToTheModel) {
+  const Dataset& d = small_data();
+  const Transformer m(small_model(), 12, 6);
+  const FloatVec p = random_params(m, 9);
+  const QModel qm(m, d.normalizer);
+  for (const char* preset : {"all2", "all4", "all8"}) {
+    const QState q = post_training_quantize(qm, p, make_quant_spec(preset), d, 32);
+    const IntModel im = export_int_model(qm, p.data(), q);
+    const IntEngine e(im);
+    const std::string dir = tmp_path(std::string("rtl_") + preset);
+    write_rtl_images(e, dir);
+    ASSERT_TRUE(std::filesystem::exists(dir + "/sf_model.vh"));
+    for (size_t li = 0; li < im.lin.size(); ++li) {
+      const IntLinear& l = im.lin[li];
+      std::string stem = "lin" + std::string(li < 10 ? "0" : "") + std::to_string(li) + "_" + l.name;
+      std::replace(stem.begin(), stem.end(), '.', '_');
+      std::ifstream w(dir + "/" + stem + ".w.hex"), b(dir + "/" + stem + ".b.hex");
+      ASSERT_TRUE(w && b) << stem;
+      const int wb = std::string(preset) == "all2" ? 2 : (std::string(preset) == "all4" ? 4 : 8);
+      std::string line;
+      for (int o = 0; o < l.n_out; ++o) {
+        ASSERT_TRUE(std::getline(w, line)) << stem << " row " << o;
+        // hex digits, most significant first: input i occupies bits [i*wb, (i+1)*wb)
+        for (int i = 0; i < l.n_in; ++i) {
+          int code = 0;
+          for (int bit = 0; bit < wb; ++bit) {
+            const int pos = i * wb + bit;
+            const char c = line[line.size() - 1 - pos / 4];
+            const int nib = std::isdigit(c) ? c - '0' : c - 'a' + 10;
+            code |= ((nib >> (pos % 4)) & 1) << bit;
+          }
+          if (code >= (1 << (wb - 1))) code -= 1 << wb;  // sign-extend
+          EXPECT_EQ(code, l.w[static_cast<size_t>(o) * l.n_in + i]) << stem << " " << o << "," << i;
+        }
+      }
+      for (int32_t v : e.folded_bias(static_cast<int>(li))) {
+        ASSERT_TRUE(std::getline(b, line));
+        EXPECT_EQ(static_cast<int32_t>(std::stoul(line, nullptr, 16)), v) << stem;
+      }
+    }
+  }
 }

@@ -299,6 +299,11 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
   const IntModel im = export_int_model(qm, qc.state.best_params.data(), best);
   if (!model_out.empty()) save_int_model(model_out, im);
   const IntEngine engine(im);
+  if (!model_out.empty()) {
+    const std::string dir = model_out.substr(0, model_out.rfind('.')) + ".rtl";
+    write_rtl_images(engine, dir);
+    fmt::print("RTL memory images and parameter header written to {}/\n", dir);
+  }
   const Metrics int_test = evaluate_int_engine(engine, d, d.test);
   const CompressionReport cr = compression(im, kept_float_linears(qm, best));
   const ApproxStats ax = measure_approximations(qm, qm.snapshot(qc.state.best_params.data(), best), best, d, d.test, 256);
