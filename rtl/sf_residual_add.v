@@ -1,9 +1,10 @@
 // sf_residual_add: the residual connection, two 8-bit activations of different power-of-two scales into
 // the signed LayerNorm input. LANES lanes sharing one configuration.
 // Stages (same order as sf::residual_add in model/intref.h), one register each:
-//   1. da = a - za, db = b - zb   2. y = saturate(round_shift(da, sa) + round_shift(db, sb)) to OUT_W signed
+//   1. da = a - za, db = b - zb   2. ta = round_shift(da, sa), tb = round_shift(db, sb)
+//   3. y = saturate(ta + tb) to OUT_W signed
 // Shifts in [-8, 8] (policy RES_SHIFT_MIN/MAX; negative = exact left shift, the usual case: align to the
-// finer scale). Latency 2; one beat per cycle; stalls while o_valid && !i_ready.
+// finer scale). Latency 3; one beat per cycle; stalls while o_valid && !i_ready.
 `default_nettype none
 `include "sf_policy.vh"
 module sf_residual_add #(
@@ -35,15 +36,15 @@ module sf_residual_add #(
 
   wire adv = !o_valid || i_ready;
   assign o_ready = adv;
-  reg v1, v2;
+  reg v1, v2, v3;
   always @(posedge i_clk) begin
     if (i_rst) begin
-      v1 <= 1'b0; v2 <= 1'b0;
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0;
     end else if (adv) begin
-      v1 <= i_valid; v2 <= v1;
+      v1 <= i_valid; v2 <= v1; v3 <= v2;
     end
   end
-  assign o_valid = v2;
+  assign o_valid = v3;
   reg signed [SHIFT_W-1:0] sa1, sb1;
   always @(posedge i_clk) if (adv) begin sa1 <= i_sa; sb1 <= i_sb; end
 
@@ -59,12 +60,14 @@ module sf_residual_add #(
       wire signed [S_W-1:0] ta, tb;
       sf_round_shift #(.IN_W(D_W), .SHIFT_W(SHIFT_W), .OUT_W(S_W)) u_ra (.i_x(da), .i_shift(sa1), .o_y(ta));
       sf_round_shift #(.IN_W(D_W), .SHIFT_W(SHIFT_W), .OUT_W(S_W)) u_rb (.i_x(db), .i_shift(sb1), .o_y(tb));
-      wire signed [S_W:0] sum = {ta[S_W-1], ta} + {tb[S_W-1], tb};
+      reg signed [S_W-1:0] ta2, tb2;
+      always @(posedge i_clk) if (adv) begin ta2 <= ta; tb2 <= tb; end
+      wire signed [S_W:0] sum = {ta2[S_W-1], ta2} + {tb2[S_W-1], tb2};
       wire [OUT_W-1:0] y;
       sf_saturate #(.IN_W(S_W+1), .LIM_W(OUT_W), .OUT_W(OUT_W)) u_sat (.i_x(sum), .i_lo(LO), .i_hi(HI), .o_y(y));
-      reg [OUT_W-1:0] y2;
-      always @(posedge i_clk) if (adv) y2 <= y;
-      assign o_y[l*OUT_W +: OUT_W] = y2;
+      reg [OUT_W-1:0] y3;
+      always @(posedge i_clk) if (adv) y3 <= y;
+      assign o_y[l*OUT_W +: OUT_W] = y3;
     end
   endgenerate
 endmodule

@@ -65,7 +65,7 @@ uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
     if (have && d.o_ready) {
       Out e;
       for (int l = 0; l < LANES; ++l) e.y[l] = sf::residual_add(bt.a[l], bt.za, bt.sa, bt.b[l], bt.zb, bt.sb);
-      sb.push(e, h.cycle, 2);
+      sb.push(e, h.cycle, 3);
       have = false;
       ++sent;
     }
