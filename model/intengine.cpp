@@ -14,10 +14,22 @@ namespace {
 constexpr int kRawFrac = 6;  // Q10.6 readings (qmodel.h kRawFracBits)
 int hw_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }  // the MAC array's weight modes
 
+// A rescale by 2^-shift. The policy's shifts are right shifts only (RS_SHIFT_MIN = 0): a scale-up by 2^k
+// (the output head into Q10.6, a fine input range) goes through the multiplier as mult = 2^k, shift 0.
+void set_shift(RescaleParams& r, int shift) {
+  if (shift >= policy::RS_SHIFT_MIN) {
+    r.mult = 1;
+    r.shift = shift;
+    return;
+  }
+  if (-shift >= policy::RS_MULT_BITS) throw Error(fmt::format("rescale by 2^{} exceeds the multiplier", -shift));
+  r.mult = 1u << -shift;
+  r.shift = 0;
+}
+
 RescaleParams rescale_to(int shift, const IntAct& a, bool relu) {
   RescaleParams r;
-  r.mult = 1;
-  r.shift = shift;
+  set_shift(r, shift);
   r.zp = a.zp;
   r.lo = relu ? a.zp : 0;
   r.hi = (1 << policy::ACT_BITS) - 1;
@@ -49,8 +61,7 @@ IntEngine::IntEngine(const IntModel& m) : m_(m), ex_(m.lin.size()) {
     if (l.out_act >= 0) {
       e.out = rescale_to(m.acts[l.out_act].exp - eacc, m.acts[l.out_act], l.relu);
     } else {  // the output head: forecast delta in Q10.6, signed 16-bit
-      e.out.mult = 1;
-      e.out.shift = -kRawFrac - eacc;
+      set_shift(e.out, -kRawFrac - eacc);
       e.out.zp = 0;
       e.out.lo = -32768;
       e.out.hi = 32767;
@@ -82,7 +93,8 @@ void IntEngine::mha(const IntMha& h, const uint8_t* xq, int tq, const uint8_t* x
   const IntAct &aq = m_.acts[m_.lin[h.lq].out_act], &ak = m_.acts[m_.lin[h.lk].out_act],
                &av = m_.acts[m_.lin[h.lv].out_act], &ao = m_.acts[m_.lin[h.lo].in_act];
   // scores in log2 units with in_frac fraction bits; P.V rescaled to the o activation
-  RescaleParams score{1, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac), 0, -32768, 32767};
+  RescaleParams score{1, 0, 0, -32768, 32767};
+  set_shift(score, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac));
   const RescaleParams pv = rescale_to(ao.exp - (av.exp - policy::SM_PROB_BITS), ao, false);
   std::vector<int32_t> s(tk);
   std::vector<uint8_t> keep(tk), p(tk), vcol(tk);

@@ -108,6 +108,8 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     lin_[q.lff2].out_qp = q.f;
     q.n1 = add_ln(e.ln1);
     q.n2 = add_ln(e.ln2);
+    ln_out_qp_.push_back(q.ln1);
+    ln_out_qp_.push_back(q.ln2);
     encq.push_back(q);
     x = q.ln2;
   }
@@ -131,6 +133,9 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     q.n1 = add_ln(e.ln1);
     q.n2 = add_ln(e.ln2);
     q.n3 = add_ln(e.ln3);
+    ln_out_qp_.push_back(q.ln1);
+    ln_out_qp_.push_back(q.ln2);
+    ln_out_qp_.push_back(q.ln3);
     decq.push_back(q);
     y = q.ln3;
   }
@@ -164,6 +169,15 @@ QuantSnapshot QModel::snapshot(const float* p, const QState& st) const {
     if (!o.init) { o.lo = -4.0f; o.hi = 4.0f; }  // uncalibrated: a wide default
     if (is_relu_qp(qp_names_[i])) o.lo = 0.0f;
     s.act[i] = o.qparams(st.spec.act_bits);
+  }
+  // LayerNorm outputs: the policy rescales by right shifts only, so the output scale is never finer than
+  // the z * gamma grid (in practice it is far coarser; this only guards the contract).
+  for (size_t i = 0; i < lns_.size(); ++i) {
+    const LayerNormP& l = *lns_[i];
+    const int eg = weight_exp(&p[l.g], l.d, st.spec.ln_gamma_bits);
+    Observer o = st.obs[ln_out_qp_[i]];
+    if (!o.init) { o.lo = -4.0f; o.hi = 4.0f; }
+    s.act[ln_out_qp_[i]] = o.qparams(st.spec.act_bits, eg - policy::LN_Z_FRAC_BITS);
   }
   s.w_exp.assign(lin_.size(), 0);
   s.b_exp.assign(lin_.size(), 0);

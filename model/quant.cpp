@@ -26,12 +26,12 @@ void Observer::update(float batch_lo, float batch_hi, float momentum) {
   hi = (1.0f - momentum) * hi + momentum * batch_hi;
 }
 
-ActQ Observer::qparams(int bits) const {
+ActQ Observer::qparams(int bits, int min_exp) const {
   ActQ q;
   q.qmax = (1 << bits) - 1;
   const float l = std::min(lo, 0.0f), h = std::max(hi, 0.0f);
   const float range = std::max(h - l, 1e-6f);
-  q.exp = static_cast<int>(std::ceil(std::log2(range / q.qmax)));
+  q.exp = std::max(min_exp, static_cast<int>(std::ceil(std::log2(range / q.qmax))));
   const float zp = round_half_up(-l / std::ldexp(1.0f, q.exp));
   q.zp = static_cast<int>(std::clamp(zp, 0.0f, static_cast<float>(q.qmax)));
   return q;

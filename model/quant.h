@@ -33,7 +33,7 @@ struct Observer {
   float lo = 0.0f, hi = 0.0f;
   bool init = false;
   void update(float batch_lo, float batch_hi, float momentum);
-  ActQ qparams(int bits = 8) const;
+  ActQ qparams(int bits = 8, int min_exp = -1000) const;  // exponent at least min_exp
 };
 
 // Running min/max of one quantization point within a batch (merged across gradient slots).
