@@ -4,10 +4,13 @@
 //   EXP: per beat: D = (m - s) << (G - in_frac); e = exp2neg(D, 0) (sf_exp2neg); S += e over kept elements
 //   LOG: L = log2fix(S) (sf_log2fix)
 //   OUT: per beat: p = min(exp2neg(D + L, E - P), 2^P - 1) for kept elements, 0 for masked ones
+// EXP and OUT issue one beat per cycle into a lane pipeline: P1 D (+ L) | P2 exp2neg index/shift |
+// P3 exp2neg table/rounding | P4 beat sum (EXP) or the output register (OUT) | P5 S += beat sum.
+// The whole pipeline advances while !o_valid || i_ready (it stalls only behind a stuck output beat).
 // The row is i_last-terminated, at most MAX_N elements (MAX_N / LANES beats); i_frac (0..G) is taken at the
-// i_last beat. One row at a time: o_ready is low from the i_last handshake until the row's last output beat
-// is registered. Latency from the i_last handshake to the first o_valid: beats + 3 cycles; the row's
-// output beats follow at one per cycle unless i_ready is low. A row with no kept element yields zeros.
+// i_last beat. o_ready is high in IN only (the previous row's last beats may still drain). Latency from the
+// i_last handshake to the first o_valid: beats + 10 cycles; the row's output beats follow at one per cycle
+// unless i_ready is low. A row with no kept element yields zeros.
 `default_nettype none
 `include "sf_policy.vh"
 module sf_softmax #(
@@ -29,18 +32,18 @@ module sf_softmax #(
   output reg  [LANES*P_W-1:0]   o_p,
   output reg                    o_last
 );
-  localparam integer G    = `SF_SM_FRAC_BITS;
-  localparam integer E    = `SF_SM_EXP_OUT_BITS;
-  localparam integer NB   = MAX_N / LANES;           // beats per row, at most
-  localparam integer B_W  = (NB > 1) ? $clog2(NB) : 1;
-  localparam integer D_W  = S_W + 1 + G + 1;         // (m - s) << G, plus L
+  localparam integer G     = `SF_SM_FRAC_BITS;
+  localparam integer E     = `SF_SM_EXP_OUT_BITS;
+  localparam integer NB    = MAX_N / LANES;          // beats per row, at most
+  localparam integer B_W   = (NB > 1) ? $clog2(NB) : 1;
+  localparam integer D_W   = S_W + 1 + G + 1;        // (m - s) << G, plus L
   localparam integer SUM_W = E + 1 + $clog2(MAX_N);
-  localparam integer L_W  = 14;
+  localparam integer L_W   = 14;
   localparam integer EXTRA_I = E - P_W;
   localparam [3:0]   EXTRA = EXTRA_I[3:0];
-  localparam [1:0] ST_IN = 2'd0, ST_EXP = 2'd1, ST_LOG = 2'd2, ST_OUT = 2'd3;
+  localparam [2:0] ST_IN = 3'd0, ST_EXP = 3'd1, ST_EXPW = 3'd2, ST_LOG = 3'd3, ST_OUT = 3'd4;
 
-  reg [1:0]           st;
+  reg [2:0]           st;
   reg [B_W-1:0]       nbeats, j;       // beats stored - 1, beat index
   reg [LANES*S_W-1:0] mem_s [0:NB-1];
   reg [LANES-1:0]     mem_k [0:NB-1];
@@ -50,9 +53,11 @@ module sf_softmax #(
   reg [SUM_W-1:0]     sum;
   reg [L_W-1:0]       lg;
 
-  wire out_free = !o_valid || i_ready;
+  wire adv = !o_valid || i_ready;       // the lane pipeline moves
   assign o_ready = (st == ST_IN);
   wire in_fire = i_valid && o_ready;
+  wire issue = adv && (st == ST_EXP || st == ST_OUT);
+  wire issue_last = (j == nbeats);
 
   // ---- beat maximum over kept elements (IN) ----
   reg signed [S_W-1:0] bmax;
@@ -67,25 +72,68 @@ module sf_softmax #(
     end
   end
 
-  // ---- the exponential lanes (EXP and OUT share them) ----
-  wire [LANES*S_W-1:0] rd_s = mem_s[j];
-  wire [LANES-1:0]     rd_k = mem_k[j];
+  // ---- lane pipeline control: valid, OUT mode, last beat, keep ----
+  reg v1, v2, v3, o1, o2, o3, l1, l2, l3, v4e, l4;
+  reg [LANES-1:0] k1, k2, k3;
+  always @(posedge i_clk) begin
+    if (i_rst) begin
+      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4e <= 1'b0;
+    end else if (adv) begin
+      v1 <= issue; v2 <= v1; v3 <= v2; v4e <= v3 && !o3;
+    end
+  end
+  always @(posedge i_clk) begin
+    if (adv) begin
+      o1 <= (st == ST_OUT); o2 <= o1; o3 <= o2;
+      l1 <= issue_last; l2 <= l1; l3 <= l2; l4 <= l3;
+      k1 <= mem_k[j] & {LANES{any}}; k2 <= k1; k3 <= k2;
+    end
+  end
+
+  // ---- the exponential lanes ----
+  wire [LANES*S_W-1:0]   rd_s = mem_s[j];
   wire [LANES*(E+1)-1:0] e_all;
-  reg  [SUM_W-1:0]     bsum;
   genvar g;
   generate
     for (g = 0; g < LANES; g = g + 1) begin : g_lane
       wire signed [S_W:0] dd = {m[S_W-1], m} - {rd_s[g*S_W+S_W-1], rd_s[g*S_W +: S_W]};  // >= 0 when kept
       wire [D_W-1:0] dsh = {{(G+1){1'b0}}, dd[S_W:0]} << (G[3:0] - frac);
-      wire [D_W-1:0] din = (st == ST_OUT) ? dsh + {{(D_W-L_W){1'b0}}, lg} : dsh;
-      sf_exp2neg #(.D_W(D_W)) u_exp (.i_d(din), .i_extra(st == ST_OUT ? EXTRA : 4'd0), .o_e(e_all[g*(E+1) +: E+1]));
+      reg  [D_W-1:0] d1;                                                    // P1
+      always @(posedge i_clk) if (adv) d1 <= (st == ST_OUT) ? dsh + {{(D_W-L_W){1'b0}}, lg} : dsh;
+      reg  [E:0] e3;                                                        // P2 (inside) and P3
+      wire [E:0] e;
+      sf_exp2neg #(.D_W(D_W), .OPT_REG(1)) u_exp (.i_clk(i_clk), .i_en(adv), .i_d(d1),
+                                                   .i_extra(o1 ? EXTRA : 4'd0), .o_e(e));
+      always @(posedge i_clk) if (adv) e3 <= e;
+      assign e_all[g*(E+1) +: E+1] = e3;
     end
   endgenerate
+
+  // ---- P4: beat sum (EXP) as a balanced tree, or the output beat (OUT) ----
+  reg [SUM_W-1:0] tree [0:2*LANES-2];
   always @* begin
-    bsum = {SUM_W{1'b0}};
     for (i = 0; i < LANES; i = i + 1)
-      if (rd_k[i]) bsum = bsum + {{(SUM_W-E-1){1'b0}}, e_all[i*(E+1) +: E+1]};
+      tree[LANES-1+i] = k3[i] ? {{(SUM_W-E-1){1'b0}}, e_all[i*(E+1) +: E+1]} : {SUM_W{1'b0}};
+    for (i = LANES - 2; i >= 0; i = i - 1)
+      tree[i] = tree[2*i+1] + tree[2*i+2];
   end
+  reg [SUM_W-1:0] bs4;
+  always @(posedge i_clk) begin
+    if (adv) begin
+      bs4 <= tree[0];
+      if (v3 && o3) begin
+        o_last <= l3;
+        for (i = 0; i < LANES; i = i + 1)
+          o_p[i*P_W +: P_W] <= !k3[i] ? {P_W{1'b0}} :
+                               (e_all[i*(E+1)+P_W +: E+1-P_W] != 0) ? {P_W{1'b1}} : e_all[i*(E+1) +: P_W];
+      end
+    end
+  end
+  always @(posedge i_clk) begin
+    if (i_rst) o_valid <= 1'b0;
+    else if (adv) o_valid <= v3 && o3;
+  end
+
   wire [L_W-1:0] lg_next;
   sf_log2fix #(.S_W(SUM_W), .L_W(L_W)) u_log (.i_s(sum), .o_l(lg_next));
 
@@ -95,9 +143,7 @@ module sf_softmax #(
       st <= ST_IN;
       j <= {B_W{1'b0}};
       any <= 1'b0;
-      o_valid <= 1'b0;
     end else begin
-      if (out_free) o_valid <= 1'b0;
       case (st)
         ST_IN: if (in_fire) begin
           if (i_last) begin
@@ -109,18 +155,18 @@ module sf_softmax #(
           end
           if (bany) any <= 1'b1;
         end
-        ST_EXP: begin
-          if (j == nbeats) begin
-            st <= ST_LOG;
+        ST_EXP: if (issue) begin
+          if (issue_last) begin
+            st <= ST_EXPW;
             j <= {B_W{1'b0}};
           end else begin
             j <= j + 1'b1;
           end
         end
+        ST_EXPW: if (adv && v4e && l4) st <= ST_LOG;  // the last beat sum enters S at this edge
         ST_LOG: st <= ST_OUT;
-        default: if (out_free) begin  // ST_OUT
-          o_valid <= 1'b1;
-          if (j == nbeats) begin
+        default: if (issue) begin  // ST_OUT
+          if (issue_last) begin
             st <= ST_IN;
             j <= {B_W{1'b0}};
             any <= 1'b0;
@@ -132,25 +178,17 @@ module sf_softmax #(
     end
   end
 
-  // ---- data path registers ----
+  // ---- data registers ----
   always @(posedge i_clk) begin
-    case (st)
-      ST_IN: if (in_fire) begin
-        mem_s[j] <= i_s;
-        mem_k[j] <= i_keep;
-        if (bany && (!any || bmax > m)) m <= bmax;
-        if (i_last) frac <= i_frac;
-        sum <= {SUM_W{1'b0}};
-      end
-      ST_EXP: sum <= sum + bsum;
-      ST_LOG: lg <= lg_next;
-      default: if (out_free) begin
-        o_last <= (j == nbeats);
-        for (i = 0; i < LANES; i = i + 1)
-          o_p[i*P_W +: P_W] <= (!rd_k[i] || !any) ? {P_W{1'b0}} :
-                               (e_all[i*(E+1)+P_W +: E+1-P_W] != 0) ? {P_W{1'b1}} : e_all[i*(E+1) +: P_W];
-      end
-    endcase
+    if (st == ST_IN && in_fire) begin
+      mem_s[j] <= i_s;
+      mem_k[j] <= i_keep;
+      if (bany && (!any || bmax > m)) m <= bmax;
+      if (i_last) frac <= i_frac;
+    end
+    if (st == ST_EXP && j == {B_W{1'b0}} && issue) sum <= {SUM_W{1'b0}};
+    else if (adv && v4e) sum <= sum + bs4;
+    if (st == ST_LOG) lg <= lg_next;
   end
 endmodule
 `default_nettype wire
