@@ -2,14 +2,14 @@
 // (log-sum-exp normalization). C++ reference: sf::softmax() in model/intref.h, same stage order:
 //   IN : store the row (signed scores, keep mask), running maximum m over kept elements
 //   EXP: per beat: D = (m - s) << (G - in_frac); e = exp2neg(D, 0) (sf_exp2neg); S += e over kept elements
-//   LOG: L = log2fix(S) (sf_log2fix)
+//   LOG: L = log2fix(S) (sf_log2fix, 3 cycles)
 //   OUT: per beat: p = min(exp2neg(D + L, E - P), 2^P - 1) for kept elements, 0 for masked ones
 // EXP and OUT issue one beat per cycle into a lane pipeline: P1 D (+ L) | P2 exp2neg index/shift |
 // P3 exp2neg table/rounding | P4 beat sum (EXP) or the output register (OUT) | P5 S += beat sum.
 // The whole pipeline advances while !o_valid || i_ready (it stalls only behind a stuck output beat).
 // The row is i_last-terminated, at most MAX_N elements (MAX_N / LANES beats); i_frac (0..G) is taken at the
 // i_last beat. o_ready is high in IN only (the previous row's last beats may still drain). Latency from the
-// i_last handshake to the first o_valid: beats + 10 cycles; the row's output beats follow at one per cycle
+// i_last handshake to the first o_valid: beats + 12 cycles; the row's output beats follow at one per cycle
 // unless i_ready is low. A row with no kept element yields zeros.
 `default_nettype none
 `include "sf_policy.vh"
@@ -41,7 +41,8 @@ module sf_softmax #(
   localparam integer L_W   = 14;
   localparam integer EXTRA_I = E - P_W;
   localparam [3:0]   EXTRA = EXTRA_I[3:0];
-  localparam [2:0] ST_IN = 3'd0, ST_EXP = 3'd1, ST_EXPW = 3'd2, ST_LOG = 3'd3, ST_OUT = 3'd4;
+  localparam [2:0] ST_IN = 3'd0, ST_EXP = 3'd1, ST_EXPW = 3'd2, ST_LOG = 3'd3, ST_LOG2 = 3'd5, ST_LOG3 = 3'd6,
+                   ST_OUT = 3'd4;
 
   reg [2:0]           st;
   reg [B_W-1:0]       nbeats, j;       // beats stored - 1, beat index
@@ -135,7 +136,7 @@ module sf_softmax #(
   end
 
   wire [L_W-1:0] lg_next;
-  sf_log2fix #(.S_W(SUM_W), .L_W(L_W)) u_log (.i_s(sum), .o_l(lg_next));
+  sf_log2fix #(.S_W(SUM_W), .L_W(L_W), .OPT_REG(1)) u_log (.i_clk(i_clk), .i_en(1'b1), .i_s(sum), .o_l(lg_next));
 
   // ---- control ----
   always @(posedge i_clk) begin
@@ -164,7 +165,9 @@ module sf_softmax #(
           end
         end
         ST_EXPW: if (adv && v4e && l4) st <= ST_LOG;  // the last beat sum enters S at this edge
-        ST_LOG: st <= ST_OUT;
+        ST_LOG: st <= ST_LOG2;    // sf_log2fix: two internal registers
+        ST_LOG2: st <= ST_LOG3;
+        ST_LOG3: st <= ST_OUT;
         default: if (issue) begin  // ST_OUT
           if (issue_last) begin
             st <= ST_IN;
@@ -188,7 +191,7 @@ module sf_softmax #(
     end
     if (st == ST_EXP && j == {B_W{1'b0}} && issue) sum <= {SUM_W{1'b0}};
     else if (adv && v4e) sum <= sum + bs4;
-    if (st == ST_LOG) lg <= lg_next;
+    if (st == ST_LOG3) lg <= lg_next;
   end
 endmodule
 `default_nettype wire
