@@ -1,0 +1,1154 @@
+// compiler.cpp: IntModel -> sf_core program and memory images; instruction-level simulator; cycle model.
+// See compiler.h and docs/isa.md.
+#include "compiler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "checkpoint.h"  // write_file_atomic, read_file, crc32_of
+#include "common.h"
+
+namespace sf {
+
+static_assert(isa::WMEM_WIDTH == isa::W_LANES * isa::W_KPAR * 2,
+              "a weight-memory word is one beat of 2-bit weights (W_LANES x W_KPAR x 2 bit)");
+static_assert(isa::WMEM_WIDTH % 32 == 0, "weight-memory words are whole 32-bit words");
+static_assert(isa::N_UNITS == 4, "the compiler knows four units: IO, W, A, N");
+
+namespace {
+constexpr int kRawFrac = 6;  // Q10.6 readings
+int ceil_div(int64_t a, int64_t b) { return static_cast<int>((a + b - 1) / b); }
+int hw_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }  // the MAC array's weight modes
+int wmode_of(int wb) { return wb == 2 ? 0 : (wb == 4 ? 1 : 2); }
+
+// The same rescale derivation as IntEngine (intengine.cpp): a scale-up goes through the multiplier.
+void set_shift(RescaleParams& r, int shift) {
+  if (shift >= policy::RS_SHIFT_MIN) {
+    r.mult = 1;
+    r.shift = shift;
+    return;
+  }
+  if (-shift >= policy::RS_MULT_BITS) throw Error(fmt::format("rescale by 2^{} exceeds the multiplier", -shift));
+  r.mult = 1u << -shift;
+  r.shift = 0;
+}
+RescaleParams rescale_to(int shift, const IntAct& a, bool relu) {
+  RescaleParams r;
+  set_shift(r, shift);
+  r.zp = a.zp;
+  r.lo = relu ? a.zp : 0;
+  r.hi = (1 << policy::ACT_BITS) - 1;
+  return r;
+}
+
+uint32_t get_field(const uint32_t* w, const isa::Field& f) {
+  const uint32_t mask = f.width == 32 ? 0xFFFFFFFFu : ((1u << f.width) - 1u);
+  return (w[f.word] >> f.lsb) & mask;
+}
+void put_field(uint32_t* w, const isa::Field& f, int v, const char* name) {
+  const uint64_t lim = uint64_t{1} << f.width;
+  if (v < 0 || static_cast<uint64_t>(v) >= lim)
+    throw Error(fmt::format("instruction field {} = {} does not fit its {} bits (spec/isa.toml)", name, v, f.width));
+  w[f.word] |= static_cast<uint32_t>(v) << f.lsb;
+}
+}  // namespace
+
+void encode_instr(const Instr& in, uint32_t* w) {
+  std::fill(w, w + isa::INSTR_WORDS, 0u);
+  put_field(w, isa::F_OP, in.op, "op");
+  put_field(w, isa::F_FLAGS, in.flags, "flags");
+  put_field(w, isa::F_HEADS, in.heads, "heads");
+  put_field(w, isa::F_WMODE, in.wmode, "wmode");
+  put_field(w, isa::F_ROWS, in.rows, "rows");
+  put_field(w, isa::F_R0, in.r0, "r0");
+  put_field(w, isa::F_A, in.a, "a");
+  put_field(w, isa::F_B, in.b, "b");
+  put_field(w, isa::F_C, in.c, "c");
+  put_field(w, isa::F_D, in.d, "d");
+  put_field(w, isa::F_A_STRIDE, in.a_stride, "a_stride");
+  put_field(w, isa::F_B_STRIDE, in.b_stride, "b_stride");
+  put_field(w, isa::F_C_STRIDE, in.c_stride, "c_stride");
+  put_field(w, isa::F_D_STRIDE, in.d_stride, "d_stride");
+  put_field(w, isa::F_N_IN, in.n_in, "n_in");
+  put_field(w, isa::F_N_OUT, in.n_out, "n_out");
+  put_field(w, isa::F_BROW0, in.brow0, "brow0");
+  put_field(w, isa::F_DH, in.dh, "dh");
+  put_field(w, isa::F_WBASE, in.wbase, "wbase");
+  put_field(w, isa::F_BBASE, in.bbase, "bbase");
+  put_field(w, isa::F_PBASE, in.pbase, "pbase");
+  for (int u = 0; u < isa::N_UNITS; ++u) put_field(w, isa::F_WAIT[u], in.wait[u], "wait");
+}
+
+Instr decode_instr(const uint32_t* w) {
+  Instr in;
+  auto g = [&](const isa::Field& f) { return static_cast<int>(get_field(w, f)); };
+  in.op = g(isa::F_OP);
+  in.flags = g(isa::F_FLAGS);
+  in.heads = g(isa::F_HEADS);
+  in.wmode = g(isa::F_WMODE);
+  in.rows = g(isa::F_ROWS);
+  in.r0 = g(isa::F_R0);
+  in.a = g(isa::F_A);
+  in.b = g(isa::F_B);
+  in.c = g(isa::F_C);
+  in.d = g(isa::F_D);
+  in.a_stride = g(isa::F_A_STRIDE);
+  in.b_stride = g(isa::F_B_STRIDE);
+  in.c_stride = g(isa::F_C_STRIDE);
+  in.d_stride = g(isa::F_D_STRIDE);
+  in.n_in = g(isa::F_N_IN);
+  in.n_out = g(isa::F_N_OUT);
+  in.brow0 = g(isa::F_BROW0);
+  in.dh = g(isa::F_DH);
+  in.wbase = g(isa::F_WBASE);
+  in.bbase = g(isa::F_BBASE);
+  in.pbase = g(isa::F_PBASE);
+  for (int u = 0; u < isa::N_UNITS; ++u) in.wait[u] = g(isa::F_WAIT[u]);
+  return in;
+}
+
+std::vector<Instr> CoreImage::stream(int u) const {
+  const uint32_t start = prog.at(1 + 2 * u), count = prog.at(2 + 2 * u);
+  std::vector<Instr> s;
+  for (uint32_t i = 0; i < count; ++i) s.push_back(decode_instr(&prog.at(start + i * isa::INSTR_WORDS)));
+  return s;
+}
+
+// ---- timing of one instruction on its unit (shared by the compiler's scheduler and the cycle model) ----
+namespace {
+struct UnitState {
+  int64_t issue_free = 0;           // the unit can issue its next instruction
+  int64_t comp = 0;                 // completion time of the last instruction (monotone)
+  std::vector<int64_t> ln_free;     // N: each LayerNorm instance free from
+  int64_t ln_rr = 0;                // N: rows issued so far (round robin over the instances)
+};
+
+// Returns (free, end) for `in` issued at `start`; updates the unit state. Formulas: docs/isa.md.
+std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState& st, const CoreTiming& t) {
+  int64_t free = start, end = start;
+  const int64_t first = start + t.issue + t.mem_lat;  // first operand read
+  switch (in.op) {
+    case isa::OP_INPUT:
+      free = first + in.rows + in.n_out;  // L encoder + S decoder values through one rescale lane
+      end = free + t.rescale_lat + 1;
+      break;
+    case isa::OP_LINEAR:
+    case isa::OP_OUTPUT: {
+      const int tiles = ceil_div(in.n_out, t.w_lanes), beats = ceil_div(in.n_in, t.w_kpar), dg = 1 << in.wmode;
+      int64_t per_row = 0;
+      int last_n = 0;
+      for (int ti = 0; ti < tiles; ++ti) {
+        last_n = std::min(t.w_lanes, in.n_out - ti * t.w_lanes);
+        per_row += std::max({beats * dg, ceil_div(last_n, t.rs_w), ceil_div(t.w_lanes, t.bias_words)});
+      }
+      free = first + in.rows * per_row;
+      end = free + t.qlinear_lat + dg + ceil_div(last_n, t.rs_w) + t.rescale_lat + 1;
+      break;
+    }
+    case isa::OP_ATTN: {
+      const int tk = in.n_in, dh = in.dh;
+      const int qk = ceil_div(tk, t.act_lanes) * dh, pv = ceil_div(static_cast<int64_t>(dh) * tk, t.act_lanes);
+      const int sm = 3 * ceil_div(tk, t.sm_lanes) + t.softmax_lat;
+      const int rsc = ceil_div(tk, t.rs_a) + ceil_div(dh, t.rs_a);
+      const int item = std::max({qk + pv, sm, rsc});
+      free = first + static_cast<int64_t>(in.rows) * in.heads * item;
+      end = free + 2 * (t.actmac_lat + t.rescale_lat) + sm + pv + 1;
+      break;
+    }
+    case isa::OP_ADDNORM: {
+      const int n = in.n_out;
+      if (static_cast<int>(st.ln_free.size()) != t.ln_units) st.ln_free.assign(t.ln_units, 0);
+      int64_t in_free = first;
+      for (int r = 0; r < in.rows; ++r) {
+        const int k = static_cast<int>(st.ln_rr++ % t.ln_units);
+        const int64_t s = std::max(in_free, st.ln_free[k] - t.residual_lat);
+        in_free = s + n;
+        // the instance holds the row from its first element (after residual_add) to its last output
+        st.ln_free[k] = s + t.residual_lat + 3 * n + t.layernorm_lat - 1;
+        end = std::max(end, st.ln_free[k] + 1);
+      }
+      free = in_free;
+      break;
+    }
+    default:
+      break;
+  }
+  end = std::max(end, st.comp);
+  st.issue_free = free;
+  st.comp = end;
+  return {free, end};
+}
+
+int64_t dense_macs(const Instr& in) {
+  if (in.op == isa::OP_LINEAR || in.op == isa::OP_OUTPUT) return int64_t{in.rows} * in.n_in * in.n_out;
+  if (in.op == isa::OP_ATTN) return int64_t{in.rows} * in.heads * 2 * in.n_in * in.dh;
+  return 0;
+}
+
+// Scratchpad footprint: byte ranges [lo, hi) read and written.
+struct Range { int64_t lo, hi; };
+void footprint(const Instr& in, std::vector<Range>& rd, std::vector<Range>& wr) {
+  auto rows = [](int base, int stride, int r_lo, int r_hi, int width) {
+    return Range{base + int64_t{r_lo} * stride, base + int64_t{r_hi - 1} * stride + width};
+  };
+  const int r1 = in.r0 + in.rows;
+  switch (in.op) {
+    case isa::OP_INPUT:
+      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, 1));
+      wr.push_back(rows(in.b, in.b_stride, 0, in.n_out, 1));
+      break;
+    case isa::OP_LINEAR:
+      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, in.n_in));
+      wr.push_back(rows(in.d, in.d_stride, in.r0, r1, in.n_out));
+      break;
+    case isa::OP_OUTPUT:
+      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, in.n_in));
+      break;
+    case isa::OP_ATTN: {
+      const int w = in.heads * in.dh, tk = (in.flags & isa::FLAG_CAUSAL) ? std::min(in.n_in, r1) : in.n_in;
+      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, w));
+      rd.push_back(rows(in.b, in.b_stride, 0, tk, w));
+      rd.push_back(rows(in.c, in.c_stride, 0, tk, w));
+      wr.push_back(rows(in.d, in.d_stride, in.r0, r1, w));
+      break;
+    }
+    case isa::OP_ADDNORM:
+      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, in.n_out));
+      rd.push_back(rows(in.b, in.b_stride, in.r0, r1, in.n_out));
+      wr.push_back(rows(in.d, in.d_stride, in.r0, r1, in.n_out));
+      break;
+    default:
+      break;
+  }
+}
+bool overlap(const std::vector<Range>& x, const std::vector<Range>& y) {
+  for (const Range& a : x)
+    for (const Range& b : y)
+      if (a.lo < b.hi && b.lo < a.hi) return true;
+  return false;
+}
+}  // namespace
+
+// ---- the compiler ---------------------------------------------------------------------------------------
+namespace {
+struct Tensor {
+  std::string name;
+  int rows = 0, width = 0, base = -1;
+  int64_t born = std::numeric_limits<int64_t>::max(), dies = 0;
+  std::vector<int> writers, readers;
+};
+struct Task {
+  Instr in;
+  int unit = 0;
+  std::string note;
+  struct Use { int t = -1, lo = 0, hi = 0; };
+  std::vector<Use> reads;
+  Use write;
+  int ta = -1, tb = -1, tc = -1, td = -1;  // tensors addressed by a, b, c, d
+  int a_row_off = 0;                       // a points at this row of its tensor (OUTPUT: label_len)
+  std::vector<int> deps;
+  int seq = -1;
+  int64_t start = 0, free = 0, end = 0;
+};
+
+class Builder {
+ public:
+  Builder(const IntEngine& e, const CompileOptions& o) : e_(e), m_(e.model()), opt_(o) {}
+  CoreImage build();
+
+ private:
+  const IntEngine& e_;
+  const IntModel& m_;
+  CompileOptions opt_;
+  std::vector<Tensor> ts_;
+  std::vector<Task> tasks_;
+  CoreImage img_;
+  std::vector<int> lin_wbase_, lin_bbase_, lin_pbase_;
+
+  int tensor(const std::string& name, int rows, int width) {
+    Tensor t;
+    t.name = name;
+    t.rows = rows;
+    t.width = width;
+    ts_.push_back(std::move(t));
+    return static_cast<int>(ts_.size()) - 1;
+  }
+  int add(Task t) {
+    const int id = static_cast<int>(tasks_.size());
+    for (const Task::Use& u : t.reads) {
+      ts_[u.t].readers.push_back(id);
+      for (int w : ts_[u.t].writers) {
+        const Task& p = tasks_[w];
+        if (p.write.t != u.t || (p.write.lo < u.hi && u.lo < p.write.hi)) t.deps.push_back(w);  // INPUT: 2 outputs
+      }
+    }
+    if (t.write.t >= 0) ts_[t.write.t].writers.push_back(id);
+    tasks_.push_back(std::move(t));
+    return id;
+  }
+  int pblock(const std::vector<int32_t>& words) {
+    const int base = static_cast<int>(img_.pmem.size());
+    img_.pmem.insert(img_.pmem.end(), words.begin(), words.end());
+    return base;
+  }
+  static std::vector<int32_t> rs_words(const RescaleParams& r) {
+    return {static_cast<int32_t>(r.mult), r.shift, r.zp, r.lo, r.hi};
+  }
+  template <typename F> void chunks(int rows, F f) {
+    const int c = opt_.chunk_rows;
+    for (int r0 = 0; r0 < rows;) {
+      const int left = rows - r0;
+      const int n = !opt_.taper || left > 2 * c ? std::min(c, left) : std::max(1, std::min(c, (left + 1) / 2));
+      f(r0, n);
+      r0 += n;
+    }
+  }
+  void load_linear(int li);
+  int linear(int li, int src, int rows, const std::string& name, int bias_rows_from = -1);
+  int attention(const IntMha& h, int q_src, int tq, int kv_src, int tk, bool causal, const std::string& name);
+  int addnorm(int a, int act_a, int b, int act_b, int ln, int rows, const std::string& name);
+  void schedule();
+  void allocate();
+};
+
+// Weights (tiles of W_LANES outputs x beats of W_KPAR inputs, wb/2 words per beat), biases, rescale.
+void Builder::load_linear(int li) {
+  const IntLinear& l = m_.lin[li];
+  const int wb = hw_bits(l.bits), tiles = ceil_div(l.n_out, isa::W_LANES), beats = ceil_div(l.n_in, isa::W_KPAR);
+  lin_wbase_[li] = static_cast<int>(img_.wmem.size());
+  const int beat_bits = isa::W_LANES * isa::W_KPAR * wb;
+  for (int t = 0; t < tiles; ++t)
+    for (int k = 0; k < beats; ++k) {
+      std::vector<WWord> words(wb / 2, WWord{});
+      for (int lane = 0; lane < isa::W_LANES; ++lane)
+        for (int j = 0; j < isa::W_KPAR; ++j) {
+          const int o = t * isa::W_LANES + lane, i = k * isa::W_KPAR + j;
+          if (o >= l.n_out || i >= l.n_in) continue;
+          const unsigned code = static_cast<unsigned>(l.w[static_cast<size_t>(o) * l.n_in + i]) & ((1u << wb) - 1u);
+          const int pos = (lane * isa::W_KPAR + j) * wb;
+          for (int b = 0; b < wb; ++b)
+            if ((code >> b) & 1u) {
+              const int p = pos + b;
+              words[p / isa::WMEM_WIDTH][(p % isa::WMEM_WIDTH) / 32] |= 1u << (p % 32);
+            }
+        }
+      (void)beat_bits;
+      img_.wmem.insert(img_.wmem.end(), words.begin(), words.end());
+    }
+  lin_bbase_[li] = static_cast<int>(img_.bmem.size());
+  const std::vector<int32_t>& fb = e_.folded_bias(li);
+  const bool emb = li == m_.l_enc_in || li == m_.l_dec_in;
+  if (!emb) {
+    img_.bmem.insert(img_.bmem.end(), fb.begin(), fb.begin() + l.n_out);
+  } else {  // the rows this embedding uses: encoder positions 0..L-1, decoder L-label_len..L+H-1
+    const int r0 = li == m_.l_enc_in ? 0 : m_.seq_len - m_.label_len;
+    const int rows = li == m_.l_enc_in ? m_.seq_len : m_.label_len + m_.pred_len;
+    img_.bmem.insert(img_.bmem.end(), fb.begin() + static_cast<size_t>(r0) * l.n_out,
+                     fb.begin() + static_cast<size_t>(r0 + rows) * l.n_out);
+  }
+  lin_pbase_[li] = pblock(rs_words(e_.out_rescale(li)));
+}
+
+int Builder::linear(int li, int src, int rows, const std::string& name, int bias_rows_from) {
+  const IntLinear& l = m_.lin[li];
+  const int dst = tensor(name, rows, l.n_out);
+  chunks(rows, [&](int r0, int n) {
+    Task t;
+    t.unit = isa::UNIT_W;
+    t.in.op = isa::OP_LINEAR;
+    t.in.flags = bias_rows_from >= 0 ? isa::FLAG_BIAS_ROWS : 0;
+    t.in.brow0 = bias_rows_from >= 0 ? bias_rows_from : 0;
+    t.in.rows = n;
+    t.in.r0 = r0;
+    t.in.n_in = l.n_in;
+    t.in.n_out = l.n_out;
+    t.in.wmode = wmode_of(hw_bits(l.bits));
+    t.in.wbase = lin_wbase_[li];
+    t.in.bbase = lin_bbase_[li];
+    t.in.pbase = lin_pbase_[li];
+    t.ta = src;
+    t.td = dst;
+    t.reads.push_back({src, r0, r0 + n});
+    t.write = {dst, r0, r0 + n};
+    t.note = fmt::format("{} rows {}..{}", l.name, r0, r0 + n - 1);
+    add(std::move(t));
+  });
+  return dst;
+}
+
+int Builder::attention(const IntMha& h, int q_src, int tq, int kv_src, int tk, bool causal, const std::string& name) {
+  const int d = m_.d_model, nh = m_.n_heads, dh = d / nh;
+  const int q = linear(h.lq, q_src, tq, name + ".q");
+  const int k = linear(h.lk, kv_src, tk, name + ".k");
+  const int v = linear(h.lv, kv_src, tk, name + ".v");
+  const IntAct &aq = m_.acts[m_.lin[h.lq].out_act], &ak = m_.acts[m_.lin[h.lk].out_act],
+               &av = m_.acts[m_.lin[h.lv].out_act], &ao = m_.acts[m_.lin[h.lo].in_act];
+  RescaleParams score{1, 0, 0, -32768, 32767};
+  set_shift(score, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac));
+  const RescaleParams pv = rescale_to(ao.exp - (av.exp - policy::SM_PROB_BITS), ao, false);
+  std::vector<int32_t> pw = rs_words(score);
+  for (int32_t x : rs_words(pv)) pw.push_back(x);
+  for (int32_t x : {int32_t{aq.zp}, int32_t{ak.zp}, int32_t{av.zp}, int32_t{m_.in_frac}}) pw.push_back(x);
+  const int pbase = pblock(pw);
+  const int o = tensor(name + ".o", tq, d);
+  chunks(tq, [&](int r0, int n) {
+    Task t;
+    t.unit = isa::UNIT_A;
+    t.in.op = isa::OP_ATTN;
+    t.in.flags = causal ? isa::FLAG_CAUSAL : 0;
+    t.in.rows = n;
+    t.in.r0 = r0;
+    t.in.n_in = tk;
+    t.in.n_out = d;
+    t.in.heads = nh;
+    t.in.dh = dh;
+    t.in.pbase = pbase;
+    t.ta = q;
+    t.tb = k;
+    t.tc = v;
+    t.td = o;
+    const int kh = causal ? std::min(tk, r0 + n) : tk;
+    t.reads = {{q, r0, r0 + n}, {k, 0, kh}, {v, 0, kh}};
+    t.write = {o, r0, r0 + n};
+    t.note = fmt::format("{} attention rows {}..{}{}", name, r0, r0 + n - 1, causal ? " (causal)" : "");
+    add(std::move(t));
+  });
+  return linear(h.lo, o, tq, name + ".out");
+}
+
+int Builder::addnorm(int a, int act_a, int b, int act_b, int ln, int rows, const std::string& name) {
+  const IntAct &A = m_.acts[act_a], &B = m_.acts[act_b];
+  const int er = std::max(std::min<int>(A.exp, B.exp), std::max<int>(A.exp, B.exp) - policy::RES_SHIFT_MAX);
+  const IntLayerNorm& n = m_.ln[ln];
+  const IntAct& o = m_.acts[m_.ln_out_act[ln]];
+  const int eb = n.g_exp - policy::LN_Z_FRAC_BITS;
+  int log2n = 0;
+  while ((1 << log2n) < n.d) ++log2n;
+  std::vector<int32_t> pw = {A.zp, er - A.exp, B.zp, er - B.exp, log2n, static_cast<int32_t>(n.eps)};
+  for (int32_t x : rs_words(rescale_to(o.exp - eb, o, false))) pw.push_back(x);
+  for (int j = 0; j < n.d; ++j) pw.push_back(n.gamma[j]);
+  for (int j = 0; j < n.d; ++j) pw.push_back(static_cast<int32_t>(round_shift(n.beta[j], eb - n.beta_exp)));
+  const int pbase = pblock(pw);
+  const int dst = tensor(name, rows, n.d);
+  chunks(rows, [&](int r0, int cnt) {
+    Task t;
+    t.unit = isa::UNIT_N;
+    t.in.op = isa::OP_ADDNORM;
+    t.in.rows = cnt;
+    t.in.r0 = r0;
+    t.in.n_out = n.d;
+    t.in.pbase = pbase;
+    t.ta = a;
+    t.tb = b;
+    t.td = dst;
+    t.reads = {{a, r0, r0 + cnt}, {b, r0, r0 + cnt}};
+    t.write = {dst, r0, r0 + cnt};
+    t.note = fmt::format("{} rows {}..{}", name, r0, r0 + cnt - 1);
+    add(std::move(t));
+  });
+  return dst;
+}
+
+// List scheduling: repeatedly issue, on some unit, the task with the earliest possible start among those
+// whose producers are issued (ties: creation order). Waits are "unit u completed n instructions".
+void Builder::schedule() {
+  CoreTiming tm;
+  // Priority: the longest path (in cycles, each task timed alone) from the task to the end of the forecast.
+  std::vector<int64_t> dur(tasks_.size()), prio(tasks_.size(), 0);
+  std::vector<std::vector<int>> succ(tasks_.size());
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    UnitState fresh;
+    dur[i] = exec_time(tasks_[i].in, 0, fresh, tm).second;
+    for (int dpd : tasks_[i].deps) succ[dpd].push_back(static_cast<int>(i));
+  }
+  for (size_t i = tasks_.size(); i-- > 0;) {  // deps point backwards: creation order is topological
+    int64_t m = 0;
+    for (int sc : succ[i]) m = std::max(m, prio[sc]);
+    prio[i] = dur[i] + m;
+  }
+  UnitState st[isa::N_UNITS];
+  std::vector<std::vector<int64_t>> comp(isa::N_UNITS);  // completion (monotone) of each seq
+  std::vector<int> seqs(isa::N_UNITS, 0);
+  std::vector<int> todo(tasks_.size());
+  for (size_t i = 0; i < tasks_.size(); ++i) todo[i] = static_cast<int>(i);
+  while (!todo.empty()) {
+    // per unit: among tasks whose producers are issued, one that can start when the unit is free (highest
+    // priority), else the earliest; then the unit whose choice starts first.
+    int best = -1;
+    int64_t best_start = 0;
+    size_t best_pos = 0;
+    for (int u = 0; u < isa::N_UNITS; ++u) {
+      int cand = -1;
+      int64_t cs = 0;
+      size_t cpos = 0;
+      for (size_t p = 0; p < todo.size(); ++p) {
+        const Task& t = tasks_[todo[p]];
+        if (t.unit != u) continue;
+        int64_t s = st[u].issue_free;
+        bool ready = true;
+        for (int dpd : t.deps) {
+          const Task& q = tasks_[dpd];
+          if (q.seq < 0) { ready = false; break; }
+          s = std::max(s, comp[q.unit][q.seq]);
+        }
+        if (!ready) continue;
+        const int64_t key = std::max(s, st[u].issue_free + 0);
+        const bool now = key <= st[u].issue_free, cnow = cand >= 0 && cs <= st[u].issue_free;
+        bool better;
+        if (cand < 0) better = true;
+        else if (opt_.policy == 0) better = s < cs;  // earliest start, ties: program (creation) order
+        else if (now != cnow) better = now;
+        else if (now) better = prio[todo[p]] > prio[cand];
+        else better = s < cs || (s == cs && prio[todo[p]] > prio[cand]);
+        if (better) {
+          cand = todo[p];
+          cs = s;
+          cpos = p;
+        }
+      }
+      const bool tie = cs == best_start && (opt_.policy == 0 ? cand < best : prio[cand] > prio[best]);
+      if (cand >= 0 && (best < 0 || cs < best_start || tie)) {
+        best = cand;
+        best_start = cs;
+        best_pos = cpos;
+      }
+    }
+    Task& t = tasks_[best];
+    t.seq = seqs[t.unit]++;
+    t.start = best_start;
+    std::tie(t.free, t.end) = exec_time(t.in, best_start, st[t.unit], tm);
+    comp[t.unit].push_back(t.end);
+    todo.erase(todo.begin() + static_cast<std::ptrdiff_t>(best_pos));
+  }
+}
+
+// Scratchpad allocation over the scheduled lifetimes (first writer issued .. last reader complete),
+// first fit at 16-byte alignment; a tensor placed over an earlier one's bytes waits for its readers.
+void Builder::allocate() {
+  for (Tensor& t : ts_) {
+    for (int w : t.writers) {
+      t.born = std::min(t.born, tasks_[w].start);
+      t.dies = std::max(t.dies, tasks_[w].end);
+    }
+    for (int r : t.readers) t.dies = std::max(t.dies, tasks_[r].end);
+  }
+  std::vector<int> order(ts_.size());
+  for (size_t i = 0; i < ts_.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return ts_[x].born < ts_[y].born; });
+  std::vector<int> placed;
+  for (int ti : order) {
+    Tensor& t = ts_[ti];
+    const int size = t.rows * t.width;
+    std::vector<std::pair<int, int>> busy;  // live ranges
+    for (int pi : placed)
+      if (ts_[pi].dies > t.born) busy.push_back({ts_[pi].base, ts_[pi].base + ts_[pi].rows * ts_[pi].width});
+    std::sort(busy.begin(), busy.end());
+    int base = 0;
+    for (const auto& b : busy) {
+      if (base + size <= b.first) break;
+      base = std::max(base, (b.second + 15) / 16 * 16);
+    }
+    if (base + size > isa::AMEM_DEPTH)
+      throw Error(fmt::format("model does not fit the scratchpad: tensor {} ({} x {} bytes) needs bytes up to {}, "
+                              "AMEM has {} (spec/isa.toml)", t.name, t.rows, t.width, base + size, isa::AMEM_DEPTH));
+    t.base = base;
+    img_.amem_bytes = std::max(img_.amem_bytes, base + size);
+    // Reuse: the writers of t wait for every reader and writer of an earlier tensor on the same bytes.
+    for (int pi : placed) {
+      const Tensor& p = ts_[pi];
+      if (p.base < base + size && base < p.base + p.rows * p.width) {
+        for (int w : t.writers) {
+          for (int r : p.readers) tasks_[w].deps.push_back(r);
+          for (int r : p.writers) tasks_[w].deps.push_back(r);
+        }
+      }
+    }
+    placed.push_back(ti);
+  }
+}
+
+CoreImage Builder::build() {
+  const IntModel& m = m_;
+  const int L = m.seq_len, H = m.pred_len, ll = m.label_len, S = ll + H, D = m.d_model;
+  auto limit = [](bool ok, const std::string& what) {
+    if (!ok) throw Error("model exceeds the core's synthesis-time maxima (spec/isa.toml): " + what);
+  };
+  limit(D <= isa::MAX_D_MODEL && (D & (D - 1)) == 0, fmt::format("d_model {} (power of two <= {})", D, isa::MAX_D_MODEL));
+  limit(m.n_heads >= 1 && m.n_heads <= isa::MAX_HEADS && D % m.n_heads == 0, fmt::format("heads {}", m.n_heads));
+  limit(D / m.n_heads <= isa::MAX_D_HEAD, fmt::format("d_head {}", D / m.n_heads));
+  limit(L <= isa::MAX_SEQ && S <= isa::MAX_SEQ && L <= isa::IBUF_DEPTH, fmt::format("L {} / S {} (<= {})", L, S, isa::MAX_SEQ));
+  limit(H <= isa::MAX_PRED && H <= isa::OBUF_DEPTH && ll <= L, fmt::format("H {} / label_len {}", H, ll));
+  for (const IntLinear& l : m.lin)
+    limit(l.n_in <= isa::MAX_D_FF && l.n_out <= isa::MAX_D_FF, fmt::format("linear {} {}x{}", l.name, l.n_in, l.n_out));
+  if (opt_.chunk_rows < 1 || opt_.chunk_rows > 255) throw Error("compile: chunk_rows must be 1..255");
+  if (opt_.policy < 0 || opt_.policy > 1) throw Error("compile: policy must be 0 or 1");
+  img_.seq_len = L;
+  img_.pred_len = H;
+  img_.label_len = ll;
+  img_.d_model = D;
+
+  lin_wbase_.assign(m.lin.size(), 0);
+  lin_bbase_.assign(m.lin.size(), 0);
+  lin_pbase_.assign(m.lin.size(), 0);
+  for (size_t li = 0; li < m.lin.size(); ++li) load_linear(static_cast<int>(li));
+
+  // INPUT
+  const int xe = tensor("enc_input", L, 1), xd = tensor("dec_input", S, 1);
+  {
+    const IntAct& in = m.acts[m.act_in];
+    Task t;
+    t.unit = isa::UNIT_IO;
+    t.in.op = isa::OP_INPUT;
+    t.in.rows = L;
+    t.in.n_in = ll;
+    t.in.n_out = S;
+    t.in.pbase = pblock(rs_words(rescale_to(in.exp + kRawFrac, in, false)));
+    t.td = xe;
+    t.tb = xd;
+    t.write = {xe, 0, L};
+    t.note = "input: last, (raw - last) -> encoder and decoder inputs";
+    const int id = add(std::move(t));
+    ts_[xd].writers.push_back(id);  // the second output
+  }
+  // The decoder's first self-attention block depends on the decoder input only: it is created (and so
+  // preferred on ties) first, so that the activation array starts while the encoder is being projected.
+  int y = linear(m.l_dec_in, xd, S, "dec_emb", 0);
+  int y_act = m.act_dec_emb;
+  int dec0_a = -1;
+  if (!m.dec.empty()) {
+    const IntDecLayer& e = m.dec[0];
+    const int t1 = attention(e.self, y, S, y, S, true, "dec0.self");
+    dec0_a = addnorm(y, y_act, t1, m.lin[e.self.lo].out_act, e.ln1, S, "dec0.ln1");
+  }
+  int x = linear(m.l_enc_in, xe, L, "enc_emb", 0);
+  int x_act = m.act_enc_emb;
+  for (size_t i = 0; i < m.enc.size(); ++i) {
+    const IntEncLayer& e = m.enc[i];
+    const std::string p = fmt::format("enc{}", i);
+    const int t1 = attention(e.attn, x, L, x, L, false, p + ".attn");
+    const int a = addnorm(x, x_act, t1, m.lin[e.attn.lo].out_act, e.ln1, L, p + ".ln1");
+    const int h = linear(e.ff1, a, L, p + ".ff1");
+    const int t2 = linear(e.ff2, h, L, p + ".ff2");
+    x = addnorm(a, m.ln_out_act[e.ln1], t2, m.lin[e.ff2].out_act, e.ln2, L, p + ".ln2");
+    x_act = m.ln_out_act[e.ln2];
+  }
+  for (size_t i = 0; i < m.dec.size(); ++i) {
+    const IntDecLayer& e = m.dec[i];
+    const std::string p = fmt::format("dec{}", i);
+    const int a = i == 0 ? dec0_a
+                         : addnorm(y, y_act, attention(e.self, y, S, y, S, true, p + ".self"),
+                                   m.lin[e.self.lo].out_act, e.ln1, S, p + ".ln1");
+    const int t3 = attention(e.cross, a, S, x, L, false, p + ".cross");
+    const int b = addnorm(a, m.ln_out_act[e.ln1], t3, m.lin[e.cross.lo].out_act, e.ln2, S, p + ".ln2");
+    const int h = linear(e.ff1, b, S, p + ".ff1");
+    const int t2 = linear(e.ff2, h, S, p + ".ff2");
+    y = addnorm(b, m.ln_out_act[e.ln2], t2, m.lin[e.ff2].out_act, e.ln3, S, p + ".ln3");
+    y_act = m.ln_out_act[e.ln3];
+  }
+  {
+    const int lo = m.l_out;
+    const IntLinear& l = m.lin[lo];
+    chunks(H, [&](int r0, int n) {
+      Task t;
+      t.unit = isa::UNIT_W;
+      t.in.op = isa::OP_OUTPUT;
+      t.in.rows = n;
+      t.in.r0 = r0;
+      t.in.n_in = l.n_in;
+      t.in.n_out = l.n_out;
+      t.in.wmode = wmode_of(hw_bits(l.bits));
+      t.in.wbase = lin_wbase_[lo];
+      t.in.bbase = lin_bbase_[lo];
+      t.in.pbase = lin_pbase_[lo];
+      t.ta = y;
+      t.a_row_off = ll;
+      t.reads.push_back({y, ll + r0, ll + r0 + n});
+      t.note = fmt::format("output head rows {}..{} (decoder rows {}..{})", r0, r0 + n - 1, ll + r0, ll + r0 + n - 1);
+      add(std::move(t));
+    });
+  }
+  if (img_.wmem.size() > static_cast<size_t>(isa::WMEM_DEPTH) || img_.bmem.size() > static_cast<size_t>(isa::BMEM_DEPTH) ||
+      img_.pmem.size() > static_cast<size_t>(isa::PMEM_DEPTH))
+    throw Error(fmt::format("model does not fit the core's memories: WMEM {} / {}, BMEM {} / {}, PMEM {} / {} words "
+                            "(spec/isa.toml)", img_.wmem.size(), isa::WMEM_DEPTH, img_.bmem.size(), isa::BMEM_DEPTH,
+                            img_.pmem.size(), isa::PMEM_DEPTH));
+
+  schedule();
+  allocate();
+
+  // Addresses, waits, streams.
+  std::vector<std::vector<int>> streams(isa::N_UNITS);
+  for (size_t i = 0; i < tasks_.size(); ++i) streams[tasks_[i].unit].push_back(static_cast<int>(i));
+  for (auto& s : streams) std::sort(s.begin(), s.end(), [&](int x1, int x2) { return tasks_[x1].seq < tasks_[x2].seq; });
+  for (Task& t : tasks_) {
+    auto addr = [&](int ti, int& f, int& stride, int row_off) {
+      if (ti < 0) return;
+      f = ts_[ti].base + row_off * ts_[ti].width;
+      stride = ts_[ti].width;
+    };
+    addr(t.ta, t.in.a, t.in.a_stride, t.a_row_off);
+    addr(t.tb, t.in.b, t.in.b_stride, 0);
+    addr(t.tc, t.in.c, t.in.c_stride, 0);
+    addr(t.td, t.in.d, t.in.d_stride, 0);
+    t.in.wait.fill(0);
+    for (int dpd : t.deps) {
+      const Task& q = tasks_[dpd];
+      t.in.wait[q.unit] = std::max(t.in.wait[q.unit], q.seq + 1);
+    }
+  }
+  img_.prog.assign(isa::HEADER_WORDS, 0u);
+  img_.prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(isa::VERSION);
+  img_.prog[9] = static_cast<uint32_t>(L | H << 8 | ll << 16 | D << 24);
+  for (int u = 0; u < isa::N_UNITS; ++u) {
+    img_.prog[1 + 2 * u] = static_cast<uint32_t>(img_.prog.size());
+    img_.prog[2 + 2 * u] = static_cast<uint32_t>(streams[u].size());
+    for (int ti : streams[u]) {
+      uint32_t w[isa::INSTR_WORDS];
+      encode_instr(tasks_[ti].in, w);
+      img_.prog.insert(img_.prog.end(), w, w + isa::INSTR_WORDS);
+      img_.notes.push_back(tasks_[ti].note);
+    }
+    uint32_t w[isa::INSTR_WORDS];
+    encode_instr(Instr{}, w);  // END
+    img_.prog.insert(img_.prog.end(), w, w + isa::INSTR_WORDS);
+  }
+  img_.prog[10] = static_cast<uint32_t>(img_.amem_bytes);
+  img_.chunk_rows = opt_.chunk_rows;
+  img_.taper = opt_.taper ? 1 : 0;
+  img_.policy = opt_.policy;
+  img_.prog[11] = static_cast<uint32_t>(img_.chunk_rows | img_.taper << 8 | img_.policy << 9);
+  if (img_.prog.size() > static_cast<size_t>(isa::PROG_DEPTH))
+    throw Error(fmt::format("program of {} words does not fit PROG ({} words); compile with more rows per "
+                            "instruction", img_.prog.size(), isa::PROG_DEPTH));
+  return img_;
+}
+}  // namespace
+
+CoreImage compile_core(const IntEngine& e, const CompileOptions& opt) {
+  if (opt.chunk_rows == 0) {  // search
+    CoreImage best;
+    int64_t best_cycles = -1;
+    std::string last_error;
+    for (int c : {2, 3, 4, 6, 8, 12, 16, 24})
+      for (bool taper : {true, false})
+        for (int policy : {0, 1}) {
+          CompileOptions o{c, taper, policy};
+          try {
+            CoreImage img = compile_core(e, o);
+            const int64_t cyc = cycle_model(img).total;
+            if (best_cycles < 0 || cyc < best_cycles) {
+              best_cycles = cyc;
+              best = std::move(img);
+            }
+          } catch (const Error& err) {
+            const std::string msg = err.what();
+            if (msg.find("does not fit") == std::string::npos) throw;  // only size failures are searched past
+            last_error = msg;
+          }
+        }
+    if (best_cycles < 0) throw Error(last_error);
+    return best;
+  }
+  Builder b(e, opt);
+  CoreImage img = b.build();
+  const std::string bad = check_schedule(img, cycle_model(img));
+  if (!bad.empty()) throw Error("compiler produced an unsafe schedule (a bug): " + bad);
+  return img;
+}
+
+// ---- instruction-level simulator ------------------------------------------------------------------------
+namespace {
+struct Machine {
+  const CoreImage& img;
+  std::vector<uint8_t> amem;
+  std::vector<int32_t> ibuf, obuf;
+  int32_t last = 0;
+
+  RescaleParams rs(int p) const {
+    RescaleParams r;
+    r.mult = static_cast<uint32_t>(img.pmem.at(p));
+    r.shift = img.pmem.at(p + 1);
+    r.zp = img.pmem.at(p + 2);
+    r.lo = img.pmem.at(p + 3);
+    r.hi = img.pmem.at(p + 4);
+    return r;
+  }
+  uint8_t& at(int64_t addr) {
+    if (addr < 0 || addr >= static_cast<int64_t>(amem.size()))
+      throw Error(fmt::format("simulate_core: scratchpad address {} out of range", addr));
+    return amem[static_cast<size_t>(addr)];
+  }
+  // Weight (o, i) of the linear at wbase, from the packed weight memory.
+  int weight(const Instr& in, int o, int i) const {
+    const int wb = 2 << in.wmode, beats = ceil_div(in.n_in, isa::W_KPAR);
+    const int t = o / isa::W_LANES, lane = o % isa::W_LANES, k = i / isa::W_KPAR, j = i % isa::W_KPAR;
+    const int64_t word0 = in.wbase + (int64_t{t} * beats + k) * (wb / 2);
+    const int pos = (lane * isa::W_KPAR + j) * wb;
+    unsigned code = 0;
+    for (int b = 0; b < wb; ++b) {
+      const int p = pos + b;
+      const WWord& w = img.wmem.at(static_cast<size_t>(word0 + p / isa::WMEM_WIDTH));
+      code |= ((w[(p % isa::WMEM_WIDTH) / 32] >> (p % 32)) & 1u) << b;
+    }
+    return code >= (1u << (wb - 1)) ? static_cast<int>(code) - (1 << wb) : static_cast<int>(code);
+  }
+
+  void exec(const Instr& in) {
+    switch (in.op) {
+      case isa::OP_INPUT: {
+        const RescaleParams r = rs(in.pbase);
+        const int L = in.rows, ll = in.n_in, S = in.n_out;
+        last = ibuf.at(L - 1);
+        for (int t = 0; t < L; ++t) at(in.d + int64_t{t} * in.d_stride) = static_cast<uint8_t>(shift_rescale(ibuf[t] - last, r));
+        for (int t = 0; t < S; ++t)
+          at(in.b + int64_t{t} * in.b_stride) = static_cast<uint8_t>(shift_rescale(t < ll ? ibuf.at(L - ll + t) - last : 0, r));
+        break;
+      }
+      case isa::OP_LINEAR:
+      case isa::OP_OUTPUT: {
+        const RescaleParams rsp = rs(in.pbase);
+        std::vector<int8_t> w(static_cast<size_t>(in.n_out) * in.n_in);
+        for (int o = 0; o < in.n_out; ++o)
+          for (int i = 0; i < in.n_in; ++i) w[static_cast<size_t>(o) * in.n_in + i] = static_cast<int8_t>(weight(in, o, i));
+        std::vector<uint8_t> x(in.n_in);
+        std::vector<int32_t> acc(in.n_out);
+        for (int r = in.r0; r < in.r0 + in.rows; ++r) {
+          for (int i = 0; i < in.n_in; ++i) x[i] = at(in.a + int64_t{r} * in.a_stride + i);
+          const int64_t brow = (in.flags & isa::FLAG_BIAS_ROWS) ? int64_t{in.brow0 + r} * in.n_out : 0;
+          if (in.bbase + brow + in.n_out > static_cast<int64_t>(img.bmem.size()))
+            throw Error("simulate_core: bias address out of range");
+          qlinear(w.data(), x.data(), img.bmem.data() + in.bbase + brow, in.n_out, in.n_in, 2 << in.wmode, acc.data());
+          if (in.op == isa::OP_OUTPUT) {
+            obuf.at(r) = shift_rescale(acc[0], rsp) + last;
+          } else {
+            for (int o = 0; o < in.n_out; ++o)
+              at(in.d + int64_t{r} * in.d_stride + o) = static_cast<uint8_t>(shift_rescale(acc[o], rsp));
+          }
+        }
+        break;
+      }
+      case isa::OP_ATTN: {
+        const RescaleParams score = rs(in.pbase), pv = rs(in.pbase + isa::RESCALE_WORDS);
+        const int zq = img.pmem.at(in.pbase + 10), zk = img.pmem.at(in.pbase + 11), zv = img.pmem.at(in.pbase + 12);
+        const int in_frac = img.pmem.at(in.pbase + 13);
+        const int tk = in.n_in, dh = in.dh;
+        std::vector<int32_t> s(tk);
+        std::vector<uint8_t> keep(tk), p(tk), vcol(tk), qrow(dh), krow(dh);
+        for (int hh = 0; hh < in.heads; ++hh)
+          for (int i = in.r0; i < in.r0 + in.rows; ++i) {
+            for (int c = 0; c < dh; ++c) qrow[c] = at(in.a + int64_t{i} * in.a_stride + hh * dh + c);
+            for (int j = 0; j < tk; ++j) {
+              for (int c = 0; c < dh; ++c) krow[c] = at(in.b + int64_t{j} * in.b_stride + hh * dh + c);
+              s[j] = shift_rescale(actmac(qrow.data(), zq, krow.data(), zk, dh), score);
+              keep[j] = (!(in.flags & isa::FLAG_CAUSAL) || j <= i) ? 1 : 0;
+            }
+            softmax(s.data(), keep.data(), tk, in_frac, p.data());
+            for (int c = 0; c < dh; ++c) {
+              for (int j = 0; j < tk; ++j) vcol[j] = at(in.c + int64_t{j} * in.c_stride + hh * dh + c);
+              at(in.d + int64_t{i} * in.d_stride + hh * dh + c) =
+                  static_cast<uint8_t>(shift_rescale(actmac(p.data(), 0, vcol.data(), zv, tk), pv));
+            }
+          }
+        break;
+      }
+      case isa::OP_ADDNORM: {
+        const int n = in.n_out, pb = in.pbase;
+        const int za = img.pmem.at(pb), sa = img.pmem.at(pb + 1), zb = img.pmem.at(pb + 2), sb = img.pmem.at(pb + 3);
+        LayerNormParams lp;
+        lp.log2n = img.pmem.at(pb + 4);
+        lp.eps = static_cast<uint32_t>(img.pmem.at(pb + 5));
+        lp.out = rs(pb + 6);
+        const int32_t* gamma = &img.pmem.at(pb + isa::ADDNORM_FIXED_WORDS);
+        const int32_t* beta = &img.pmem.at(pb + isa::ADDNORM_FIXED_WORDS + n);
+        if (pb + isa::ADDNORM_FIXED_WORDS + 2 * n > static_cast<int>(img.pmem.size()))
+          throw Error("simulate_core: parameter block out of range");
+        std::vector<int32_t> xv(n), out(n);
+        for (int r = in.r0; r < in.r0 + in.rows; ++r) {
+          for (int j = 0; j < n; ++j)
+            xv[j] = residual_add(at(in.a + int64_t{r} * in.a_stride + j), za, sa, at(in.b + int64_t{r} * in.b_stride + j), zb, sb);
+          layernorm(xv.data(), gamma, beta, lp, out.data());
+          for (int j = 0; j < n; ++j) at(in.d + int64_t{r} * in.d_stride + j) = static_cast<uint8_t>(out[j]);
+        }
+        break;
+      }
+      default:
+        throw Error(fmt::format("simulate_core: opcode {} in a unit stream", in.op));
+    }
+  }
+};
+}  // namespace
+
+void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
+                   const std::array<int, isa::N_UNITS>& unit_order) {
+  Machine mc{img, std::vector<uint8_t>(isa::AMEM_DEPTH, 0), std::vector<int32_t>(img.seq_len),
+             std::vector<int32_t>(img.pred_len)};
+  for (int t = 0; t < img.seq_len; ++t) {
+    if (raw[t] < -32768 || raw[t] > 32767)
+      throw Error(fmt::format("simulate_core: reading {} = {} does not fit the 16-bit input buffer", t, raw[t]));
+    mc.ibuf[t] = raw[t];
+  }
+  std::vector<std::vector<Instr>> s(isa::N_UNITS);
+  for (int u = 0; u < isa::N_UNITS; ++u) s[u] = img.stream(u);
+  std::array<size_t, isa::N_UNITS> done{};
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (int u : unit_order)
+      while (done[u] < s[u].size()) {
+        const Instr& in = s[u][done[u]];
+        bool ok = true;
+        for (int v = 0; v < isa::N_UNITS; ++v) ok = ok && done[v] >= static_cast<size_t>(in.wait[v]);
+        if (!ok) break;
+        mc.exec(in);
+        ++done[u];
+        progress = true;
+      }
+  }
+  for (int u = 0; u < isa::N_UNITS; ++u)
+    if (done[u] != s[u].size())
+      throw Error(fmt::format("simulate_core: deadlock: unit {} stuck at instruction {}", isa::UNIT_NAMES[u], done[u]));
+  std::copy(mc.obuf.begin(), mc.obuf.end(), forecast);
+}
+
+// ---- cycle model ----------------------------------------------------------------------------------------
+CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
+  CycleReport rep;
+  std::vector<std::vector<Instr>> s(isa::N_UNITS);
+  std::vector<std::vector<int64_t>> comp(isa::N_UNITS);
+  std::vector<size_t> base(isa::N_UNITS);
+  for (int u = 0; u < isa::N_UNITS; ++u) {
+    s[u] = img.stream(u);
+    base[u] = rep.instrs.size();
+    for (size_t i = 0; i < s[u].size(); ++i) {
+      InstrTime it;
+      it.unit = u;
+      it.seq = static_cast<int>(i);
+      it.in = s[u][i];
+      it.dense_macs = dense_macs(it.in);
+      rep.instrs.push_back(it);
+    }
+  }
+  UnitState st[isa::N_UNITS];
+  bool progress = true;
+  size_t left = rep.instrs.size();
+  while (left > 0 && progress) {
+    progress = false;
+    for (int u = 0; u < isa::N_UNITS; ++u)
+      while (comp[u].size() < s[u].size()) {
+        const Instr& in = s[u][comp[u].size()];
+        int64_t start = st[u].issue_free;
+        bool ok = true;
+        for (int v = 0; v < isa::N_UNITS && ok; ++v) {
+          if (in.wait[v] == 0) continue;
+          if (comp[v].size() < static_cast<size_t>(in.wait[v])) ok = false;
+          else start = std::max(start, comp[v][in.wait[v] - 1]);
+        }
+        if (!ok) break;
+        InstrTime& it = rep.instrs[base[u] + comp[u].size()];
+        it.start = start;
+        std::tie(it.free, it.end) = exec_time(in, start, st[u], t);
+        comp[u].push_back(it.end);
+        --left;
+        progress = true;
+      }
+  }
+  if (left > 0) {
+    for (int u = 0; u < isa::N_UNITS; ++u)
+      if (comp[u].size() < s[u].size())
+        throw Error(fmt::format("cycle model: deadlock: unit {} instruction {} waits for what never completes",
+                                isa::UNIT_NAMES[u], comp[u].size()));
+  }
+  for (const InstrTime& it : rep.instrs) {
+    rep.total = std::max(rep.total, it.end);
+    rep.busy[it.unit] += it.free - it.start;
+    if (it.in.op == isa::OP_ATTN) rep.act_macs += it.dense_macs;
+    else rep.weight_macs += it.dense_macs;
+  }
+  return rep;
+}
+
+std::string check_schedule(const CoreImage& img, const CycleReport& r) {
+  // hb[i][u]: instructions of unit u guaranteed complete when instruction i issues (transitively through
+  // waits and stream order). Computed in issue order.
+  const size_t n = r.instrs.size();
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r.instrs[a].start < r.instrs[b].start; });
+  std::vector<size_t> base(isa::N_UNITS, 0);
+  for (size_t i = n; i-- > 0;) base[r.instrs[i].unit] = i;
+  std::vector<std::array<int, isa::N_UNITS>> hb(n);
+  std::vector<bool> done(n, false);
+  for (size_t i : order) {
+    const InstrTime& it = r.instrs[i];
+    std::array<int, isa::N_UNITS> h{};
+    if (it.seq > 0) h = hb[i - 1];
+    for (int v = 0; v < isa::N_UNITS; ++v) {
+      const int w = it.in.wait[v];
+      if (w == 0) continue;
+      h[v] = std::max(h[v], w);
+      const size_t j = base[v] + static_cast<size_t>(w - 1);
+      if (!done[j]) return fmt::format("{} #{} issues before its wait on {} #{} completes", isa::UNIT_NAMES[it.unit], it.seq, isa::UNIT_NAMES[v], w - 1);
+      for (int u = 0; u < isa::N_UNITS; ++u) h[u] = std::max(h[u], hb[j][u]);
+    }
+    hb[i] = h;
+    done[i] = true;
+  }
+  std::vector<std::vector<Range>> rd(n), wr(n);
+  for (size_t i = 0; i < n; ++i) footprint(r.instrs[i].in, rd[i], wr[i]);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j) {
+      if (!(overlap(wr[i], rd[j]) || overlap(rd[i], wr[j]) || overlap(wr[i], wr[j]))) continue;
+      const InstrTime &a = r.instrs[i], &b = r.instrs[j];
+      const bool a_before_b = hb[j][a.unit] > a.seq, b_before_a = hb[i][b.unit] > b.seq;
+      if (!a_before_b && !b_before_a)
+        return fmt::format("{} #{} ({}) and {} #{} ({}) touch the same scratchpad bytes unordered", isa::UNIT_NAMES[a.unit],
+                           a.seq, i < img.notes.size() ? img.notes[i] : "", isa::UNIT_NAMES[b.unit], b.seq,
+                           j < img.notes.size() ? img.notes[j] : "");
+    }
+  return "";
+}
+
+std::string cycle_table(const CoreImage& img, const CycleReport& r, const CoreTiming& t, bool per_instr) {
+  std::string s;
+  if (per_instr) {
+    s += "| unit | # | op | rows | start | end | what |\n|---|---:|---|---|---:|---:|---|\n";
+    for (size_t i = 0; i < r.instrs.size(); ++i) {
+      const InstrTime& it = r.instrs[i];
+      s += fmt::format("| {} | {} | {} | {}..{} | {} | {} | {} |\n", isa::UNIT_NAMES[it.unit], it.seq, isa::op_name(it.in.op),
+                       it.in.r0, it.in.r0 + it.in.rows - 1, it.start, it.end, i < img.notes.size() ? img.notes[i] : "");
+    }
+    s += "\n";
+  }
+  s += fmt::format(
+      "L {} H {} d_model {}, chunks of {} rows{}, policy {}: {} instructions, {} program words, WMEM {} x {} bit, "
+      "BMEM {}, PMEM {} words, scratchpad {} bytes\n",
+      img.seq_len, img.pred_len, img.d_model, img.chunk_rows, img.taper ? " (tapered)" : "", img.policy, r.instrs.size(), img.prog.size(), img.wmem.size(), isa::WMEM_WIDTH,
+      img.bmem.size(), img.pmem.size(), img.amem_bytes);
+  s += fmt::format("cycles per forecast {}; weight MACs {} -> utilization {:.1f} % of {} x {} lanes; activation MACs {} -> "
+                   "{:.1f} % of {} lanes\n",
+                   r.total, r.weight_macs, 100.0 * r.weight_util(t), t.w_lanes, t.w_kpar, r.act_macs, 100.0 * r.act_util(t),
+                   t.act_lanes);
+  s += fmt::format("unit busy cycles: IO {}, W {} ({:.1f} %), A {} ({:.1f} %), N {} ({:.1f} %)\n", r.busy[0], r.busy[1],
+                   100.0 * r.busy[1] / r.total, r.busy[2], 100.0 * r.busy[2] / r.total, r.busy[3], 100.0 * r.busy[3] / r.total);
+  return s;
+}
+
+// ---- files ------------------------------------------------------------------------------------------------
+namespace {
+constexpr char kCoreMagic[8] = {'S', 'F', 'C', 'O', 'R', 'E', '\r', '\n'};
+template <typename T> void put(std::string& b, T v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
+}  // namespace
+
+void save_core_image(const std::string& path, const CoreImage& img) {
+  std::string b(kCoreMagic, 8);
+  put<uint32_t>(b, isa::VERSION);
+  put<int32_t>(b, policy::POLICY_VERSION);
+  for (int v : {img.seq_len, img.pred_len, img.label_len, img.d_model, img.amem_bytes}) put<int32_t>(b, v);
+  for (size_t v : {img.prog.size(), img.wmem.size(), img.bmem.size(), img.pmem.size()}) put<uint32_t>(b, static_cast<uint32_t>(v));
+  for (uint32_t w : img.prog) put(b, w);
+  for (const WWord& w : img.wmem)
+    for (uint32_t x : w) put(b, x);
+  for (int32_t w : img.bmem) put(b, w);
+  for (int32_t w : img.pmem) put(b, w);
+  put<uint32_t>(b, crc32_of(b));
+  write_file_atomic(path, b);
+}
+
+CoreImage load_core_image(const std::string& path) {
+  const std::string b = read_file(path);
+  if (b.size() < 8 + 4 + 4 + 4 || std::memcmp(b.data(), kCoreMagic, 8) != 0)
+    throw Error(fmt::format("{}: not a shiftformer core program/image file (bad magic)", path));
+  size_t pos = 8;
+  auto get = [&](auto& v, const char* what) {
+    if (pos + sizeof v > b.size() - 4) throw Error(fmt::format("{}: truncated core image reading {}", path, what));
+    std::memcpy(&v, b.data() + pos, sizeof v);
+    pos += sizeof v;
+  };
+  uint32_t ver = 0;
+  get(ver, "the version");
+  if (ver != static_cast<uint32_t>(isa::VERSION))
+    throw Error(fmt::format("{}: core program for ISA version {}, this build implements version {} (spec/isa.toml); "
+                            "recompile it from the integer model",
+                            path, ver, isa::VERSION));
+  uint32_t stored = 0;
+  std::memcpy(&stored, b.data() + b.size() - 4, 4);
+  if (crc32_of(b.substr(0, b.size() - 4)) != stored)
+    throw Error(fmt::format("{}: core program/image file is corrupt or truncated (CRC-32 mismatch)", path));
+  int32_t pol = 0;
+  get(pol, "the policy version");
+  if (pol != policy::POLICY_VERSION)
+    throw Error(fmt::format("{}: compiled under numeric policy version {}, this build implements {}", path, pol,
+                            policy::POLICY_VERSION));
+  CoreImage img;
+  for (int* v : {&img.seq_len, &img.pred_len, &img.label_len, &img.d_model, &img.amem_bytes}) {
+    int32_t x = 0;
+    get(x, "the header");
+    *v = x;
+  }
+  uint32_t np = 0, nw = 0, nb = 0, npm = 0;
+  get(np, "sizes");
+  get(nw, "sizes");
+  get(nb, "sizes");
+  get(npm, "sizes");
+  auto fits = [&](uint64_t n, int depth, const char* mem) {
+    if (n > static_cast<uint64_t>(depth))
+      throw Error(fmt::format("{}: {} image of {} words exceeds this build's {} words (spec/isa.toml)", path, mem, n, depth));
+  };
+  fits(np, isa::PROG_DEPTH, "PROG");
+  fits(nw, isa::WMEM_DEPTH, "WMEM");
+  fits(nb, isa::BMEM_DEPTH, "BMEM");
+  fits(npm, isa::PMEM_DEPTH, "PMEM");
+  if (img.amem_bytes < 0 || img.amem_bytes > isa::AMEM_DEPTH)
+    throw Error(fmt::format("{}: scratchpad use {} bytes exceeds this build's {}", path, img.amem_bytes, isa::AMEM_DEPTH));
+  const uint64_t need = 4ull * (np + nw * (isa::WMEM_WIDTH / 32) + nb + npm);
+  if (b.size() - 4 - pos != need)
+    throw Error(fmt::format("{}: image sizes in the header ({} bytes) do not match the file ({} bytes)", path, need,
+                            b.size() - 4 - pos));
+  img.prog.resize(np);
+  img.wmem.resize(nw);
+  img.bmem.resize(nb);
+  img.pmem.resize(npm);
+  for (uint32_t& w : img.prog) get(w, "PROG");
+  for (WWord& w : img.wmem)
+    for (uint32_t& x : w) get(x, "WMEM");
+  for (int32_t& w : img.bmem) get(w, "BMEM");
+  for (int32_t& w : img.pmem) get(w, "PMEM");
+  if (np < static_cast<uint32_t>(isa::HEADER_WORDS) || (img.prog[0] >> 16) != static_cast<uint32_t>(isa::MAGIC) ||
+      (img.prog[0] & 0xFFFFu) != static_cast<uint32_t>(isa::VERSION))
+    throw Error(fmt::format("{}: program header word 0 is not MAGIC|VERSION {:#06x}|{}", path, isa::MAGIC, isa::VERSION));
+  img.chunk_rows = static_cast<int>(img.prog[11] & 0xFFu);
+  img.taper = static_cast<int>(img.prog[11] >> 8 & 1u);
+  img.policy = static_cast<int>(img.prog[11] >> 9 & 1u);
+  for (int u = 0; u < isa::N_UNITS; ++u) {
+    const uint64_t start = img.prog[1 + 2 * u], count = img.prog[2 + 2 * u];
+    if (start < static_cast<uint64_t>(isa::HEADER_WORDS) || start + (count + 1) * isa::INSTR_WORDS > np)
+      throw Error(fmt::format("{}: stream of unit {} lies outside the program", path, isa::UNIT_NAMES[u]));
+  }
+  return img;
+}
+
+void write_core_hex(const CoreImage& img, const std::string& dir) {
+  auto words32 = [](const auto& v, int depth) {
+    std::string s;
+    for (int i = 0; i < depth; ++i)
+      s += fmt::format("{:08x}\n", i < static_cast<int>(v.size()) ? static_cast<uint32_t>(v[i]) : 0u);
+    return s;
+  };
+  write_file_atomic(dir + "/sf_prog.hex", words32(img.prog, isa::PROG_DEPTH));
+  write_file_atomic(dir + "/sf_bmem.hex", words32(img.bmem, isa::BMEM_DEPTH));
+  write_file_atomic(dir + "/sf_pmem.hex", words32(img.pmem, isa::PMEM_DEPTH));
+  std::string w;
+  for (int i = 0; i < isa::WMEM_DEPTH; ++i) {
+    const WWord z{};
+    const WWord& x = i < static_cast<int>(img.wmem.size()) ? img.wmem[i] : z;
+    for (int k = isa::WMEM_WIDTH / 32 - 1; k >= 0; --k) w += fmt::format("{:08x}", x[k]);
+    w += "\n";
+  }
+  write_file_atomic(dir + "/sf_wmem.hex", w);
+}
+
+}  // namespace sf

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""gen_isa.py: spec/isa.toml -> sf_isa.h (C++, namespace sf::isa) and sf_isa.vh (Verilog `define macros) in
+--out. Standard library only (tomllib, Python >= 3.11). A check failure prints one line naming the file,
+the entry and the field, and exits 1. Files are rewritten only when they change.
+
+usage: gen_isa.py [--spec spec/isa.toml] --out build/generated
+"""
+import argparse
+import os
+import sys
+
+try:
+    import tomllib
+except ModuleNotFoundError:
+    print("gen_isa: needs Python >= 3.11 (tomllib); this is " + sys.version.split()[0], file=sys.stderr)
+    sys.exit(1)
+
+
+def fail(path, msg):
+    print(f"gen_isa: {path}: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def need_int(path, table, where, key, lo=None, hi=None):
+    if key not in table:
+        fail(path, f"{where}: missing field '{key}'")
+    v = table[key]
+    if not isinstance(v, int) or isinstance(v, bool):
+        fail(path, f"{where}: field '{key}' must be an integer, got {v!r}")
+    if lo is not None and v < lo:
+        fail(path, f"{where}: field '{key}' = {v} is below {lo}")
+    if hi is not None and v > hi:
+        fail(path, f"{where}: field '{key}' = {v} is above {hi}")
+    return v
+
+
+def load(path):
+    try:
+        with open(path, "rb") as f:
+            s = tomllib.load(f)
+    except OSError as e:
+        fail(path, f"cannot read: {e.strerror}")
+    except tomllib.TOMLDecodeError as e:
+        fail(path, f"not valid TOML: {e}")
+    for sec in ("isa", "unit", "opcode", "flag", "field", "params", "memory", "maxima", "core", "timing"):
+        if sec not in s:
+            fail(path, f"missing section [{sec}]")
+    isa = s["isa"]
+    need_int(path, isa, "[isa]", "version", 1, 0xFFFF)
+    need_int(path, isa, "[isa]", "magic", 0, 0xFFFF)
+    iw = need_int(path, isa, "[isa]", "instr_words", 1, 64)
+    need_int(path, isa, "[isa]", "header_words", 2 + 2 * len(s["unit"]), 256)
+    units = [u["name"] for u in sorted(s["unit"], key=lambda u: u["id"])]
+    for i, u in enumerate(sorted(s["unit"], key=lambda u: u["id"])):
+        if u["id"] != i:
+            fail(path, f"[[unit]] {u['name']}: ids must be 0..{len(units) - 1}")
+    codes = set()
+    for o in s["opcode"]:
+        c = need_int(path, o, f"[[opcode]] {o.get('name')}", "code", 0, 15)
+        if c in codes:
+            fail(path, f"[[opcode]] {o['name']}: code {c} used twice")
+        codes.add(c)
+        if o["unit"] != "any" and o["unit"] not in units:
+            fail(path, f"[[opcode]] {o['name']}: unknown unit '{o['unit']}'")
+    used = {}
+    for f in s["field"]:
+        where = f"[[field]] {f.get('name')}"
+        w = need_int(path, f, where, "word", 0, iw - 1)
+        lsb = need_int(path, f, where, "lsb", 0, 31)
+        width = need_int(path, f, where, "width", 1, 32)
+        if lsb + width > 32:
+            fail(path, f"{where}: bits {lsb}..{lsb + width - 1} do not fit a 32-bit word")
+        for b in range(lsb, lsb + width):
+            if (w, b) in used:
+                fail(path, f"{where}: word {w} bit {b} already used by field '{used[(w, b)]}'")
+            used[(w, b)] = f["name"]
+    for m in s["memory"]:
+        where = f"[[memory]] {m.get('name')}"
+        need_int(path, m, where, "width", 1, 1024)
+        need_int(path, m, where, "depth", 1, 1 << 20)
+    ids = [m["host_id"] for m in s["memory"] if m["host_id"] >= 0]
+    if len(ids) != len(set(ids)):
+        fail(path, "[[memory]]: host_id used twice")
+    fields = {f["name"]: f for f in s["field"]}
+    for need in ("op", "flags", "rows", "r0", "a", "b", "c", "d", "pbase"):
+        if need not in fields:
+            fail(path, f"[[field]]: missing required field '{need}'")
+    for u in units:
+        if "wait_" + u.lower() not in fields:
+            fail(path, f"[[field]]: missing wait_{u.lower()} for unit {u}")
+    return s
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--spec", default=os.path.join(here, "..", "spec", "isa.toml"))
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    s = load(args.spec)
+    units = sorted(s["unit"], key=lambda u: u["id"])
+    isa = s["isa"]
+    src = "spec/" + os.path.basename(args.spec)
+
+    scal = [("VERSION", isa["version"]), ("MAGIC", isa["magic"]), ("INSTR_WORDS", isa["instr_words"]),
+            ("HEADER_WORDS", isa["header_words"]), ("N_UNITS", len(units))]
+    scal += [("RESCALE_WORDS", s["params"]["rescale_words"]), ("ATTN_WORDS", s["params"]["attn_words"]),
+             ("ADDNORM_FIXED_WORDS", s["params"]["addnorm_fixed_words"])]
+    scal += [("MAX_" + k.upper(), v) for k, v in s["maxima"].items()]
+    scal += [(k.upper(), v) for k, v in s["core"].items()]
+    scal += [("T_" + k.upper(), v) for k, v in s["timing"].items()]
+    for m in s["memory"]:
+        scal += [(m["name"] + "_WIDTH", m["width"]), (m["name"] + "_DEPTH", m["depth"]),
+                 (m["name"] + "_HOST_ID", m["host_id"])]
+
+    h = [f"// GENERATED by scripts/gen_isa.py from {src} -- do not edit.", "#pragma once", "#include <cstdint>",
+         "namespace sf::isa {"]
+    h += [f"inline constexpr int {k} = {v};" for k, v in scal]
+    h.append("enum Unit : int { " + ", ".join(f"UNIT_{u['name']} = {u['id']}" for u in units) + " };")
+    h.append("inline constexpr const char* UNIT_NAMES[] = {" + ", ".join(f'"{u["name"]}"' for u in units) + "};")
+    h.append("enum Op : int { " + ", ".join(f"OP_{o['name']} = {o['code']}" for o in s["opcode"]) + " };")
+    unit_of = {u["name"]: u["id"] for u in units}
+    h.append("// unit of each opcode (-1: any)")
+    h.append("inline constexpr int op_unit(int op) {")
+    for o in s["opcode"]:
+        h.append(f"  if (op == {o['code']}) return {unit_of.get(o['unit'], -1)};")
+    h.append("  return -2;  // unknown opcode")
+    h.append("}")
+    h.append("inline constexpr const char* op_name(int op) {")
+    for o in s["opcode"]:
+        h.append(f"  if (op == {o['code']}) return \"{o['name']}\";")
+    h.append("  return \"?\";")
+    h.append("}")
+    h += [f"inline constexpr int FLAG_{f['name']} = 1 << {f['bit']};" for f in s["flag"]]
+    h.append("struct Field { int word, lsb, width; };")
+    h += [f"inline constexpr Field F_{f['name'].upper()} = {{{f['word']}, {f['lsb']}, {f['width']}}};"
+          for f in s["field"]]
+    h.append("inline constexpr Field F_WAIT[] = {" + ", ".join(f"F_WAIT_{u['name']}" for u in units) + "};")
+    h.append("}  // namespace sf::isa")
+
+    v = [f"// GENERATED by scripts/gen_isa.py from {src} -- do not edit.", "`ifndef SF_ISA_VH", "`define SF_ISA_VH"]
+    v += [f"`define SF_ISA_{k} {v_}" for k, v_ in scal if v_ >= 0]
+    v += [f"`define SF_UNIT_{u['name']} {u['id']}" for u in units]
+    v += [f"`define SF_OP_{o['name']} 4'd{o['code']}" for o in s["opcode"]]
+    v += [f"`define SF_FLAG_{f['name']} {f['bit']}" for f in s["flag"]]
+    iw = isa["instr_words"]
+    v.append(f"// fields of the {32 * iw}-bit instruction (word w bit b at bit 32 w + b)")
+    for f in s["field"]:
+        lo = 32 * f["word"] + f["lsb"]
+        v.append(f"`define SF_F_{f['name'].upper()} {lo + f['width'] - 1}:{lo}")
+    v.append("`endif")
+
+    os.makedirs(args.out, exist_ok=True)
+    for fn, lines in (("sf_isa.h", h), ("sf_isa.vh", v)):
+        path = os.path.join(args.out, fn)
+        text = "\n".join(lines) + "\n"
+        old = open(path).read() if os.path.exists(path) else None
+        if old != text:
+            with open(path, "w") as f:
+                f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,340 @@
+// The sf_core compiler (model/compiler.*): instruction encoding, the instruction-level simulator bit-exact
+// against the integer engine on random models of several shapes and presets (and the default and paper
+// shapes), the cycle model against hand-derived timings and its invariants, the program/image file and its
+// rejection, the synthesis-time maxima.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "checkpoint.h"
+#include "compiler.h"
+#include "export.h"
+#include "qtrain.h"
+
+using namespace sf;
+
+namespace {
+const std::string kEtth1 = std::string(SF_SOURCE_DIR) + "/data/ETT/ETTh1.csv";
+
+FloatVec random_params(const Transformer& m, uint64_t seed) {  // initial weights + noise (as test_quant)
+  FloatVec p;
+  m.init(p, seed);
+  std::mt19937_64 rng(seed + 100);
+  std::normal_distribution<float> n(0.0f, 0.15f);
+  for (float& v : p) v += n(rng);
+  return p;
+}
+
+struct Shape {
+  const char* name;
+  int d_model, heads, d_ff, enc, dec, label, L, H;
+};
+const Shape kSmall{"small", 8, 2, 16, 2, 1, 4, 12, 6};
+const Shape kWide{"wide", 16, 4, 32, 1, 2, 8, 16, 8};
+const Shape kDefault{"default", 32, 4, 64, 2, 1, 24, 48, 24};
+const Shape kPaper{"paper", 32, 4, 64, 6, 1, 24, 48, 24};
+
+const Dataset& data(int L, int H) {
+  static std::map<std::pair<int, int>, Dataset> cache;
+  auto it = cache.find({L, H});
+  if (it == cache.end()) it = cache.emplace(std::make_pair(L, H), make_dataset(kEtth1, "OT", L, H)).first;
+  return it->second;
+}
+
+// A random quantized model of the shape, exported to the integer model (kept alive with its engine).
+struct Built {
+  IntModel im;
+  std::unique_ptr<IntEngine> e;
+};
+Built build(const Shape& s, const char* preset, uint64_t seed, int calib = 64) {
+  ModelConfig mc;
+  mc.d_model = s.d_model;
+  mc.n_heads = s.heads;
+  mc.d_ff = s.d_ff;
+  mc.enc_layers = s.enc;
+  mc.dec_layers = s.dec;
+  mc.label_len = s.label;
+  mc.dropout = 0.0f;
+  const Dataset& d = data(s.L, s.H);
+  const Transformer m(mc, s.L, s.H);
+  const FloatVec p = random_params(m, seed);
+  const QModel qm(m, d.normalizer);
+  const QState q = post_training_quantize(qm, p, make_quant_spec(preset), d, calib);
+  Built b;
+  b.im = export_int_model(qm, p.data(), q);
+  b.e = std::make_unique<IntEngine>(b.im);
+  return b;
+}
+
+// Runs `windows` evenly spaced test windows through the engine and the simulator; returns the number of
+// bit-exact forecasts and reports the first mismatch.
+int bit_exact(const Built& b, const CoreImage& img, const Shape& s, int windows,
+              const std::array<int, isa::N_UNITS>& order = {0, 1, 2, 3}) {
+  const Dataset& d = data(s.L, s.H);
+  const std::vector<int32_t> raw = raw_fixed(d, d.test);
+  std::vector<int32_t> want(s.H), got(s.H);
+  int exact = 0;
+  for (int w = 0; w < windows; ++w) {
+    const int64_t i = w * (d.test.count() / windows);
+    b.e->run(raw.data() + i, want.data());
+    simulate_core(img, raw.data() + i, got.data(), order);
+    if (want == got) {
+      ++exact;
+    } else if (exact == w) {
+      for (int h = 0; h < s.H; ++h)
+        if (want[h] != got[h]) {
+          ADD_FAILURE() << s.name << ": window " << i << " step " << h << ": engine " << want[h] << ", core " << got[h];
+          break;
+        }
+    }
+  }
+  return exact;
+}
+
+std::string tmp_path(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "sf_test_compiler";
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
+}
+}  // namespace
+
+TEST(Isa, InstructionFieldsRoundTripAndOverflowIsRefused) {
+  std::mt19937 rng(7);
+  for (int k = 0; k < 1000; ++k) {
+    auto r = [&](const isa::Field& f) { return static_cast<int>(rng() % (f.width == 31 ? 1u << 31 : 1u << f.width)); };
+    Instr in;
+    in.op = r(isa::F_OP); in.flags = r(isa::F_FLAGS); in.heads = r(isa::F_HEADS); in.wmode = r(isa::F_WMODE);
+    in.rows = r(isa::F_ROWS); in.r0 = r(isa::F_R0); in.a = r(isa::F_A); in.b = r(isa::F_B); in.c = r(isa::F_C);
+    in.d = r(isa::F_D); in.a_stride = r(isa::F_A_STRIDE); in.b_stride = r(isa::F_B_STRIDE);
+    in.c_stride = r(isa::F_C_STRIDE); in.d_stride = r(isa::F_D_STRIDE); in.n_in = r(isa::F_N_IN);
+    in.n_out = r(isa::F_N_OUT); in.brow0 = r(isa::F_BROW0); in.dh = r(isa::F_DH); in.wbase = r(isa::F_WBASE);
+    in.bbase = r(isa::F_BBASE); in.pbase = r(isa::F_PBASE);
+    for (int u = 0; u < isa::N_UNITS; ++u) in.wait[u] = r(isa::F_WAIT[u]);
+    uint32_t w[isa::INSTR_WORDS];
+    encode_instr(in, w);
+    const Instr o = decode_instr(w);
+    EXPECT_EQ(o.op, in.op); EXPECT_EQ(o.flags, in.flags); EXPECT_EQ(o.heads, in.heads); EXPECT_EQ(o.wmode, in.wmode);
+    EXPECT_EQ(o.rows, in.rows); EXPECT_EQ(o.r0, in.r0); EXPECT_EQ(o.a, in.a); EXPECT_EQ(o.b, in.b);
+    EXPECT_EQ(o.c, in.c); EXPECT_EQ(o.d, in.d); EXPECT_EQ(o.a_stride, in.a_stride); EXPECT_EQ(o.b_stride, in.b_stride);
+    EXPECT_EQ(o.c_stride, in.c_stride); EXPECT_EQ(o.d_stride, in.d_stride); EXPECT_EQ(o.n_in, in.n_in);
+    EXPECT_EQ(o.n_out, in.n_out); EXPECT_EQ(o.brow0, in.brow0); EXPECT_EQ(o.dh, in.dh); EXPECT_EQ(o.wbase, in.wbase);
+    EXPECT_EQ(o.bbase, in.bbase); EXPECT_EQ(o.pbase, in.pbase);
+    EXPECT_EQ(o.wait, in.wait);
+  }
+  Instr bad;
+  bad.rows = 1 << isa::F_ROWS.width;
+  uint32_t w[isa::INSTR_WORDS];
+  EXPECT_THROW(encode_instr(bad, w), Error);
+}
+
+// The simulator (reference functions over the memory images only) against IntEngine::run.
+struct Case {
+  const Shape* shape;
+  const char* preset;
+  int chunk;
+};
+class CoreBitExact : public ::testing::TestWithParam<Case> {};
+
+TEST_P(CoreBitExact, SimulatorMatchesTheIntegerEngine) {
+  const Case c = GetParam();
+  for (uint64_t seed : {1u, 2u}) {
+    const Built b = build(*c.shape, c.preset, seed);
+    CompileOptions o;
+    o.chunk_rows = c.chunk;
+    const CoreImage img = compile_core(*b.e, o);
+    const int windows = 40;
+    EXPECT_EQ(bit_exact(b, img, *c.shape, windows), windows) << c.shape->name << " " << c.preset << " seed " << seed;
+    // another legal interleaving of the unit streams (the A and N units run ahead first)
+    EXPECT_EQ(bit_exact(b, img, *c.shape, 10, {3, 2, 1, 0}), 10) << "reversed unit order";
+    EXPECT_EQ(check_schedule(img, cycle_model(img)), "");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, CoreBitExact,
+    ::testing::Values(Case{&kSmall, "all2", 8}, Case{&kSmall, "all1", 3}, Case{&kSmall, "all4", 1},
+                      Case{&kSmall, "all8", 5}, Case{&kSmall, "paper", 4}, Case{&kWide, "all2", 4},
+                      Case{&kWide, "paper", 16}, Case{&kWide, "all3", 7}),
+    [](const ::testing::TestParamInfo<Case>& i) {
+      return std::string(i.param.shape->name) + "_" + i.param.preset + "_chunk" + std::to_string(i.param.chunk);
+    });
+
+// The default and paper shapes on the same core: bit-exact, within the memories, and the cycle figures.
+class CoreShape : public ::testing::TestWithParam<std::pair<const Shape*, const char*>> {};
+
+TEST_P(CoreShape, BitExactAndCycleFigures) {
+  const Shape& s = *GetParam().first;
+  const char* preset = GetParam().second;
+  const Built b = build(s, preset, 3, 32);
+  const CoreImage img = compile_core(*b.e);
+  EXPECT_EQ(bit_exact(b, img, s, 12), 12);
+  const CoreTiming t;
+  const CycleReport r = cycle_model(img, t);
+  EXPECT_EQ(check_schedule(img, r), "");
+  // Dense MAC counts from the shape alone (docs/architecture.md): per encoder layer L (4 d^2 + 2 d dff);
+  // per decoder layer S (4 d^2 + d^2 + d^2 + 2 d dff) + L 2 d^2 (cross K/V); embeddings L d + S d; head H d.
+  const int64_t d = s.d_model, f = s.d_ff, L = s.L, S = s.label + s.H;
+  const int64_t w_macs = s.enc * L * (4 * d * d + 2 * d * f) + s.dec * (S * (6 * d * d + 2 * d * f) + L * 2 * d * d) +
+                         L * d + S * d + s.H * d;
+  const int64_t a_macs = s.enc * 2 * L * L * d + s.dec * 2 * (S * S * d + S * L * d);
+  EXPECT_EQ(r.weight_macs, w_macs);
+  EXPECT_EQ(r.act_macs, a_macs);
+  // Lower bounds: the weight array cannot beat its lanes, the activation array its lanes.
+  EXPECT_GE(r.total, w_macs / (t.w_lanes * t.w_kpar));
+  EXPECT_GE(r.total, a_macs / t.act_lanes);
+  std::printf("%s shape, preset %s:\n%s", s.name, preset, cycle_table(img, r, t, false).c_str());
+  if (std::string(s.name) == "default" && std::string(preset) == "all2") {
+    EXPECT_LE(r.total, 50000) << "issue 5 latency budget";
+    if (std::getenv("SF_CYCLE_TABLE")) std::printf("%s", cycle_table(img, r, t, true).c_str());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, CoreShape,
+                         ::testing::Values(std::make_pair(&kDefault, "all2"), std::make_pair(&kDefault, "paper"),
+                                           std::make_pair(&kPaper, "paper"), std::make_pair(&kPaper, "all2")),
+                         [](const auto& i) { return std::string(i.param.first->name) + "_" + i.param.second; });
+
+// The cycle model against timings derived by hand from docs/isa.md for single instructions.
+TEST(CycleModel, SingleInstructionTimingsByHand) {
+  CoreImage img;
+  img.prog.assign(isa::HEADER_WORDS, 0u);
+  auto put_stream = [&](int u, const std::vector<Instr>& v) {
+    img.prog[1 + 2 * u] = static_cast<uint32_t>(img.prog.size());
+    img.prog[2 + 2 * u] = static_cast<uint32_t>(v.size());
+    for (const Instr& in : v) {
+      uint32_t w[isa::INSTR_WORDS];
+      encode_instr(in, w);
+      img.prog.insert(img.prog.end(), w, w + isa::INSTR_WORDS);
+    }
+    uint32_t w[isa::INSTR_WORDS];
+    encode_instr(Instr{}, w);
+    img.prog.insert(img.prog.end(), w, w + isa::INSTR_WORDS);
+  };
+  CoreTiming t;  // W 32 x 2, RS_W 2, bias 4 words/cycle, issue 4, mem 1, qlinear 2 + digits, rescale 4
+  Instr lin;     // 8 rows of 32 -> 96 (3 tiles), 2-bit: per tile max(16 beats, 16 write-backs, 8 bias) = 16
+  lin.op = isa::OP_LINEAR;
+  lin.rows = 8;
+  lin.n_in = 32;
+  lin.n_out = 96;
+  Instr lin2 = lin;  // 4-bit, waits for the first: per tile max(16 x 2, 16, 8) = 32
+  lin2.wmode = 1;
+  lin2.wait[isa::UNIT_W] = 1;
+  Instr att;  // 2 rows, 4 heads of 8, 48 keys: item max(2*8 + 16, 3*6+3, 24+4) = 32
+  att.op = isa::OP_ATTN;
+  att.rows = 2;
+  att.heads = 4;
+  att.dh = 8;
+  att.n_in = 48;
+  att.wait[isa::UNIT_W] = 2;
+  Instr an;  // 3 rows of 32 on 2 LayerNorms: instance busy 3*32 + 5 - 1 = 100 from residual output
+  an.op = isa::OP_ADDNORM;
+  an.rows = 3;
+  an.n_out = 32;
+  put_stream(isa::UNIT_IO, {});
+  put_stream(isa::UNIT_W, {lin, lin2});
+  put_stream(isa::UNIT_A, {att});
+  put_stream(isa::UNIT_N, {an});
+  const CycleReport r = cycle_model(img, t);
+  ASSERT_EQ(r.instrs.size(), 4u);
+  const InstrTime &l1 = r.instrs[0], &l2 = r.instrs[1], &a = r.instrs[2], &n = r.instrs[3];
+  EXPECT_EQ(l1.start, 0);
+  EXPECT_EQ(l1.free, 4 + 1 + 8 * 3 * 16);                 // 389
+  EXPECT_EQ(l1.end, 389 + 2 + 1 + 16 + 4 + 1);           // drain: qlinear 2 + 1 digit, 32/2 write-backs, rescale 4, write
+  EXPECT_EQ(l2.start, l1.end);                           // waits for the first
+  EXPECT_EQ(l2.free, l2.start + 5 + 8 * 3 * 32);
+  EXPECT_EQ(l2.end, l2.free + 2 + 2 + 16 + 4 + 1);
+  EXPECT_EQ(a.start, l2.end);
+  EXPECT_EQ(a.free, a.start + 5 + 2 * 4 * 32);
+  EXPECT_EQ(a.end, a.free + 2 * (3 + 4) + 21 + 16 + 1);  // last softmax + P.V + pipelines
+  // rows 0, 1 start at 5 and 37 (one residual lane); row 2 waits for instance 0: free at 5 + 3 + 100 = 108
+  EXPECT_EQ(n.start, 0);
+  EXPECT_EQ(n.free, 105 + 32);
+  EXPECT_EQ(n.end, 105 + 3 + 100 + 1);
+  EXPECT_EQ(r.total, a.end);
+}
+
+TEST(CoreImageFile, RoundTripAndRejection) {
+  const Built b = build(kSmall, "all2", 4, 32);
+  const CoreImage img = compile_core(*b.e);
+  const std::string path = tmp_path("small.sfcore");
+  save_core_image(path, img);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  const CoreImage back = load_core_image(path);
+  EXPECT_EQ(back.prog, img.prog);
+  EXPECT_EQ(back.wmem, img.wmem);
+  EXPECT_EQ(back.bmem, img.bmem);
+  EXPECT_EQ(back.pmem, img.pmem);
+  EXPECT_EQ(back.amem_bytes, img.amem_bytes);
+  EXPECT_EQ(bit_exact(b, back, kSmall, 5), 5);
+
+  const std::string good = read_file(path);
+  auto expect_error = [&](const std::string& bytes, const std::string& what) {
+    const std::string p = tmp_path("bad.sfcore");
+    write_file_atomic(p, bytes);
+    try {
+      load_core_image(p);
+      ADD_FAILURE() << "accepted a file with " << what;
+    } catch (const Error& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find(p), std::string::npos) << msg;
+      EXPECT_NE(msg.find(what), std::string::npos) << msg;
+    }
+  };
+  std::string s = good;
+  s[8] = static_cast<char>(isa::VERSION + 1);  // version field (and so the CRC): the version is named first
+  expect_error(s, "ISA version");
+  s = good;
+  s[s.size() / 2] ^= 0x40;
+  expect_error(s, "CRC-32");
+  expect_error(good.substr(0, good.size() - 9), "CRC-32");
+  s = good;
+  s[0] = 'X';
+  expect_error(s, "bad magic");
+  expect_error("", "bad magic");
+  EXPECT_THROW(load_core_image(tmp_path("missing.sfcore")), Error);
+}
+
+TEST(CoreImageFile, HexImagesHoldTheMemories) {
+  const Built b = build(kSmall, "all4", 5, 32);
+  const CoreImage img = compile_core(*b.e);
+  const std::string dir = tmp_path("hex");
+  write_core_hex(img, dir);
+  std::ifstream w(dir + "/sf_wmem.hex"), p(dir + "/sf_prog.hex");
+  std::string line;
+  int n = 0;
+  while (std::getline(w, line)) {
+    ASSERT_EQ(line.size(), static_cast<size_t>(isa::WMEM_WIDTH / 4));
+    if (n < static_cast<int>(img.wmem.size())) {
+      for (int k = 0; k < isa::WMEM_WIDTH / 32; ++k) {  // most significant 32-bit word first
+        EXPECT_EQ(static_cast<uint32_t>(std::stoul(line.substr(8 * (isa::WMEM_WIDTH / 32 - 1 - k), 8), nullptr, 16)),
+                  img.wmem[n][k]);
+      }
+    }
+    ++n;
+  }
+  EXPECT_EQ(n, isa::WMEM_DEPTH);
+  ASSERT_TRUE(std::getline(p, line));
+  EXPECT_EQ(std::stoul(line, nullptr, 16), static_cast<unsigned long>(isa::MAGIC) << 16 | isa::VERSION);
+}
+
+TEST(Compiler, RefusesModelsBeyondTheMaxima) {
+  const Built b = build(kSmall, "all2", 6, 32);
+  IntModel m = b.im;
+  m.n_heads = isa::MAX_HEADS * 2;
+  const IntEngine e(m);
+  try {
+    compile_core(e);
+    ADD_FAILURE() << "compiled " << m.n_heads << " heads";
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find("heads"), std::string::npos) << err.what();
+  }
+  CompileOptions o;
+  o.chunk_rows = -1;
+  EXPECT_THROW(compile_core(*b.e, o), Error);
+  o.chunk_rows = 8;
+  o.policy = 2;
+  EXPECT_THROW(compile_core(*b.e, o), Error);
+}
