@@ -2,7 +2,7 @@
 // i_d = q.f with G = SM_FRAC_BITS fraction bits (the distance below the row maximum, log2 units); idx is f
 // rounded to SM_EXP_LUT_BITS bits (a carry moves into q); EXP2[i] = round(2^E * 2^(-i/2^TB)) from the
 // generated table. C++ reference: sf::exp2neg(). OPT_REG = 0: combinational (i_clk, i_en unused);
-// OPT_REG = 1: a register (enabled by i_en) between the index/shift computation and the table/rounding
+// OPT_REG = 1: a register (enabled by i_en) between the index/shift computation + table and the rounding
 // (latency 1), for timing.
 `default_nettype none
 `include "sf_policy.vh"
@@ -30,24 +30,24 @@ module sf_exp2neg #(
   // s = min(q + carry + extra, 31)
   wire [D_W-G+1:0] s_full = {2'b00, q} + {{(D_W-G+1){1'b0}}, carry} + {{(D_W-G-2){1'b0}}, i_extra};
   wire [5:0] s_c = (s_full > 31) ? 6'd31 : s_full[5:0];
+  wire [E1-1:0] t_c = sf_exp2_lut(idx);
   wire [5:0]    s;
-  wire [TB-1:0] idx_q;
+  wire [E1-1:0] t;
   generate
     if (OPT_REG != 0) begin : g_reg
       reg [5:0]    s_r;
-      reg [TB-1:0] idx_rr;
-      always @(posedge i_clk) if (i_en) begin s_r <= s_c; idx_rr <= idx; end
+      reg [E1-1:0] t_r;
+      always @(posedge i_clk) if (i_en) begin s_r <= s_c; t_r <= t_c; end
       assign s = s_r;
-      assign idx_q = idx_rr;
+      assign t = t_r;
     end else begin : g_comb
       assign s = s_c;
-      assign idx_q = idx;
+      assign t = t_c;
       wire unused_clk = &{1'b0, i_clk, i_en};
     end
   endgenerate
-  wire [E1-1:0] t = sf_exp2_lut(idx_q);
   wire signed [E1+1:0] r;
-  sf_round_shift #(.IN_W(E1+1), .SHIFT_W(6), .OUT_W(E1+2)) u_rs (.i_x({1'b0, t}), .i_shift(s), .o_y(r));
+  sf_round_shift #(.IN_W(E1+1), .SHIFT_W(6), .OUT_W(E1+2), .OPT_LEFT(0)) u_rs (.i_x({1'b0, t}), .i_shift(s), .o_y(r));
   assign o_e = r[E1-1:0];  // <= 2^E: fits
   wire unused_ok = &{1'b0, r[E1+1:E1]};
 endmodule
