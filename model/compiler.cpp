@@ -152,9 +152,11 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
     case isa::OP_ATTN: {
       const int tk = in.n_in, dh = in.dh;
       const int qk = ceil_div(tk, t.act_lanes) * dh, pv = ceil_div(static_cast<int64_t>(dh) * tk, t.act_lanes);
-      const int sm = 3 * ceil_div(tk, t.sm_lanes) + t.softmax_lat;
+      const int sm_beats = ceil_div(tk, t.sm_lanes);
+      const int sm = 3 * sm_beats + t.softmax_lat;            // one row: first input to last output
+      const int sm_ii = 2 * sm_beats + t.softmax_lat;         // row to row (IN of the next overlaps OUT)
       const int rsc = ceil_div(tk, t.rs_a) + ceil_div(dh, t.rs_a);
-      const int item = std::max({qk + pv, sm, rsc});
+      const int item = std::max({qk + pv, sm_ii, rsc});
       free = first + static_cast<int64_t>(in.rows) * in.heads * item;
       end = free + 2 * (t.actmac_lat + t.rescale_lat) + sm + pv + 1;
       break;
@@ -252,6 +254,7 @@ struct Task {
   int a_row_off = 0;                       // a points at this row of its tensor (OUTPUT: label_len)
   std::vector<int> deps;
   int seq = -1;
+  bool boost = false;  // dec_first: scheduled before anything unboosted on its unit
   int64_t start = 0, free = 0, end = 0;
 };
 
@@ -268,6 +271,7 @@ class Builder {
   std::vector<Task> tasks_;
   CoreImage img_;
   std::vector<int> lin_wbase_, lin_bbase_, lin_pbase_;
+  int row_lo_ = 0;  // row-wise instructions cover rows row_lo_.. (pruning: the last decoder layer's live rows)
 
   int tensor(const std::string& name, int rows, int width) {
     Tensor t;
@@ -300,7 +304,7 @@ class Builder {
   }
   template <typename F> void chunks(int rows, F f) {
     const int c = opt_.chunk_rows;
-    for (int r0 = 0; r0 < rows;) {
+    for (int r0 = row_lo_; r0 < rows;) {
       const int left = rows - r0;
       const int n = !opt_.taper || left > 2 * c ? std::min(c, left) : std::max(1, std::min(c, (left + 1) / 2));
       f(r0, n);
@@ -383,8 +387,11 @@ int Builder::linear(int li, int src, int rows, const std::string& name, int bias
 int Builder::attention(const IntMha& h, int q_src, int tq, int kv_src, int tk, bool causal, const std::string& name) {
   const int d = m_.d_model, nh = m_.n_heads, dh = d / nh;
   const int q = linear(h.lq, q_src, tq, name + ".q");
+  const int q_lo = row_lo_;
+  row_lo_ = 0;  // every key and value row is needed
   const int k = linear(h.lk, kv_src, tk, name + ".k");
   const int v = linear(h.lv, kv_src, tk, name + ".v");
+  row_lo_ = q_lo;
   const IntAct &aq = m_.acts[m_.lin[h.lq].out_act], &ak = m_.acts[m_.lin[h.lk].out_act],
                &av = m_.acts[m_.lin[h.lv].out_act], &ao = m_.acts[m_.lin[h.lo].in_act];
   RescaleParams score{1, 0, 0, -32768, 32767};
@@ -470,6 +477,7 @@ void Builder::schedule() {
     for (int sc : succ[i]) m = std::max(m, prio[sc]);
     prio[i] = dur[i] + m;
   }
+  auto key_of = [&](int i) { return prio[i] + (tasks_[i].boost ? (int64_t{1} << 40) : 0); };
   UnitState st[isa::N_UNITS];
   std::vector<std::vector<int64_t>> comp(isa::N_UNITS);  // completion (monotone) of each seq
   std::vector<int> seqs(isa::N_UNITS, 0);
@@ -502,15 +510,15 @@ void Builder::schedule() {
         if (cand < 0) better = true;
         else if (opt_.policy == 0) better = s < cs;  // earliest start, ties: program (creation) order
         else if (now != cnow) better = now;
-        else if (now) better = prio[todo[p]] > prio[cand];
-        else better = s < cs || (s == cs && prio[todo[p]] > prio[cand]);
+        else if (now) better = key_of(todo[p]) > key_of(cand);
+        else better = s < cs || (s == cs && key_of(todo[p]) > key_of(cand));
         if (better) {
           cand = todo[p];
           cs = s;
           cpos = p;
         }
       }
-      const bool tie = cs == best_start && (opt_.policy == 0 ? cand < best : prio[cand] > prio[best]);
+      const bool tie = cs == best_start && (opt_.policy == 0 ? cand < best : key_of(cand) > key_of(best));
       if (cand >= 0 && (best < 0 || cs < best_start || tie)) {
         best = cand;
         best_start = cs;
@@ -621,8 +629,11 @@ CoreImage Builder::build() {
   int dec0_a = -1;
   if (!m.dec.empty()) {
     const IntDecLayer& e = m.dec[0];
+    if (opt_.prune && m.dec.size() == 1) row_lo_ = ll;
     const int t1 = attention(e.self, y, S, y, S, true, "dec0.self");
+    for (Task& t : tasks_) t.boost = opt_.dec_first && t.in.op != isa::OP_INPUT;  // embedding .. attention
     dec0_a = addnorm(y, y_act, t1, m.lin[e.self.lo].out_act, e.ln1, S, "dec0.ln1");
+    row_lo_ = 0;
   }
   int x = linear(m.l_enc_in, xe, L, "enc_emb", 0);
   int x_act = m.act_enc_emb;
@@ -639,6 +650,9 @@ CoreImage Builder::build() {
   for (size_t i = 0; i < m.dec.size(); ++i) {
     const IntDecLayer& e = m.dec[i];
     const std::string p = fmt::format("dec{}", i);
+    // Pruning: after the last decoder layer's self-attention keys and values, only the rows the output head
+    // reads (label_len..S-1) reach the forecast; earlier query rows are dead and not computed.
+    if (opt_.prune && i + 1 == m.dec.size()) row_lo_ = ll;
     const int a = i == 0 ? dec0_a
                          : addnorm(y, y_act, attention(e.self, y, S, y, S, true, p + ".self"),
                                    m.lin[e.self.lo].out_act, e.ln1, S, p + ".ln1");
@@ -652,6 +666,7 @@ CoreImage Builder::build() {
   {
     const int lo = m.l_out;
     const IntLinear& l = m.lin[lo];
+    row_lo_ = 0;
     chunks(H, [&](int r0, int n) {
       Task t;
       t.unit = isa::UNIT_W;
@@ -720,7 +735,8 @@ CoreImage Builder::build() {
   img_.chunk_rows = opt_.chunk_rows;
   img_.taper = opt_.taper ? 1 : 0;
   img_.policy = opt_.policy;
-  img_.prog[11] = static_cast<uint32_t>(img_.chunk_rows | img_.taper << 8 | img_.policy << 9);
+  img_.dec_first = opt_.dec_first ? 1 : 0;
+  img_.prog[11] = static_cast<uint32_t>(img_.chunk_rows | img_.taper << 8 | img_.policy << 9 | img_.dec_first << 10);
   if (img_.prog.size() > static_cast<size_t>(isa::PROG_DEPTH))
     throw Error(fmt::format("program of {} words does not fit PROG ({} words); compile with more rows per "
                             "instruction", img_.prog.size(), isa::PROG_DEPTH));
@@ -735,8 +751,8 @@ CoreImage compile_core(const IntEngine& e, const CompileOptions& opt) {
     std::string last_error;
     for (int c : {2, 3, 4, 6, 8, 12, 16, 24})
       for (bool taper : {true, false})
-        for (int policy : {0, 1}) {
-          CompileOptions o{c, taper, policy};
+        for (int policy : {0, 1, 2}) {
+          CompileOptions o{c, taper, std::min(policy, 1), policy == 2, opt.prune};
           try {
             CoreImage img = compile_core(e, o);
             const int64_t cyc = cycle_model(img).total;
@@ -1024,9 +1040,9 @@ std::string cycle_table(const CoreImage& img, const CycleReport& r, const CoreTi
     s += "\n";
   }
   s += fmt::format(
-      "L {} H {} d_model {}, chunks of {} rows{}, policy {}: {} instructions, {} program words, WMEM {} x {} bit, "
+      "L {} H {} d_model {}, chunks of {} rows{}, policy {}{}: {} instructions, {} program words, WMEM {} x {} bit, "
       "BMEM {}, PMEM {} words, scratchpad {} bytes\n",
-      img.seq_len, img.pred_len, img.d_model, img.chunk_rows, img.taper ? " (tapered)" : "", img.policy, r.instrs.size(), img.prog.size(), img.wmem.size(), isa::WMEM_WIDTH,
+      img.seq_len, img.pred_len, img.d_model, img.chunk_rows, img.taper ? " (tapered)" : "", img.policy, img.dec_first ? " (decoder self-attention first)" : "", r.instrs.size(), img.prog.size(), img.wmem.size(), isa::WMEM_WIDTH,
       img.bmem.size(), img.pmem.size(), img.amem_bytes);
   s += fmt::format("cycles per forecast {}; weight MACs {} -> utilization {:.1f} % of {} x {} lanes; activation MACs {} -> "
                    "{:.1f} % of {} lanes\n",
@@ -1123,6 +1139,7 @@ CoreImage load_core_image(const std::string& path) {
   img.chunk_rows = static_cast<int>(img.prog[11] & 0xFFu);
   img.taper = static_cast<int>(img.prog[11] >> 8 & 1u);
   img.policy = static_cast<int>(img.prog[11] >> 9 & 1u);
+  img.dec_first = static_cast<int>(img.prog[11] >> 10 & 1u);
   for (int u = 0; u < isa::N_UNITS; ++u) {
     const uint64_t start = img.prog[1 + 2 * u], count = img.prog[2 + 2 * u];
     if (start < static_cast<uint64_t>(isa::HEADER_WORDS) || start + (count + 1) * isa::INSTR_WORDS > np)

@@ -37,14 +37,14 @@ using WWord = std::array<uint32_t, isa::WMEM_WIDTH / 32>;  // one weight-memory 
 // Program and memory images of one model. prog holds the header (isa::HEADER_WORDS words: word 0 =
 // MAGIC << 16 | VERSION, words 1 + 2u, 2 + 2u = start word and instruction count of unit u's stream,
 // word 9 = L | H << 8 | label_len << 16 | D << 24, word 10 = scratchpad bytes used, word 11 = chunk rows |
-// taper << 8 | policy << 9) and the streams.
+// taper << 8 | policy << 9 | dec_first << 10) and the streams.
 struct CoreImage {
   std::vector<uint32_t> prog;
   std::vector<WWord> wmem;
   std::vector<int32_t> bmem, pmem;
   int amem_bytes = 0;                       // scratchpad high-water mark
   int seq_len = 0, pred_len = 0, label_len = 0, d_model = 0;
-  int chunk_rows = 0, taper = 0, policy = 0;  // the compile options used (header word 11, informational)
+  int chunk_rows = 0, taper = 0, policy = 0, dec_first = 0;  // compile options used (header word 11)
   std::vector<std::string> notes;           // per instruction (stream order, unit by unit): what it computes
   // The instructions of unit u's stream (without its END), decoded.
   std::vector<Instr> stream(int u) const;
@@ -58,9 +58,16 @@ struct CompileOptions {
   bool taper = true;
   // Instruction order per unit: 0 = earliest start first (ties: program order), 1 = longest remaining path.
   int policy = 0;
+  // Policy 1 only: the decoder's first self-attention block (decoder embedding, Q/K/V, attention) goes first
+  // on every unit, so that the activation array starts at once while the encoder is being projected.
+  bool dec_first = false;
+  // Dead rows: the last decoder layer computes its query side only for the rows the output head reads
+  // (label_len..S-1); the forecast is the same (the other rows reach nothing).
+  bool prune = true;
 };
 // Throws sf::Error naming the model limit (maxima of spec/isa.toml) or memory that does not fit.
-// With chunk_rows 0, compiles chunk sizes 2..24, tapered or not, both policies, and keeps the program with
+// With chunk_rows 0, compiles chunk sizes 2..24, tapered or not, both policies (with and without dec_first),
+// and keeps the program with
 // the fewest cycles per forecast (cycle_model) that fits the program memory and the scratchpad.
 CoreImage compile_core(const IntEngine& e, const CompileOptions& opt = {});
 
