@@ -4,12 +4,12 @@
 //   EXP: per beat: D = (m - s) << (G - in_frac); e = exp2neg(D, 0) (sf_exp2neg); S += e over kept elements
 //   LOG: L = log2fix(S) (sf_log2fix, 3 cycles)
 //   OUT: per beat: p = min(exp2neg(D + L, E - P), 2^P - 1) for kept elements, 0 for masked ones
-// EXP and OUT issue one beat per cycle into a lane pipeline: P1 D (+ L) | P2 exp2neg index/shift |
-// P3 exp2neg table/rounding | P4 beat sum (EXP) or the output register (OUT) | P5 S += beat sum.
+// EXP and OUT issue one beat per cycle into a lane pipeline: P0 m - s | P1 D (+ L) | P2 exp2neg index,
+// shift, table | P3 exp2neg rounding | P4 beat sum (EXP) or the output register (OUT) | P5 S += beat sum.
 // The whole pipeline advances while !o_valid || i_ready (it stalls only behind a stuck output beat).
 // The row is i_last-terminated, at most MAX_N elements (MAX_N / LANES beats); i_frac (0..G) is taken at the
 // i_last beat. o_ready is high in IN only (the previous row's last beats may still drain). Latency from the
-// i_last handshake to the first o_valid: beats + 12 cycles; the row's output beats follow at one per cycle
+// i_last handshake to the first o_valid: beats + 14 cycles; the row's output beats follow at one per cycle
 // unless i_ready is low. A row with no kept element yields zeros.
 `default_nettype none
 `include "sf_policy.vh"
@@ -74,20 +74,23 @@ module sf_softmax #(
   end
 
   // ---- lane pipeline control: valid, OUT mode, last beat, keep ----
-  reg v1, v2, v3, o1, o2, o3, l1, l2, l3, v4e, l4;
-  reg [LANES-1:0] k1, k2, k3;
+  reg v0, v1, v2, v3, o0, o1, o2, o3, l0, l1, l2, l3, v4e, l4;
+  reg [LANES-1:0] k0, k1, k2, k3;
+  reg [3:0]       frac0;
+  reg [L_W-1:0]   lg0;
   always @(posedge i_clk) begin
     if (i_rst) begin
-      v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4e <= 1'b0;
+      v0 <= 1'b0; v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4e <= 1'b0;
     end else if (adv) begin
-      v1 <= issue; v2 <= v1; v3 <= v2; v4e <= v3 && !o3;
+      v0 <= issue; v1 <= v0; v2 <= v1; v3 <= v2; v4e <= v3 && !o3;
     end
   end
   always @(posedge i_clk) begin
     if (adv) begin
-      o1 <= (st == ST_OUT); o2 <= o1; o3 <= o2;
-      l1 <= issue_last; l2 <= l1; l3 <= l2; l4 <= l3;
-      k1 <= mem_k[j] & {LANES{any}}; k2 <= k1; k3 <= k2;
+      o0 <= (st == ST_OUT); o1 <= o0; o2 <= o1; o3 <= o2;
+      l0 <= issue_last; l1 <= l0; l2 <= l1; l3 <= l2; l4 <= l3;
+      k0 <= mem_k[j] & {LANES{any}}; k1 <= k0; k2 <= k1; k3 <= k2;
+      frac0 <= frac; lg0 <= lg;  // the row's in_frac and L travel with the beat (a new row may arrive meanwhile)
     end
   end
 
@@ -98,9 +101,11 @@ module sf_softmax #(
   generate
     for (g = 0; g < LANES; g = g + 1) begin : g_lane
       wire signed [S_W:0] dd = {m[S_W-1], m} - {rd_s[g*S_W+S_W-1], rd_s[g*S_W +: S_W]};  // >= 0 when kept
-      wire [D_W-1:0] dsh = {{(G+1){1'b0}}, dd[S_W:0]} << (G[3:0] - frac);
+      reg  [S_W:0]   dd0;                                                   // P0
+      always @(posedge i_clk) if (adv) dd0 <= dd;
+      wire [D_W-1:0] dsh = {{(G+1){1'b0}}, dd0} << (G[3:0] - frac0);
       reg  [D_W-1:0] d1;                                                    // P1
-      always @(posedge i_clk) if (adv) d1 <= (st == ST_OUT) ? dsh + {{(D_W-L_W){1'b0}}, lg} : dsh;
+      always @(posedge i_clk) if (adv) d1 <= o0 ? dsh + {{(D_W-L_W){1'b0}}, lg0} : dsh;
       reg  [E:0] e3;                                                        // P2 (inside) and P3
       wire [E:0] e;
       sf_exp2neg #(.D_W(D_W), .OPT_REG(1)) u_exp (.i_clk(i_clk), .i_en(adv), .i_d(d1),

@@ -96,7 +96,7 @@ uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
           Out e;
           for (int l = 0; l < LANES; ++l) e.p[l] = p[b * LANES + l];
           e.last = b == nb - 1;
-          sb.push(e, h.cycle, b == 0 ? nb + 12 : -1);
+          sb.push(e, h.cycle, b == 0 ? nb + 14 : -1);
         }
         beat = -1;
         ++sent;
