@@ -4,6 +4,10 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "common.h"
+
 namespace sf {
 
 std::vector<std::string> kept_float_linears(const QModel& qm, const QState& st) {
@@ -43,6 +47,10 @@ IntModel export_int_model(const QModel& qm, const float* p, const QState& st) {
     const int fq_bits = st.spec.bits_for(q.name);
     const bool kept = fq_bits >= 32;
     il.bits = kept ? st.spec.deploy_bits_for_float : fq_bits;
+    if (il.bits > policy::W_MAX_BITS)
+      throw Error(fmt::format("{}: {}-bit weights cannot be exported: the MAC array takes at most {} bits "
+                              "(quantize with a preset of at most {} bits)",
+                              q.name, il.bits, policy::W_MAX_BITS, policy::W_MAX_BITS));
     il.b_bits = st.spec.bias_bits > 0 ? st.spec.bias_bits : il.bits;
     // weights: W (in, out) -> (out, in), quantized exactly as the snapshot did (kept layers: here)
     std::vector<float> wf(static_cast<size_t>(l.in) * l.out), bf(l.out);

@@ -258,6 +258,20 @@ TEST(IntModelFile, RoundTripAndRejection) {
   expect_error("ckpt.sfint", std::string(kCheckpointMagic, 8) + "xxxxxxxxxxxx", "bad magic");
 }
 
+TEST(IntModelFile, WiderThanTheMacArrayIsRefused) {
+  const Dataset& d = small_data();
+  const Transformer m(small_model(), 12, 6);
+  const FloatVec p = random_params(m, 2);
+  const QModel qm(m, d.normalizer);
+  const QState q = post_training_quantize(qm, p, make_quant_spec("all12"), d, 32);
+  try {
+    export_int_model(qm, p.data(), q);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("12-bit weights cannot be exported"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Quant, CompressionAccounting) {
   const Dataset& d = small_data();
   const Transformer m(small_model(), 12, 6);

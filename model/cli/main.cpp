@@ -236,7 +236,7 @@ json compression_json(const CompressionReport& c) {
 }
 
 int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOptions& qo, bool ptq_only,
-                 int bias_bits, const std::string& out, const std::string& model_out, const std::string& json_out,
+                 int bias_bits, float momentum, const std::string& out, const std::string& model_out, const std::string& json_out,
                  bool quiet) {
   Checkpoint ck = load_checkpoint(ckpt);
   if (ck.quantized) throw Error(fmt::format("{}: already quantized; give the FP32 checkpoint", ckpt));
@@ -246,6 +246,10 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
   const QModel qm(m, d.normalizer);
   QuantSpec spec = make_quant_spec(preset);
   if (bias_bits >= 0) spec.bias_bits = bias_bits;
+  if (momentum >= 0.0f) {
+    if (momentum > 1.0f) throw Error(fmt::format("--momentum {}: must be in [0, 1]", momentum));
+    spec.momentum = momentum;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   omp_set_num_threads(resolve_threads(c.train.threads));
@@ -379,6 +383,7 @@ int main(int argc, char** argv) {
   QatOptions qo;
   bool ptq_only = false;
   int bias_bits = -1;
+  float momentum = -1.0f;
   q->add_option("--ckpt", qckpt, "FP32 checkpoint")->required();
   q->add_option("--preset", qpreset, "precision preset: fp32, paper, all1, all2, all3, all4, all8")
       ->capture_default_str();
@@ -387,6 +392,7 @@ int main(int argc, char** argv) {
   q->add_option("--patience", qo.patience, "QAT early-stopping patience")->capture_default_str();
   q->add_option("--calib", qo.calib_windows, "PTQ calibration windows")->capture_default_str();
   q->add_option("--bias-bits", bias_bits, "bias width (default: the layer's weight width)");
+  q->add_option("--momentum", momentum, "observer moving-average momentum in QAT (default 0.01; 1 = last batch)");
   q->add_flag("--ptq", ptq_only, "post-training quantization only");
   q->add_option("--out", qout, "quantized checkpoint to write");
   q->add_option("--export", qmodel_out, "integer model file to write (for the engine and the hardware)");
@@ -398,7 +404,7 @@ int main(int argc, char** argv) {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
     if (e->parsed()) return cmd_eval(ckpt, eo, json_e);
-    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, qout, qmodel_out, qjson, quiet);
+    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, quiet);
   } catch (const sf::Error& err) {
     fmt::print(stderr, "shiftformer: error: {}\n", err.what());
     return 2;
