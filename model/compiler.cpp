@@ -204,24 +204,24 @@ void footprint(const Instr& in, std::vector<Range>& rd, std::vector<Range>& wr) 
       wr.push_back(rows(in.b, in.b_stride, 0, in.n_out, 1));
       break;
     case isa::OP_LINEAR:
-      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, in.n_in));
-      wr.push_back(rows(in.d, in.d_stride, in.r0, r1, in.n_out));
+      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, in.n_in));
+      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, in.n_out));
       break;
     case isa::OP_OUTPUT:
-      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, in.n_in));
+      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, in.n_in));
       break;
     case isa::OP_ATTN: {
       const int w = in.heads * in.dh, tk = (in.flags & isa::FLAG_CAUSAL) ? std::min(in.n_in, r1) : in.n_in;
-      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, w));
+      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, w));
       rd.push_back(rows(in.b, in.b_stride, 0, tk, w));
       rd.push_back(rows(in.c, in.c_stride, 0, tk, w));
-      wr.push_back(rows(in.d, in.d_stride, in.r0, r1, w));
+      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, w));
       break;
     }
     case isa::OP_ADDNORM:
-      rd.push_back(rows(in.a, in.a_stride, in.r0, r1, in.n_out));
-      rd.push_back(rows(in.b, in.b_stride, in.r0, r1, in.n_out));
-      wr.push_back(rows(in.d, in.d_stride, in.r0, r1, in.n_out));
+      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, in.n_out));
+      rd.push_back(rows(in.b, in.b_stride, 0, in.rows, in.n_out));
+      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, in.n_out));
       break;
     default:
       break;
@@ -251,7 +251,7 @@ struct Task {
   std::vector<Use> reads;
   Use write;
   int ta = -1, tb = -1, tc = -1, td = -1;  // tensors addressed by a, b, c, d
-  int a_row_off = 0;                       // a points at this row of its tensor (OUTPUT: label_len)
+  int ra = 0, rb = 0, rc = 0, rd = 0;      // ... at these rows of the tensors
   std::vector<int> deps;
   int seq = -1;
   bool boost = false;  // dec_first: scheduled before anything unboosted on its unit
@@ -272,6 +272,9 @@ class Builder {
   CoreImage img_;
   std::vector<int> lin_wbase_, lin_bbase_, lin_pbase_;
   int row_lo_ = 0;  // row-wise instructions cover rows row_lo_.. (pruning: the last decoder layer's live rows)
+  std::vector<std::vector<int>> buf_of_;       // per tensor: its buffers (allocate())
+  std::vector<int> buf_lo_, buf_hi_, buf_base_;
+  int address(int ti, int row) const;
 
   int tensor(const std::string& name, int rows, int width) {
     Tensor t;
@@ -376,6 +379,7 @@ int Builder::linear(int li, int src, int rows, const std::string& name, int bias
     t.in.pbase = lin_pbase_[li];
     t.ta = src;
     t.td = dst;
+    t.ra = t.rd = r0;
     t.reads.push_back({src, r0, r0 + n});
     t.write = {dst, r0, r0 + n};
     t.note = fmt::format("{} rows {}..{}", l.name, r0, r0 + n - 1);
@@ -418,6 +422,7 @@ int Builder::attention(const IntMha& h, int q_src, int tq, int kv_src, int tk, b
     t.tb = k;
     t.tc = v;
     t.td = o;
+    t.ra = t.rd = r0;  // keys and values from row 0
     const int kh = causal ? std::min(tk, r0 + n) : tk;
     t.reads = {{q, r0, r0 + n}, {k, 0, kh}, {v, 0, kh}};
     t.write = {o, r0, r0 + n};
@@ -452,6 +457,7 @@ int Builder::addnorm(int a, int act_a, int b, int act_b, int ln, int rows, const
     t.ta = a;
     t.tb = b;
     t.td = dst;
+    t.ra = t.rb = t.rd = r0;
     t.reads = {{a, r0, r0 + cnt}, {b, r0, r0 + cnt}};
     t.write = {dst, r0, r0 + cnt};
     t.note = fmt::format("{} rows {}..{}", name, r0, r0 + cnt - 1);
@@ -534,49 +540,119 @@ void Builder::schedule() {
   }
 }
 
-// Scratchpad allocation over the scheduled lifetimes (first writer issued .. last reader complete),
-// first fit at 16-byte alignment; a tensor placed over an earlier one's bytes waits for its readers.
+// Scratchpad allocation over the scheduled lifetimes (first writer issued .. last reader complete), first fit
+// at 16-byte alignment. The unit of allocation is a buffer: a whole tensor, or, for a tensor whose every
+// reader reads exactly the rows one writer wrote (the row-wise chain O -> LN -> FFN -> LN), each writer's rows
+// on their own, so that only the chunks in flight occupy the scratchpad. A buffer placed over an earlier
+// one's bytes makes its writers wait for the earlier buffer's readers and writers.
 void Builder::allocate() {
-  for (Tensor& t : ts_) {
-    for (int w : t.writers) {
-      t.born = std::min(t.born, tasks_[w].start);
-      t.dies = std::max(t.dies, tasks_[w].end);
+  struct Buf {
+    int tensor, lo, hi;
+    int64_t born = std::numeric_limits<int64_t>::max(), dies = 0;
+    int base = -1;
+    std::vector<int> writers, readers;
+  };
+  std::vector<Buf> bufs;
+  auto uses = [&](const Task& t, int ti, std::vector<std::pair<int, int>>& out) {
+    for (const Task::Use& u : t.reads)
+      if (u.t == ti) out.push_back({u.lo, u.hi});
+  };
+  buf_of_.assign(ts_.size(), {});
+  for (size_t ti = 0; ti < ts_.size(); ++ti) {
+    const Tensor& t = ts_[ti];
+    bool split = true;
+    for (int w : t.writers) split = split && tasks_[w].write.t == static_cast<int>(ti);  // not INPUT's second output
+    std::vector<std::pair<int, int>> wr;
+    for (int w : t.writers) wr.push_back({tasks_[w].write.lo, tasks_[w].write.hi});
+    for (int r : t.readers) {
+      std::vector<std::pair<int, int>> rr;
+      uses(tasks_[r], static_cast<int>(ti), rr);
+      for (const auto& x : rr) split = split && std::find(wr.begin(), wr.end(), x) != wr.end();
     }
-    for (int r : t.readers) t.dies = std::max(t.dies, tasks_[r].end);
+    if (split) {
+      for (int w : t.writers) {
+        Buf b{static_cast<int>(ti), tasks_[w].write.lo, tasks_[w].write.hi};
+        b.writers.push_back(w);
+        for (int r : t.readers) {
+          std::vector<std::pair<int, int>> rr;
+          uses(tasks_[r], static_cast<int>(ti), rr);
+          for (const auto& x : rr)
+            if (x.first == b.lo && x.second == b.hi) b.readers.push_back(r);
+        }
+        buf_of_[ti].push_back(static_cast<int>(bufs.size()));
+        bufs.push_back(b);
+      }
+    } else {
+      Buf b{static_cast<int>(ti), 0, t.rows};
+      b.writers = t.writers;
+      b.readers = t.readers;
+      buf_of_[ti].push_back(static_cast<int>(bufs.size()));
+      bufs.push_back(b);
+    }
   }
-  std::vector<int> order(ts_.size());
-  for (size_t i = 0; i < ts_.size(); ++i) order[i] = static_cast<int>(i);
-  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return ts_[x].born < ts_[y].born; });
+  for (Buf& b : bufs) {
+    for (int w : b.writers) {
+      b.born = std::min(b.born, tasks_[w].start);
+      b.dies = std::max(b.dies, tasks_[w].end);
+    }
+    for (int r : b.readers) b.dies = std::max(b.dies, tasks_[r].end);
+  }
+  auto size_of = [&](const Buf& b) { return (b.hi - b.lo) * ts_[b.tensor].width; };
+  std::vector<int> order(bufs.size());
+  for (size_t i = 0; i < bufs.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return bufs[x].born < bufs[y].born; });
+  for (int bi : order) {  // live bytes when each buffer is born: a lower bound for any placement
+    int64_t live = 0;
+    for (const Buf& o : bufs)
+      if (o.born <= bufs[bi].born && o.dies > bufs[bi].born) live += size_of(o);
+    img_.amem_live = std::max<int64_t>(img_.amem_live, live);
+  }
   std::vector<int> placed;
-  for (int ti : order) {
-    Tensor& t = ts_[ti];
-    const int size = t.rows * t.width;
+  for (int bi : order) {
+    Buf& b = bufs[bi];
+    const int size = size_of(b);
     std::vector<std::pair<int, int>> busy;  // live ranges
     for (int pi : placed)
-      if (ts_[pi].dies > t.born) busy.push_back({ts_[pi].base, ts_[pi].base + ts_[pi].rows * ts_[pi].width});
+      if (bufs[pi].dies > b.born) busy.push_back({bufs[pi].base, bufs[pi].base + size_of(bufs[pi])});
     std::sort(busy.begin(), busy.end());
     int base = 0;
-    for (const auto& b : busy) {
-      if (base + size <= b.first) break;
-      base = std::max(base, (b.second + 15) / 16 * 16);
+    for (const auto& x : busy) {
+      if (base + size <= x.first) break;
+      base = std::max(base, (x.second + 15) / 16 * 16);
     }
     if (base + size > isa::AMEM_DEPTH)
-      throw Error(fmt::format("model does not fit the scratchpad: tensor {} ({} x {} bytes) needs bytes up to {}, "
-                              "AMEM has {} (spec/isa.toml)", t.name, t.rows, t.width, base + size, isa::AMEM_DEPTH));
-    t.base = base;
+      throw Error(fmt::format("model does not fit the scratchpad: {} rows {}..{} ({} bytes) needs bytes up to {}, "
+                              "AMEM has {} (spec/isa.toml)", ts_[b.tensor].name, b.lo, b.hi - 1, size, base + size,
+                              isa::AMEM_DEPTH));
+    b.base = base;
     img_.amem_bytes = std::max(img_.amem_bytes, base + size);
-    // Reuse: the writers of t wait for every reader and writer of an earlier tensor on the same bytes.
     for (int pi : placed) {
-      const Tensor& p = ts_[pi];
-      if (p.base < base + size && base < p.base + p.rows * p.width) {
-        for (int w : t.writers) {
+      const Buf& p = bufs[pi];
+      if (p.base < base + size && base < p.base + size_of(p)) {
+        for (int w : b.writers) {
           for (int r : p.readers) tasks_[w].deps.push_back(r);
           for (int r : p.writers) tasks_[w].deps.push_back(r);
         }
       }
     }
-    placed.push_back(ti);
+    placed.push_back(bi);
   }
+  buf_lo_.clear();
+  buf_hi_.clear();
+  buf_base_.clear();
+  for (const Buf& b : bufs) {
+    buf_lo_.push_back(b.lo);
+    buf_hi_.push_back(b.hi);
+    buf_base_.push_back(b.base);
+  }
+}
+
+// Scratchpad address of row `row` of tensor ti (the buffer holding it).
+int Builder::address(int ti, int row) const {
+  for (int bi : buf_of_[ti])
+    if (row >= buf_lo_[bi] && row < buf_hi_[bi]) return buf_base_[bi] + (row - buf_lo_[bi]) * ts_[ti].width;
+  if (buf_of_[ti].size() == 1) return buf_base_[buf_of_[ti][0]] + row * ts_[ti].width;  // empty range at the end
+  throw Error(fmt::format("compiler: row {} of {} is in no buffer (a bug)", row, ts_[ti].name));
 }
 
 CoreImage Builder::build() {
@@ -680,7 +756,7 @@ CoreImage Builder::build() {
       t.in.bbase = lin_bbase_[lo];
       t.in.pbase = lin_pbase_[lo];
       t.ta = y;
-      t.a_row_off = ll;
+      t.ra = ll + r0;
       t.reads.push_back({y, ll + r0, ll + r0 + n});
       t.note = fmt::format("output head rows {}..{} (decoder rows {}..{})", r0, r0 + n - 1, ll + r0, ll + r0 + n - 1);
       add(std::move(t));
@@ -700,15 +776,15 @@ CoreImage Builder::build() {
   for (size_t i = 0; i < tasks_.size(); ++i) streams[tasks_[i].unit].push_back(static_cast<int>(i));
   for (auto& s : streams) std::sort(s.begin(), s.end(), [&](int x1, int x2) { return tasks_[x1].seq < tasks_[x2].seq; });
   for (Task& t : tasks_) {
-    auto addr = [&](int ti, int& f, int& stride, int row_off) {
+    auto addr = [&](int ti, int& f, int& stride, int row) {
       if (ti < 0) return;
-      f = ts_[ti].base + row_off * ts_[ti].width;
+      f = address(ti, row);
       stride = ts_[ti].width;
     };
-    addr(t.ta, t.in.a, t.in.a_stride, t.a_row_off);
-    addr(t.tb, t.in.b, t.in.b_stride, 0);
-    addr(t.tc, t.in.c, t.in.c_stride, 0);
-    addr(t.td, t.in.d, t.in.d_stride, 0);
+    addr(t.ta, t.in.a, t.in.a_stride, t.ra);
+    addr(t.tb, t.in.b, t.in.b_stride, t.rb);
+    addr(t.tc, t.in.c, t.in.c_stride, t.rc);
+    addr(t.td, t.in.d, t.in.d_stride, t.rd);
     t.in.wait.fill(0);
     for (int dpd : t.deps) {
       const Task& q = tasks_[dpd];
@@ -833,7 +909,8 @@ struct Machine {
         std::vector<uint8_t> x(in.n_in);
         std::vector<int32_t> acc(in.n_out);
         for (int r = in.r0; r < in.r0 + in.rows; ++r) {
-          for (int i = 0; i < in.n_in; ++i) x[i] = at(in.a + int64_t{r} * in.a_stride + i);
+          const int64_t rr = r - in.r0;  // a and d point at row r0
+          for (int i = 0; i < in.n_in; ++i) x[i] = at(in.a + rr * in.a_stride + i);
           const int64_t brow = (in.flags & isa::FLAG_BIAS_ROWS) ? int64_t{in.brow0 + r} * in.n_out : 0;
           if (in.bbase + brow + in.n_out > static_cast<int64_t>(img.bmem.size()))
             throw Error("simulate_core: bias address out of range");
@@ -842,7 +919,7 @@ struct Machine {
             obuf.at(r) = shift_rescale(acc[0], rsp) + last;
           } else {
             for (int o = 0; o < in.n_out; ++o)
-              at(in.d + int64_t{r} * in.d_stride + o) = static_cast<uint8_t>(shift_rescale(acc[o], rsp));
+              at(in.d + rr * in.d_stride + o) = static_cast<uint8_t>(shift_rescale(acc[o], rsp));
           }
         }
         break;
@@ -856,7 +933,8 @@ struct Machine {
         std::vector<uint8_t> keep(tk), p(tk), vcol(tk), qrow(dh), krow(dh);
         for (int hh = 0; hh < in.heads; ++hh)
           for (int i = in.r0; i < in.r0 + in.rows; ++i) {
-            for (int c = 0; c < dh; ++c) qrow[c] = at(in.a + int64_t{i} * in.a_stride + hh * dh + c);
+            const int64_t ii = i - in.r0;  // a and d point at row r0, b and c at key row 0
+            for (int c = 0; c < dh; ++c) qrow[c] = at(in.a + ii * in.a_stride + hh * dh + c);
             for (int j = 0; j < tk; ++j) {
               for (int c = 0; c < dh; ++c) krow[c] = at(in.b + int64_t{j} * in.b_stride + hh * dh + c);
               s[j] = shift_rescale(actmac(qrow.data(), zq, krow.data(), zk, dh), score);
@@ -865,7 +943,7 @@ struct Machine {
             softmax(s.data(), keep.data(), tk, in_frac, p.data());
             for (int c = 0; c < dh; ++c) {
               for (int j = 0; j < tk; ++j) vcol[j] = at(in.c + int64_t{j} * in.c_stride + hh * dh + c);
-              at(in.d + int64_t{i} * in.d_stride + hh * dh + c) =
+              at(in.d + ii * in.d_stride + hh * dh + c) =
                   static_cast<uint8_t>(shift_rescale(actmac(p.data(), 0, vcol.data(), zv, tk), pv));
             }
           }
@@ -883,11 +961,11 @@ struct Machine {
         if (pb + isa::ADDNORM_FIXED_WORDS + 2 * n > static_cast<int>(img.pmem.size()))
           throw Error("simulate_core: parameter block out of range");
         std::vector<int32_t> xv(n), out(n);
-        for (int r = in.r0; r < in.r0 + in.rows; ++r) {
+        for (int64_t r = 0; r < in.rows; ++r) {  // a, b and d point at row r0
           for (int j = 0; j < n; ++j)
-            xv[j] = residual_add(at(in.a + int64_t{r} * in.a_stride + j), za, sa, at(in.b + int64_t{r} * in.b_stride + j), zb, sb);
+            xv[j] = residual_add(at(in.a + r * in.a_stride + j), za, sa, at(in.b + r * in.b_stride + j), zb, sb);
           layernorm(xv.data(), gamma, beta, lp, out.data());
-          for (int j = 0; j < n; ++j) at(in.d + int64_t{r} * in.d_stride + j) = static_cast<uint8_t>(out[j]);
+          for (int j = 0; j < n; ++j) at(in.d + r * in.d_stride + j) = static_cast<uint8_t>(out[j]);
         }
         break;
       }

@@ -23,7 +23,7 @@ namespace sf {
 // One instruction, decoded (field names as in spec/isa.toml).
 struct Instr {
   int op = isa::OP_END, flags = 0, heads = 0, wmode = 0, rows = 0, r0 = 0;
-  int a = 0, b = 0, c = 0, d = 0;                      // scratchpad byte addresses of row 0
+  int a = 0, b = 0, c = 0, d = 0;                      // scratchpad byte addresses of row r0 (ATTN b, c: key 0)
   int a_stride = 0, b_stride = 0, c_stride = 0, d_stride = 0;
   int n_in = 0, n_out = 0, brow0 = 0, dh = 0;
   int wbase = 0, bbase = 0, pbase = 0;
@@ -43,6 +43,7 @@ struct CoreImage {
   std::vector<WWord> wmem;
   std::vector<int32_t> bmem, pmem;
   int amem_bytes = 0;                       // scratchpad high-water mark
+  int64_t amem_live = 0;                    // most bytes live at once (compiler statistics, not in the file)
   int seq_len = 0, pred_len = 0, label_len = 0, d_model = 0;
   int chunk_rows = 0, taper = 0, policy = 0, dec_first = 0;  // compile options used (header word 11)
   std::vector<std::string> notes;           // per instruction (stream order, unit by unit): what it computes
