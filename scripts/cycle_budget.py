@@ -54,8 +54,8 @@ def main():
     def ln_row(n):  # sf_layernorm: IN n, MEAN 1, VAR n, RSQ 1, OUT n (+4 pipeline)
         return 3 * n + 2
 
-    def sm_row(lk):  # sf_softmax: IN, EXP, OUT one beat each per cycle + LOG + 2
-        return 3 * ceil(lk, a.sm) + 3
+    def sm_row(lk):  # sf_softmax: IN, EXP, OUT one beat per cycle each + pipeline to S (5) + LOG (3)
+        return 3 * ceil(lk, a.sm) + 8
 
     def att_row_head(lk):  # act cycles per (query row, head): Q.K (lanes over keys), P.V (8 outputs x key chunks)
         qk = ceil(lk, AL) * dh
