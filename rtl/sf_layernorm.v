@@ -3,13 +3,16 @@
 //   IN  : store x, gamma, beta; S1 += x
 //   MEAN: mean = round_shift(S1, log2n)
 //   VAR : c = x - mean; Q += c * c                  (one multiplier, shared with OUT)
-//   RSQ : var = round_shift(Q, log2n) + eps; (R, e) = rsqrt_fix(var)   (sf_rsqrt_fix, 96-entry table)
+//   RSQ : var = round_shift(Q, log2n) + eps; (R, e) = rsqrt_fix(var)   (sf_rsqrt_fix, 96-entry table; 4 cycles)
 //   OUT : z = round_shift(c * R, e + RQ - ZF) | y = z * gamma + beta (int32, wraps);
 //         o_y = saturate(round_shift(y, shift) + zp, lo, hi)   (the shift_rescale rule, mult 1)
-// The row ends with i_last (which must be beat 2^log2n); i_log2n, i_eps and the output rescale (i_shift,
-// i_zp, i_lo, i_hi) are taken at the i_last beat. One row at a time (o_ready low from the i_last handshake
-// until the row's last element is issued). Latency from the i_last handshake to the first o_valid:
-// n + 5 cycles; then one element per cycle unless i_ready is low. Uses two multipliers (17x17, 18x8).
+// VAR and OUT issue one element per cycle into one pipeline: S0 c = x - mean | S1 c * (c or R) | S2 Q += (VAR)
+// or z (OUT) | S3 y = z * gamma + beta | S4 round_shift(y) | S5 range reduction + zp | S6 saturation = o_y.
+// The pipeline advances while !o_valid || i_ready. The row ends with i_last (which must be beat 2^log2n);
+// i_log2n, i_eps and the output rescale (i_shift, i_zp, i_lo, i_hi) are taken at the i_last beat (the
+// rescale settings then travel with each element). o_ready is high in IN only. Latency from the i_last
+// handshake to the first o_valid: n + 15 cycles; then one element per cycle unless i_ready is low.
+// Uses two multipliers (17x18, 18x8), with registers before and after each.
 `default_nettype none
 `include "sf_policy.vh"
 module sf_layernorm #(
@@ -52,9 +55,12 @@ module sf_layernorm #(
   localparam integer LSH  = -(`SF_RS_SHIFT_MIN);
   localparam integer ZSH_I = RQ - ZF;
   localparam [5:0]   ZSH  = ZSH_I[5:0];
-  localparam [2:0] ST_IN = 3'd0, ST_MEAN = 3'd1, ST_VAR = 3'd2, ST_RSQ = 3'd3, ST_OUT = 3'd4;
+  localparam [ZP_W:0] RC_HI = {1'b0, {ZP_W{1'b1}}};
+  localparam [ZP_W:0] RC_LO = {1'b1, {ZP_W{1'b0}}};
+  localparam [2:0] ST_IN = 3'd0, ST_MEAN = 3'd1, ST_VAR = 3'd2, ST_VARW = 3'd3, ST_RSQ = 3'd4, ST_OUT = 3'd5;
 
   reg [2:0]            st;
+  reg [1:0]            rcnt;
   reg [N_W-1:0]        j, nlast;
   reg signed [X_W-1:0] mem_x [0:MAX_N-1];
   reg signed [G_W-1:0] mem_g [0:MAX_N-1];
@@ -68,19 +74,15 @@ module sf_layernorm #(
   reg signed [ZP_W-1:0] zp, lo, hi;
   reg [RQ:0]           r;
   reg [5:0]            e;
+  reg [V_W-1:0]        var_r;
 
-  wire adv = !o_valid || i_ready;         // the OUT pipeline moves
+  wire adv = !o_valid || i_ready;         // the VAR/OUT pipeline moves
   assign o_ready = (st == ST_IN);
   wire in_fire = i_valid && o_ready;
-  wire issue = (st == ST_OUT) && adv;
+  wire issue = adv && (st == ST_VAR || st == ST_OUT);
+  wire issue_last = (j == nlast);
 
-  // ---- shared multiplier: c * c (VAR) or c * R (OUT) ----
-  wire signed [X_W-1:0] xj = mem_x[j];
-  wire signed [C_W-1:0] c  = {xj[X_W-1], xj} - {mean[X_W-1], mean};
-  wire signed [C_W:0]   mb = (st == ST_VAR) ? {c[C_W-1], c} : $signed({{(C_W-RQ){1'b0}}, r});
-  wire signed [2*C_W+1:0] prod = $signed({c[C_W-1], c}) * mb;
-
-  // ---- MEAN / RSQ combinational steps ----
+  // ---- MEAN, RSQ combinational steps ----
   wire signed [S1_W:0] mean_full;
   sf_round_shift #(.IN_W(S1_W), .SHIFT_W(4), .OUT_W(S1_W+1)) u_mean (.i_x(s1), .i_shift({1'b0, log2n}), .o_y(mean_full));
   wire signed [Q_W+1:0] var_sh;
@@ -88,37 +90,72 @@ module sf_layernorm #(
   wire [V_W-1:0] var_v = var_sh[V_W-1:0] + {{(V_W-EPS_W){1'b0}}, eps};
   wire [RQ:0] r_next;
   wire [5:0]  e_next;
-  sf_rsqrt_fix #(.V_W(V_W)) u_rsqrt (.i_var(var_v), .o_r(r_next), .o_e(e_next));
+  sf_rsqrt_fix #(.V_W(V_W), .OPT_REG(1)) u_rsqrt (.i_clk(i_clk), .i_en(1'b1), .i_var(var_r), .o_r(r_next), .o_e(e_next));
 
-  // ---- OUT stage 0 -> 1: z ----
+  // ---- S0: c = x - mean; gamma, beta, rescale settings ----
+  wire signed [X_W-1:0] xj = mem_x[j];
+  reg                   v0, m0, l0;
+  reg signed [C_W-1:0]  c0;
+  reg signed [G_W-1:0]  g0, g1, g2;
+  reg [B_W-1:0]         b0, b1, b2;
+  reg signed [SHIFT_W-1:0] sh0, sh1, sh2, sh3;
+  reg signed [ZP_W-1:0] zp0, zp1, zp2, zp3, zp4, lo0, lo1, lo2, lo3, lo4, lo5, hi0, hi1, hi2, hi3, hi4, hi5;
+  // ---- S1: the shared product ----
+  wire signed [C_W:0]     mb   = m0 ? $signed({{(C_W-RQ){1'b0}}, r}) : $signed({c0[C_W-1], c0});
+  wire signed [2*C_W+1:0] prod = $signed({c0[C_W-1], c0}) * mb;
+  reg                     v1, m1, l1;
+  reg signed [2*C_W+1:0]  p1;
+  // ---- S2: z ----
   wire signed [2*C_W+2:0] z_full;
-  sf_round_shift #(.IN_W(2*C_W+2), .SHIFT_W(7), .OUT_W(2*C_W+3)) u_z (.i_x(prod), .i_shift({1'b0, e + ZSH}), .o_y(z_full));
-  reg                  v1, last1;
-  reg signed [Z_W-1:0] z1;
-  reg signed [G_W-1:0] g1;
-  reg [B_W-1:0]        b1;
-  reg signed [SHIFT_W-1:0] shift1;
-  reg signed [ZP_W-1:0] zp1, lo1, hi1;
-  // ---- OUT stage 1 -> output: y = z * gamma + beta, rescale ----
-  wire signed [Z_W+G_W-1:0] zg = z1 * g1;
-  wire [B_W-1:0] y = {{(B_W-Z_W-G_W){zg[Z_W+G_W-1]}}, zg} + b1;
+  sf_round_shift #(.IN_W(2*C_W+2), .SHIFT_W(7), .OUT_W(2*C_W+3), .OPT_LEFT(0)) u_z (.i_x(p1), .i_shift({1'b0, e + ZSH}), .o_y(z_full));
+  reg                  v2, l2;
+  reg signed [Z_W-1:0] z2;
+  // ---- S3: y = z * gamma + beta ----
+  wire signed [Z_W+G_W-1:0] zg = z2 * g2;
+  reg                  v3, l3;
+  reg [B_W-1:0]        y3;
+  // ---- S4: round_shift(y, shift) ----
   wire signed [B_W+LSH:0] yr;
-  sf_round_shift #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .OUT_W(B_W+LSH+1), .OPT_LEFT(LSH > 0 ? 1 : 0)) u_y (.i_x(y), .i_shift(shift1), .o_y(yr));
-  wire signed [B_W+LSH+1:0] yz = {yr[B_W+LSH], yr} + {{(B_W+LSH+2-ZP_W){zp1[ZP_W-1]}}, zp1};
+  sf_round_shift #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .OUT_W(B_W+LSH+1), .OPT_LEFT(LSH > 0 ? 1 : 0)) u_y (.i_x(y3), .i_shift(sh3), .o_y(yr));
+  reg                  v4, l4;
+  reg signed [B_W+LSH:0] yr4;
+  // ---- S5: range reduction (exact, as in sf_shift_rescale) and zero point ----
+  wire [ZP_W:0] yc;
+  sf_saturate #(.IN_W(B_W+LSH+1), .LIM_W(ZP_W+1), .OUT_W(ZP_W+1)) u_clamp (.i_x(yr4), .i_lo(RC_LO), .i_hi(RC_HI), .o_y(yc));
+  reg                  v5, l5;
+  reg signed [ZP_W+1:0] yz5;
+  // ---- S6: saturation ----
   wire [OUT_W-1:0] ysat;
-  sf_saturate #(.IN_W(B_W+LSH+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(yz), .i_lo(lo1), .i_hi(hi1), .o_y(ysat));
+  sf_saturate #(.IN_W(ZP_W+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(yz5), .i_lo(lo5), .i_hi(hi5), .o_y(ysat));
 
+  always @(posedge i_clk) begin
+    if (i_rst) begin
+      v0 <= 1'b0; v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; v5 <= 1'b0;
+      o_valid <= 1'b0;
+    end else if (adv) begin
+      v0 <= issue; v1 <= v0; v2 <= v1 && m1; v3 <= v2; v4 <= v3; v5 <= v4;
+      o_valid <= v5;
+    end
+  end
+  always @(posedge i_clk) begin
+    if (adv) begin
+      m0 <= (st == ST_OUT); l0 <= issue_last; c0 <= {xj[X_W-1], xj} - {mean[X_W-1], mean};
+      g0 <= mem_g[j]; b0 <= mem_b[j]; sh0 <= shift; zp0 <= zp; lo0 <= lo; hi0 <= hi;
+      m1 <= m0; l1 <= l0; p1 <= prod; g1 <= g0; b1 <= b0; sh1 <= sh0; zp1 <= zp0; lo1 <= lo0; hi1 <= hi0;
+      l2 <= l1; z2 <= z_full[Z_W-1:0]; g2 <= g1; b2 <= b1; sh2 <= sh1; zp2 <= zp1; lo2 <= lo1; hi2 <= hi1;
+      l3 <= l2; y3 <= {{(B_W-Z_W-G_W){zg[Z_W+G_W-1]}}, zg} + b2; sh3 <= sh2; zp3 <= zp2; lo3 <= lo2; hi3 <= hi2;
+      l4 <= l3; yr4 <= yr; zp4 <= zp3; lo4 <= lo3; hi4 <= hi3;
+      l5 <= l4; yz5 <= {yc[ZP_W], yc} + {{2{zp4[ZP_W-1]}}, zp4}; lo5 <= lo4; hi5 <= hi4;
+      o_y <= ysat; o_last <= l5;
+    end
+  end
+
+  // ---- control ----
   always @(posedge i_clk) begin
     if (i_rst) begin
       st <= ST_IN;
       j <= {N_W{1'b0}};
-      v1 <= 1'b0;
-      o_valid <= 1'b0;
     end else begin
-      if (adv) begin
-        v1 <= issue;
-        o_valid <= v1;
-      end
       case (st)
         ST_IN: if (in_fire) begin
           if (i_last) begin
@@ -130,17 +167,24 @@ module sf_layernorm #(
           end
         end
         ST_MEAN: st <= ST_VAR;
-        ST_VAR: begin
-          if (j == nlast) begin
-            st <= ST_RSQ;
+        ST_VAR: if (issue) begin
+          if (issue_last) begin
+            st <= ST_VARW;
             j <= {N_W{1'b0}};
           end else begin
             j <= j + 1'b1;
           end
         end
-        ST_RSQ: st <= ST_OUT;
+        ST_VARW: if (adv && v1 && !m1 && l1) begin  // the last c*c enters Q at this edge
+          st <= ST_RSQ;
+          rcnt <= 2'd0;
+        end
+        ST_RSQ: begin  // var_r, two sf_rsqrt_fix registers, (R, e)
+          rcnt <= rcnt + 2'd1;
+          if (rcnt == 2'd3) st <= ST_OUT;
+        end
         default: if (issue) begin  // ST_OUT
-          if (j == nlast) begin
+          if (issue_last) begin
             st <= ST_IN;
             j <= {N_W{1'b0}};
           end else begin
@@ -151,40 +195,31 @@ module sf_layernorm #(
     end
   end
 
+  // ---- data registers ----
   always @(posedge i_clk) begin
-    case (st)
-      ST_IN: if (in_fire) begin
-        mem_x[j] <= i_x;
-        mem_g[j] <= i_gamma;
-        mem_b[j] <= i_beta;
-        s1 <= (j == {N_W{1'b0}} ? {S1_W{1'b0}} : s1) + {{(S1_W-X_W){i_x[X_W-1]}}, i_x};
-        if (i_last) begin
-          log2n <= i_log2n; eps <= i_eps;
-          shift <= i_shift; zp <= i_zp; lo <= i_lo; hi <= i_hi;
-        end
+    if (st == ST_IN && in_fire) begin
+      mem_x[j] <= i_x;
+      mem_g[j] <= i_gamma;
+      mem_b[j] <= i_beta;
+      s1 <= (j == {N_W{1'b0}} ? {S1_W{1'b0}} : s1) + {{(S1_W-X_W){i_x[X_W-1]}}, i_x};
+      if (i_last) begin
+        log2n <= i_log2n; eps <= i_eps;
+        shift <= i_shift; zp <= i_zp; lo <= i_lo; hi <= i_hi;
       end
-      ST_MEAN: begin
-        mean <= mean_full[X_W-1:0];
-        q <= {Q_W{1'b0}};
-      end
-      ST_VAR: q <= q + {{(Q_W-2*C_W){1'b0}}, prod[2*C_W-1:0]};  // c*c >= 0, < 2^(2*X_W)
-      ST_RSQ: begin
-        r <= r_next;
-        e <= e_next;
-      end
-      default: ;
-    endcase
-    if (adv) begin
-      z1 <= z_full[Z_W-1:0];
-      g1 <= mem_g[j];
-      b1 <= mem_b[j];
-      last1 <= (j == nlast);
-      shift1 <= shift; zp1 <= zp; lo1 <= lo; hi1 <= hi;
-      o_y <= ysat;
-      o_last <= last1;
+    end
+    if (st == ST_MEAN) begin
+      mean <= mean_full[X_W-1:0];
+      q <= {Q_W{1'b0}};
+    end else if (adv && v1 && !m1) begin
+      q <= q + {{(Q_W-2*C_W){1'b0}}, p1[2*C_W-1:0]};  // c*c >= 0, < 2^(2*X_W)
+    end
+    if (st == ST_RSQ && rcnt == 2'd0) var_r <= var_v;
+    if (st == ST_RSQ && rcnt == 2'd3) begin
+      r <= r_next;
+      e <= e_next;
     end
   end
 
-  wire unused_ok = &{1'b0, mean_full[S1_W:X_W], var_sh[Q_W+1:V_W], z_full[2*C_W+2:Z_W], prod[2*C_W+1:2*C_W]};
+  wire unused_ok = &{1'b0, mean_full[S1_W:X_W], var_sh[Q_W+1:V_W], z_full[2*C_W+2:Z_W], p1[2*C_W+1:2*C_W]};
 endmodule
 `default_nettype wire

@@ -1,11 +1,16 @@
 // sf_rsqrt_fix: 1/sqrt(var) ~= o_r * 2^-(o_e + RQ) for var >= 1. var = m * 4^e with m in [1,4) (leading
 // one), m rounded to LN_RSQRT_LUT_BITS fraction bits (a carry to 4.0 moves into e), o_r from the generated
-// (3 * 2^RB)-entry table. Combinational. C++ reference: sf::rsqrt_fix().
+// (3 * 2^RB)-entry table. C++ reference: sf::rsqrt_fix().
+// OPT_REG = 0: combinational (i_clk, i_en unused); OPT_REG = 1: registers after the leading-one detection
+// and after the normalization shift (latency 2, enabled by i_en), for timing.
 `default_nettype none
 `include "sf_policy.vh"
 module sf_rsqrt_fix #(
-  parameter integer V_W = 40
+  parameter integer V_W = 40,
+  parameter integer OPT_REG = 0
 ) (
+  input  wire           i_clk,
+  input  wire           i_en,
   input  wire [V_W-1:0] i_var,
   output wire [`SF_LN_RSQRT_OUT_BITS:0] o_r,
   output wire [5:0]     o_e
@@ -14,6 +19,7 @@ module sf_rsqrt_fix #(
   localparam [6:0]   RB7 = `SF_LN_RSQRT_LUT_BITS;
   `include "sf_tables.vh"
 
+  // ---- step 1: leading one k, e = k / 2, shift 2e - RB ----
   reg [6:0] k, pos;
   integer i;
   always @* begin
@@ -24,15 +30,38 @@ module sf_rsqrt_fix #(
       pos = pos + 7'd1;
     end
   end
-  wire [5:0] ex = k[6:1];
-  wire [6:0] sh = {ex, 1'b0} - RB7;  // signed: negative = exact left shift
+  wire [5:0] ex_c = k[6:1];
+  wire [6:0] sh_c = {ex_c, 1'b0} - RB7;  // signed: negative = exact left shift
+  wire [V_W-1:0] var1;
+  wire [5:0]     ex1;
+  wire [6:0]     sh1;
+  // ---- step 2: t = round_shift(var, 2e - RB) in [2^RB, 4 * 2^RB] ----
   wire signed [V_W+RB+1:0] t;
-  sf_round_shift #(.IN_W(V_W+1), .SHIFT_W(7), .OUT_W(V_W+RB+2)) u_rs (.i_x({1'b0, i_var}), .i_shift(sh), .o_y(t));
-  wire carry = t[RB+2];  // t == 4 * 2^RB
-  wire [RB+1:0] tm = carry ? {2'b01, {RB{1'b0}}} : t[RB+1:0];
+  sf_round_shift #(.IN_W(V_W+1), .SHIFT_W(7), .OUT_W(V_W+RB+2)) u_rs (.i_x({1'b0, var1}), .i_shift(sh1), .o_y(t));
+  wire [RB+2:0] t_c = t[RB+2:0];
+  wire [RB+2:0] t2;
+  wire [5:0]    ex2;
+  generate
+    if (OPT_REG != 0) begin : g_reg
+      reg [V_W-1:0] var_r; reg [5:0] ex_r, ex_r2; reg [6:0] sh_r; reg [RB+2:0] t_r;
+      always @(posedge i_clk) if (i_en) begin
+        var_r <= i_var; ex_r <= ex_c; sh_r <= sh_c;
+        t_r <= t_c; ex_r2 <= ex1;
+      end
+      assign var1 = var_r; assign ex1 = ex_r; assign sh1 = sh_r;
+      assign t2 = t_r; assign ex2 = ex_r2;
+    end else begin : g_comb
+      assign var1 = i_var; assign ex1 = ex_c; assign sh1 = sh_c;
+      assign t2 = t_c; assign ex2 = ex1;
+      wire unused_clk = &{1'b0, i_clk, i_en};
+    end
+  endgenerate
+  // ---- step 3: carry to 4.0, table ----
+  wire carry = t2[RB+2];  // t == 4 * 2^RB
+  wire [RB+1:0] tm = carry ? {2'b01, {RB{1'b0}}} : t2[RB+1:0];
   wire [RB+1:0] idx = tm - {2'b01, {RB{1'b0}}};
   assign o_r = sf_rsqrt_lut(idx);
-  assign o_e = ex + {5'd0, carry};
+  assign o_e = ex2 + {5'd0, carry};
   wire unused_ok = &{1'b0, t[V_W+RB+1:RB+3], k[0]};
 endmodule
 `default_nettype wire

@@ -100,7 +100,7 @@ uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
         sf::layernorm(r.x.data(), r.g.data(), r.b.data(), r.p, y.data());
         for (int j = 0; j < n; ++j)
           sb.push(Out{static_cast<int>(sext(static_cast<uint32_t>(y[j]) & 0xff, 8)), j == n - 1}, h.cycle,
-                  j == 0 ? n + 5 : -1);
+                  j == 0 ? n + 15 : -1);
         beat = -1;
         ++sent;
       } else {
