@@ -51,8 +51,8 @@ def main():
         wb = r * ceil(n, a.rs_w)
         return max(beats, wb) + 2 + 4  # qlinear latency 2 + rescale latency 4 (pipeline drain)
 
-    def ln_row(n):  # sf_layernorm: IN n, MEAN 1, VAR n, RSQ 1, OUT n (+4 pipeline)
-        return 3 * n + 2
+    def ln_row(n):  # sf_layernorm: IN n, MEAN 1, VAR n + 2 (pipeline to Q), RSQ 4, OUT n (its pipeline drains
+        return 3 * n + 7  # while the next row comes in)
 
     def sm_row(lk):  # sf_softmax: IN, EXP, OUT one beat per cycle each + pipeline to S (5) + LOG (3)
         return 3 * ceil(lk, a.sm) + 8

@@ -22,7 +22,7 @@ def main():
         cov = n = 0
         missed = []
         for ln, line in enumerate(open(p), 1):
-            m = re.match(r"^([ %~])(\d{6})\s", line)
+            m = re.match(r"^([ %~])(\d{6,})\s", line)
             if not m:
                 continue
             n += 1
