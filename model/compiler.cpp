@@ -524,7 +524,8 @@ void Builder::schedule() {
           cpos = p;
         }
       }
-      const bool tie = cs == best_start && (opt_.policy == 0 ? cand < best : key_of(cand) > key_of(best));
+      const bool tie = cand >= 0 && best >= 0 && cs == best_start &&
+                       (opt_.policy == 0 ? cand < best : key_of(cand) > key_of(best));
       if (cand >= 0 && (best < 0 || cs < best_start || tie)) {
         best = cand;
         best_start = cs;
