@@ -17,7 +17,7 @@ QMODEL   := $(BUILD)/models/$(MODEL)-$(QPRESET)
 PYTHON   ?= /usr/bin/python3
 REQUIRED_TOOLS := cmake ninja verilator g++ ccache yosys
 
-.PHONY: all setup configure build test test-asan train train-seeds eval baselines quantize quant-table clean help
+.PHONY: all setup configure build test test-asan train train-seeds eval baselines quantize quant-table plots clean help
 all: build
 	$(SF) baselines --config $(CONFIG) --json $(BUILD)/baselines.json
 	@[ -f $(BUILD)/models/$(MODEL).ckpt ] || $(MAKE) --no-print-directory train
@@ -68,6 +68,17 @@ quantize: build
 	@[ -f $(BUILD)/models/$(MODEL).ckpt ] || $(MAKE) --no-print-directory train
 	$(SF) quantize --ckpt $(BUILD)/models/$(MODEL).ckpt --preset $(QPRESET) --out $(QMODEL).qckpt \
 	  --export $(QMODEL).sfint --json $(QMODEL).json
+
+# Plots (PNG, build/plots/): training curves of FP32 and QAT, forecasts of FP32 and the integer engine against
+# the ground truth for three test windows. Derived from the data, so generated, never committed.
+DATA ?= data/ETT/ETTh1.csv
+plots: build
+	@[ -f $(QMODEL).sfint ] || $(MAKE) --no-print-directory quantize
+	$(SF) eval --ckpt $(BUILD)/models/$(MODEL).ckpt --forecasts $(BUILD)/plots/fp32.csv > /dev/null
+	$(SF) engine --model $(QMODEL).sfint --config $(CONFIG) --forecasts $(BUILD)/plots/$(QPRESET).csv > /dev/null
+	$(PYTHON) scripts/plot_results.py --out-dir $(BUILD)/plots --train "FP32=$(BUILD)/models/$(MODEL).train.json" \
+	  --train "QAT $(QPRESET)=$(QMODEL).json" --data $(DATA) --forecast "FP32=$(BUILD)/plots/fp32.csv" \
+	  --forecast "QAT $(QPRESET), integer engine=$(BUILD)/plots/$(QPRESET).csv"
 
 # The quantization table: QAT (with its PTQ start) at 8, 4, 2 bits on the default config, and the paper preset
 # on configs/paper.toml, all measured against the same baselines. Each point is its own make invocation,

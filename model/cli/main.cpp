@@ -35,6 +35,15 @@ void write_json(const std::string& path, const json& j) {
 
 json metrics_json(const Metrics& m) { return {{"mse", m.mse}, {"mae", m.mae}, {"windows", m.windows}}; }
 
+json history_json(const std::vector<EpochLog>& h) {
+  json a = json::array();
+  for (const EpochLog& e : h)
+    a.push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"val_mse", e.val_mse}, {"lr", e.lr},
+                 {"seconds", e.seconds}});
+  return a;
+}
+
+
 std::string fmt_duration(double s) {
   if (s < 60) return fmt::format("{:.0f}s", s);
   return fmt::format("{}m{:02d}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
@@ -185,10 +194,7 @@ int cmd_train(const DataOpts& o, const std::string& out, const std::string& resu
   auto rows = baseline_rows(b);
   rows.insert(rows.begin(), {fmt::format("transformer FP32 (seed {})", c.train.seed), test});
   print_metrics_table(rows);
-  json hist = json::array();
-  for (const EpochLog& e : ck.state.history)
-    hist.push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"val_mse", e.val_mse}, {"lr", e.lr},
-                    {"seconds", e.seconds}});
+  const json hist = history_json(ck.state.history);
   write_json(json_out, {{"config", c.name},
                         {"seed", c.train.seed},
                         {"params", m.num_params()},
@@ -205,7 +211,24 @@ int cmd_train(const DataOpts& o, const std::string& out, const std::string& resu
   return 0;
 }
 
-int cmd_eval(const std::string& ckpt, const DataOpts& o, const std::string& json_out) {
+// Forecasts of a split as CSV, in the units of the data: window, data row of the forecast step, step,
+// truth, forecast. Written to a temporary name and renamed.
+void write_forecasts_csv(const std::string& path, const Dataset& d, const WindowSet& w,
+                         const std::vector<double>& forecast_degrees) {
+  if (path.empty()) return;
+  std::string s = "window,row,step,truth,forecast\n";
+  const int H = w.pred_len;
+  for (int64_t i = 0; i < w.count(); ++i)
+    for (int h = 0; h < H; ++h) {
+      const int64_t row = w.first_row + i + w.seq_len + h;
+      s += fmt::format("{},{},{},{:.4f},{:.4f}\n", i, row, h, d.series.values[row],
+                       forecast_degrees[static_cast<size_t>(i) * H + h]);
+    }
+  write_file_atomic(path, s);
+}
+
+int cmd_eval(const std::string& ckpt, const DataOpts& o, const std::string& json_out,
+             const std::string& forecasts_out) {
   Checkpoint ck = load_checkpoint(ckpt);
   Config& c = ck.config;
   apply_data_opts(c, o);
@@ -219,6 +242,17 @@ int cmd_eval(const std::string& ckpt, const DataOpts& o, const std::string& json
   rows.insert(rows.begin(), {fmt::format("transformer FP32 ({})", c.name), test});
   print_metrics_table(rows);
   fmt::print("validation MSE {:.4f}\n", val.mse);
+  if (!forecasts_out.empty()) {
+    std::vector<double> f(static_cast<size_t>(d.test.count()) * d.test.pred_len);
+    ForwardCache cache;
+    std::vector<float> out(d.test.pred_len);
+    for (int64_t i = 0; i < d.test.count(); ++i) {
+      m.forward(ck.state.best_params.data(), d.test.input(i), out.data(), cache, false, nullptr);
+      for (int h = 0; h < d.test.pred_len; ++h)
+        f[static_cast<size_t>(i) * d.test.pred_len + h] = d.normalizer.denorm(out[h]);
+    }
+    write_forecasts_csv(forecasts_out, d, d.test, f);
+  }
   write_json(json_out, {{"checkpoint", ckpt},
                         {"config", c.name},
                         {"params", m.num_params()},
@@ -236,8 +270,8 @@ json compression_json(const CompressionReport& c) {
 }
 
 int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOptions& qo, bool ptq_only,
-                 int bias_bits, float momentum, const std::string& out, const std::string& model_out, const std::string& json_out,
-                 bool quiet) {
+                 int bias_bits, float momentum, const std::string& out, const std::string& model_out,
+                 const std::string& json_out, const std::string& forecasts_out, bool quiet) {
   Checkpoint ck = load_checkpoint(ckpt);
   if (ck.quantized) throw Error(fmt::format("{}: already quantized; give the FP32 checkpoint", ckpt));
   Config& c = ck.config;
@@ -303,12 +337,18 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
   const IntModel im = export_int_model(qm, qc.state.best_params.data(), best);
   if (!model_out.empty()) save_int_model(model_out, im);
   const IntEngine engine(im);
+  std::vector<int32_t> int_forecasts;
   if (!model_out.empty()) {
     const std::string dir = model_out.substr(0, model_out.rfind('.')) + ".rtl";
     write_rtl_images(engine, dir);
     fmt::print("RTL memory images and parameter header written to {}/\n", dir);
   }
-  const Metrics int_test = evaluate_int_engine(engine, d, d.test);
+  const Metrics int_test = evaluate_int_engine(engine, d, d.test, &int_forecasts);
+  {
+    std::vector<double> f(int_forecasts.size());
+    for (size_t i = 0; i < f.size(); ++i) f[i] = std::ldexp(static_cast<double>(int_forecasts[i]), -kRawFracBits);
+    write_forecasts_csv(forecasts_out, d, d.test, f);
+  }
   const CompressionReport cr = compression(im, kept_float_linears(qm, best));
   const ApproxStats ax = measure_approximations(qm, qm.snapshot(qc.state.best_params.data(), best), best, d, d.test, 256);
   const BaselineResult b = run_baselines(d);
@@ -336,6 +376,7 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
                         {"qat", ptq_only ? json() : metrics_json(qat_test)},
                         {"qat_seconds", qat_seconds},
                         {"qat_epochs", qc.state.epoch},
+                        {"qat_history", history_json(qc.state.history)},
                         {"int_engine", metrics_json(int_test)},
                         {"compression", compression_json(cr)},
                         {"approx", {{"softmax_mean_abs", ax.sm_abs_sum / std::max<int64_t>(1, ax.sm_n)},
@@ -346,6 +387,34 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
                         {"model", model_out},
                         {"baselines", baselines_json(b)},
                         {"out", out}});
+  return 0;
+}
+
+// The integer engine alone, on an exported model file: the bit-exact reference the RTL is checked against.
+int cmd_engine(const std::string& model_path, const DataOpts& o, const std::string& json_out,
+               const std::string& forecasts_out) {
+  const IntModel im = load_int_model(model_path);
+  Config c = load_config(o.config);
+  apply_data_opts(c, o);
+  c.data.seq_len = im.seq_len;
+  c.data.pred_len = im.pred_len;
+  const Dataset d = load_dataset(c);
+  const IntEngine engine(im);
+  std::vector<int32_t> fc;
+  const auto t0 = std::chrono::steady_clock::now();
+  const Metrics test = evaluate_int_engine(engine, d, d.test, &fc);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<double> f(fc.size());
+  for (size_t i = 0; i < f.size(); ++i) f[i] = std::ldexp(static_cast<double>(fc[i]), -kRawFracBits);
+  write_forecasts_csv(forecasts_out, d, d.test, f);
+  const BaselineResult b = run_baselines(d);
+  auto rows = baseline_rows(b);
+  rows.insert(rows.begin(), {"integer engine", test});
+  print_metrics_table(rows);
+  fmt::print("{} windows in {:.1f}s ({:.2f} ms per forecast, {} threads)\n", test.windows, secs,
+             1000.0 * secs / std::max<int64_t>(1, test.windows), omp_get_max_threads());
+  write_json(json_out, {{"model", model_path}, {"test", metrics_json(test)}, {"baselines", baselines_json(b)},
+                        {"seconds", secs}});
   return 0;
 }
 
@@ -377,6 +446,8 @@ int main(int argc, char** argv) {
   e->add_option("--ckpt", ckpt, "checkpoint")->required();
   add_data_opts(e, eo, false);
   e->add_option("--json", json_e, "write metrics as JSON");
+  std::string fc_e, fc_q;
+  e->add_option("--forecasts", fc_e, "write every test window's forecast as CSV (degrees)");
 
   auto* q = app.add_subcommand("quantize", "PTQ and QAT of an FP32 checkpoint");
   std::string qckpt, qpreset = "all2", qout, qjson, qmodel_out;
@@ -397,14 +468,24 @@ int main(int argc, char** argv) {
   q->add_option("--out", qout, "quantized checkpoint to write");
   q->add_option("--export", qmodel_out, "integer model file to write (for the engine and the hardware)");
   q->add_option("--json", qjson, "write metrics as JSON");
+  q->add_option("--forecasts", fc_q, "write the integer engine's test forecasts as CSV (degrees)");
   q->add_flag("--quiet", quiet, "no progress bar");
+
+  auto* en = app.add_subcommand("engine", "run the integer-only engine of an exported model on the test split");
+  std::string en_model, en_json, en_fc;
+  DataOpts eno;
+  en->add_option("--model", en_model, "integer model file (.sfint, from quantize --export)")->required();
+  add_data_opts(en, eno);
+  en->add_option("--json", en_json, "write metrics as JSON");
+  en->add_option("--forecasts", en_fc, "write the test forecasts as CSV (degrees)");
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
-    if (e->parsed()) return cmd_eval(ckpt, eo, json_e);
-    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, quiet);
+    if (e->parsed()) return cmd_eval(ckpt, eo, json_e, fc_e);
+    if (en->parsed()) return cmd_engine(en_model, eno, en_json, en_fc);
+    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, fc_q, quiet);
   } catch (const sf::Error& err) {
     fmt::print(stderr, "shiftformer: error: {}\n", err.what());
     return 2;
