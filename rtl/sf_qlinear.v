@@ -33,14 +33,16 @@ module sf_qlinear #(
   input  wire                     i_ready,
   output wire [LANES*ACC_W-1:0]   o_acc
 );
-  localparam integer IDX_W = (W_MAX > 2) ? $clog2(W_MAX + 1) : 3;
-  localparam integer T_W = X_W + 3 + $clog2(KPAR + 1) + (W_MAX > 2 ? 6 : 0);  // term width incl. shift
+  localparam integer XS_W = X_W + (W_MAX > 2 ? W_MAX - 2 : 0);   // x pre-shifted by 2i (multi-digit modes)
+  localparam integer T_W  = XS_W + 3 + $clog2(KPAR + 1);          // term width
 
   // ---- stage A: the beat being processed, digit by digit ----
   reg                        a_v, a_first, a_last;
   reg [1:0]                  a_mode, dig;
-  reg [KPAR*X_W-1:0]         a_x;
-  reg [LANES*KPAR*W_MAX-1:0] a_w;
+  // Multi-digit modes shift the working registers instead of selecting: after each digit the weights move
+  // right by 2 (the digit bits are always at [2:0] of {w, 0}) and the activations left by 2 (x << 2i).
+  reg [KPAR*XS_W-1:0]            a_x;
+  reg [LANES*KPAR*(W_MAX+1)-1:0] a_w;
   reg [LANES*ACC_W-1:0]      a_bias;
 
   wire [1:0] last_dig;
@@ -82,10 +84,19 @@ module sf_qlinear #(
       dig <= dig + 2'd1;
     end
   end
+  integer kk, ww;
   always @(posedge i_clk) begin
     if (o_ready && i_valid) begin
-      a_first <= i_first; a_last <= i_last; a_mode <= i_mode;
-      a_x <= i_x; a_w <= i_w; a_bias <= i_bias;
+      a_first <= i_first; a_last <= i_last; a_mode <= i_mode; a_bias <= i_bias;
+      for (kk = 0; kk < KPAR; kk = kk + 1)
+        a_x[kk*XS_W +: XS_W] <= {{(XS_W-X_W){1'b0}}, i_x[kk*X_W +: X_W]};
+      for (ww = 0; ww < LANES*KPAR; ww = ww + 1)
+        a_w[ww*(W_MAX+1) +: W_MAX+1] <= {i_w[ww*W_MAX +: W_MAX], 1'b0};
+    end else if (step && W_MAX > 2) begin
+      for (kk = 0; kk < KPAR; kk = kk + 1)
+        a_x[kk*XS_W +: XS_W] <= a_x[kk*XS_W +: XS_W] << 2;
+      for (ww = 0; ww < LANES*KPAR; ww = ww + 1)
+        a_w[ww*(W_MAX+1) +: W_MAX+1] <= a_w[ww*(W_MAX+1) +: W_MAX+1] >> 2;
     end
   end
 
@@ -98,40 +109,26 @@ module sf_qlinear #(
   genvar l, k;
   generate
     for (l = 0; l < LANES; l = l + 1) begin : g_lane
-      wire [KPAR*(X_W+3)-1:0] vals;  // d_k * x_k, signed, per k
+      wire [KPAR*(XS_W+3)-1:0] vals;  // d_k * (x_k << 2i), signed, per k
       for (k = 0; k < KPAR; k = k + 1) begin : g_k
-        wire [W_MAX-1:0] w = a_w[((l*KPAR)+k)*W_MAX +: W_MAX];
-        wire [X_W-1:0]   x = a_x[k*X_W +: X_W];
-        // Booth digit bits (b_hi, b_mid, b_lo) = (w[2i+1], w[2i], w[2i-1]), w[-1] = 0
-        wire [2:0] bits;
-        if (W_MAX > 2) begin : g_sel
-          wire [W_MAX:0]   wx  = {w, 1'b0};
-          wire [IDX_W-1:0] pos = {{(IDX_W-3){1'b0}}, dig, 1'b0};
-          assign bits = wx[pos +: 3];
-        end else begin : g_sel2
-          assign bits = {w, 1'b0};
-        end
+        // Booth digit bits (b_hi, b_mid, b_lo) = (w[2i+1], w[2i], w[2i-1]), w[-1] = 0: always at [2:0]
+        wire [2:0]      bits = a_w[((l*KPAR)+k)*(W_MAX+1) +: 3];
+        wire [XS_W-1:0] x    = a_x[k*XS_W +: XS_W];
         wire one = bits[1] ^ bits[0];
         wire two = (bits[2] & ~bits[1] & ~bits[0]) | (~bits[2] & bits[1] & bits[0]);
         wire neg = bits[2];
-        wire [X_W+1:0] mag = one ? {2'b00, x} : (two ? {1'b0, x, 1'b0} : {(X_W+2){1'b0}});
-        wire signed [X_W+2:0] val = neg ? -$signed({1'b0, mag}) : $signed({1'b0, mag});
-        assign vals[k*(X_W+3) +: X_W+3] = val;
+        wire [XS_W+1:0] mag = one ? {2'b00, x} : (two ? {1'b0, x, 1'b0} : {(XS_W+2){1'b0}});
+        wire signed [XS_W+2:0] val = neg ? -$signed({1'b0, mag}) : $signed({1'b0, mag});
+        assign vals[k*(XS_W+3) +: XS_W+3] = val;
       end
       reg signed [T_W-1:0] psum;
       integer j;
       always @* begin
         psum = {T_W{1'b0}};
         for (j = 0; j < KPAR; j = j + 1)
-          psum = psum + {{(T_W-X_W-3){vals[j*(X_W+3)+X_W+2]}}, vals[j*(X_W+3) +: X_W+3]};
+          psum = psum + {{(T_W-XS_W-3){vals[j*(XS_W+3)+XS_W+2]}}, vals[j*(XS_W+3) +: XS_W+3]};
       end
-      // shift by 2 * digit
-      wire signed [T_W-1:0] term;
-      if (W_MAX > 2) begin : g_shift
-        assign term = psum <<< {dig, 1'b0};
-      end else begin : g_noshift
-        assign term = psum;
-      end
+      wire signed [T_W-1:0] term = psum;
       reg signed [T_W-1:0] term_t;
       reg [ACC_W-1:0]      bias_t;
       always @(posedge i_clk) if (t_free) begin term_t <= term; bias_t <= a_bias[l*ACC_W +: ACC_W]; end
