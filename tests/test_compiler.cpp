@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <random>
 
 #include "checkpoint.h"
@@ -346,4 +349,16 @@ TEST(Compiler, RefusesModelsBeyondTheMaxima) {
   o.chunk_rows = 8;
   o.policy = 2;
   EXPECT_THROW(compile_core(*b.e, o), Error);
+}
+
+// The whole ETTh1 test split (2857 windows) on the default shape: about a minute, so on demand only:
+// SF_CORE_FULL_SPLIT=1 build-isa/bin/sf_tests --gtest_filter='CoreFull.*'
+TEST(CoreFull, DefaultShapeWholeTestSplitBitExact) {
+  if (!std::getenv("SF_CORE_FULL_SPLIT")) GTEST_SKIP() << "set SF_CORE_FULL_SPLIT=1 to run all test windows";
+  const Built b = build(kDefault, "all2", 3, 256);
+  const CoreImage img = compile_core(*b.e);
+  const Dataset& d = data(kDefault.L, kDefault.H);
+  const int windows = static_cast<int>(d.test.count());
+  EXPECT_EQ(bit_exact(b, img, kDefault, windows), windows);
+  std::printf("%d windows\n", windows);
 }
