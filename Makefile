@@ -222,3 +222,22 @@ coverage: setup
 	python3 sim/coverage_report.py $(BUILD)-cov/sim/coverage_annotated $(SF_UNIT_RTL) $(BUILD)-cov/generated/sf_tables.vh
 budget:
 	python3 scripts/cycle_budget.py
+
+# --- accelerator core (issue 5): ISA, compiler, simulator, cycle model, sequencer (docs/isa.md) ---
+#   make isa         spec/isa.toml -> build/generated/sf_isa.h, sf_isa.vh
+#   make lint-core   verilator --lint-only -Wall over rtl/sf_core.v
+#   make test-core   ISA/compiler/simulator/cycle-model tests (prints the cycle figures) and tb_core_seq
+#   make core-full   the compiled default shape bit-exact against the integer engine on every test window
+.PHONY: isa lint-core test-core core-full
+isa:
+	python3 scripts/gen_isa.py --spec spec/isa.toml --out $(SF_GEN_DIR)
+lint-core: isa policy
+	verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt rtl/sf_core.v --top-module sf_core
+	@echo "lint-core: 0 warnings"
+test-core: configure
+	cmake --build $(BUILD) -j $(JOBS) --target sf_tests tb_core_seq
+	$(BUILD)/bin/sf_tests --gtest_filter='Isa.*:Core*:CycleModel.*:Compiler.*'
+	$(BUILD)/bin/tb_core_seq
+core-full: configure
+	cmake --build $(BUILD) -j $(JOBS) --target sf_tests
+	SF_CORE_FULL_SPLIT=1 $(BUILD)/bin/sf_tests --gtest_filter='CoreFull.*'
