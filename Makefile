@@ -197,7 +197,7 @@ test-host: configure
 SF_GEN_DIR   := $(BUILD)/generated
 SF_UNIT_RTL  := $(addprefix rtl/sf_,$(addsuffix .v,round_shift saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
 SF_UNIT_TOPS := shift_rescale qlinear actmac residual_add softmax layernorm exp2neg log2fix rsqrt_fix round_shift saturate
-SF_UNIT_TBS  := $(addprefix tb_,shift_rescale qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
+SF_UNIT_TBS  := $(addprefix tb_,shift_rescale shift_rescale_pow2 qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
 .PHONY: lint policy test-units synth-units coverage budget
 policy:
 	python3 scripts/gen_policy.py --out $(SF_GEN_DIR)
