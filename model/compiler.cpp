@@ -21,9 +21,15 @@ static_assert(isa::N_UNITS == 4, "the compiler knows four units: IO, W, A, N");
 
 namespace {
 constexpr int kRawFrac = 6;  // Q10.6 readings
-int ceil_div(int64_t a, int64_t b) { return static_cast<int>((a + b - 1) / b); }
-int hw_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }  // the MAC array's weight modes
-int wmode_of(int wb) { return wb == 2 ? 0 : (wb == 4 ? 1 : 2); }
+int ceil_div(int64_t a, int64_t b) {
+  return static_cast<int>((a + b - 1) / b);
+}
+int hw_bits(int bits) {
+  return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8);
+}  // the MAC array's weight modes
+int wmode_of(int wb) {
+  return wb == 2 ? 0 : (wb == 4 ? 1 : 2);
+}
 
 // The same rescale derivation as IntEngine (intengine.cpp): a scale-up goes through the multiplier.
 void set_shift(RescaleParams& r, int shift) {
@@ -121,10 +127,10 @@ std::vector<Instr> CoreImage::stream(int u) const {
 // ---- timing of one instruction on its unit (shared by the compiler's scheduler and the cycle model) ----
 namespace {
 struct UnitState {
-  int64_t issue_free = 0;           // the unit can issue its next instruction
-  int64_t comp = 0;                 // completion time of the last instruction (monotone)
-  std::vector<int64_t> ln_free;     // N: each LayerNorm instance free from
-  int64_t ln_rr = 0;                // N: rows issued so far (round robin over the instances)
+  int64_t issue_free = 0;        // the unit can issue its next instruction
+  int64_t comp = 0;              // completion time of the last instruction (monotone)
+  std::vector<int64_t> ln_free;  // N: each LayerNorm instance free from
+  int64_t ln_rr = 0;             // N: rows issued so far (round robin over the instances)
 };
 
 // Returns (free, end) for `in` issued at `start`; updates the unit state. Formulas: docs/isa.md.
@@ -153,8 +159,8 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
       const int tk = in.n_in, dh = in.dh;
       const int qk = ceil_div(tk, t.act_lanes) * dh, pv = ceil_div(static_cast<int64_t>(dh) * tk, t.act_lanes);
       const int sm_beats = ceil_div(tk, t.sm_lanes);
-      const int sm = 3 * sm_beats + t.softmax_lat;            // one row: first input to last output
-      const int sm_ii = 2 * sm_beats + t.softmax_lat;         // row to row (IN of the next overlaps OUT)
+      const int sm = 3 * sm_beats + t.softmax_lat;     // one row: first input to last output
+      const int sm_ii = 2 * sm_beats + t.softmax_lat;  // row to row (IN of the next overlaps OUT)
       const int rsc = ceil_div(tk, t.rs_a) + ceil_div(dh, t.rs_a);
       const int item = std::max({qk + pv, sm_ii, rsc});
       free = first + static_cast<int64_t>(in.rows) * in.heads * item;
@@ -192,7 +198,9 @@ int64_t dense_macs(const Instr& in) {
 }
 
 // Scratchpad footprint: byte ranges [lo, hi) read and written.
-struct Range { int64_t lo, hi; };
+struct Range {
+  int64_t lo, hi;
+};
 void footprint(const Instr& in, std::vector<Range>& rd, std::vector<Range>& wr) {
   auto rows = [](int base, int stride, int r_lo, int r_hi, int width) {
     return Range{base + int64_t{r_lo} * stride, base + int64_t{r_hi - 1} * stride + width};
@@ -247,7 +255,9 @@ struct Task {
   Instr in;
   int unit = 0;
   std::string note;
-  struct Use { int t = -1, lo = 0, hi = 0; };
+  struct Use {
+    int t = -1, lo = 0, hi = 0;
+  };
   std::vector<Use> reads;
   Use write;
   int ta = -1, tb = -1, tc = -1, td = -1;  // tensors addressed by a, b, c, d
@@ -272,7 +282,7 @@ class Builder {
   CoreImage img_;
   std::vector<int> lin_wbase_, lin_bbase_, lin_pbase_;
   int row_lo_ = 0;  // row-wise instructions cover rows row_lo_.. (pruning: the last decoder layer's live rows)
-  std::vector<std::vector<int>> buf_of_;       // per tensor: its buffers (allocate())
+  std::vector<std::vector<int>> buf_of_;  // per tensor: its buffers (allocate())
   std::vector<int> buf_lo_, buf_hi_, buf_base_;
   int address(int ti, int row) const;
 
@@ -305,7 +315,8 @@ class Builder {
   static std::vector<int32_t> rs_words(const RescaleParams& r) {
     return {static_cast<int32_t>(r.mult), r.shift, r.zp, r.lo, r.hi};
   }
-  template <typename F> void chunks(int rows, F f) {
+  template <typename F>
+  void chunks(int rows, F f) {
     const int c = opt_.chunk_rows;
     for (int r0 = row_lo_; r0 < rows;) {
       const int left = rows - r0;
@@ -506,26 +517,34 @@ void Builder::schedule() {
         bool ready = true;
         for (int dpd : t.deps) {
           const Task& q = tasks_[dpd];
-          if (q.seq < 0) { ready = false; break; }
+          if (q.seq < 0) {
+            ready = false;
+            break;
+          }
           s = std::max(s, comp[q.unit][q.seq]);
         }
         if (!ready) continue;
         const int64_t key = std::max(s, st[u].issue_free + 0);
         const bool now = key <= st[u].issue_free, cnow = cand >= 0 && cs <= st[u].issue_free;
         bool better;
-        if (cand < 0) better = true;
-        else if (opt_.policy == 0) better = s < cs;  // earliest start, ties: program (creation) order
-        else if (now != cnow) better = now;
-        else if (now) better = key_of(todo[p]) > key_of(cand);
-        else better = s < cs || (s == cs && key_of(todo[p]) > key_of(cand));
+        if (cand < 0)
+          better = true;
+        else if (opt_.policy == 0)
+          better = s < cs;  // earliest start, ties: program (creation) order
+        else if (now != cnow)
+          better = now;
+        else if (now)
+          better = key_of(todo[p]) > key_of(cand);
+        else
+          better = s < cs || (s == cs && key_of(todo[p]) > key_of(cand));
         if (better) {
           cand = todo[p];
           cs = s;
           cpos = p;
         }
       }
-      const bool tie = cand >= 0 && best >= 0 && cs == best_start &&
-                       (opt_.policy == 0 ? cand < best : key_of(cand) > key_of(best));
+      const bool tie =
+          cand >= 0 && best >= 0 && cs == best_start && (opt_.policy == 0 ? cand < best : key_of(cand) > key_of(best));
       if (cand >= 0 && (best < 0 || cs < best_start || tie)) {
         best = cand;
         best_start = cs;
@@ -622,9 +641,10 @@ void Builder::allocate() {
       base = std::max(base, (x.second + 15) / 16 * 16);
     }
     if (base + size > isa::AMEM_DEPTH)
-      throw Error(fmt::format("model does not fit the scratchpad: {} rows {}..{} ({} bytes) needs bytes up to {}, "
-                              "AMEM has {} (spec/isa.toml)", ts_[b.tensor].name, b.lo, b.hi - 1, size, base + size,
-                              isa::AMEM_DEPTH));
+      throw Error(
+          fmt::format("model does not fit the scratchpad: {} rows {}..{} ({} bytes) needs bytes up to {}, "
+                      "AMEM has {} (spec/isa.toml)",
+                      ts_[b.tensor].name, b.lo, b.hi - 1, size, base + size, isa::AMEM_DEPTH));
     b.base = base;
     img_.amem_bytes = std::max(img_.amem_bytes, base + size);
     for (int pi : placed) {
@@ -662,10 +682,12 @@ CoreImage Builder::build() {
   auto limit = [](bool ok, const std::string& what) {
     if (!ok) throw Error("model exceeds the core's synthesis-time maxima (spec/isa.toml): " + what);
   };
-  limit(D <= isa::MAX_D_MODEL && (D & (D - 1)) == 0, fmt::format("d_model {} (power of two <= {})", D, isa::MAX_D_MODEL));
+  limit(D <= isa::MAX_D_MODEL && (D & (D - 1)) == 0,
+        fmt::format("d_model {} (power of two <= {})", D, isa::MAX_D_MODEL));
   limit(m.n_heads >= 1 && m.n_heads <= isa::MAX_HEADS && D % m.n_heads == 0, fmt::format("heads {}", m.n_heads));
   limit(D / m.n_heads <= isa::MAX_D_HEAD, fmt::format("d_head {}", D / m.n_heads));
-  limit(L <= isa::MAX_SEQ && S <= isa::MAX_SEQ && L <= isa::IBUF_DEPTH, fmt::format("L {} / S {} (<= {})", L, S, isa::MAX_SEQ));
+  limit(L <= isa::MAX_SEQ && S <= isa::MAX_SEQ && L <= isa::IBUF_DEPTH,
+        fmt::format("L {} / S {} (<= {})", L, S, isa::MAX_SEQ));
   limit(H <= isa::MAX_PRED && H <= isa::OBUF_DEPTH && ll <= L, fmt::format("H {} / label_len {}", H, ll));
   for (const IntLinear& l : m.lin)
     limit(l.n_in <= isa::MAX_D_FF && l.n_out <= isa::MAX_D_FF, fmt::format("linear {} {}x{}", l.name, l.n_in, l.n_out));
@@ -731,8 +753,8 @@ CoreImage Builder::build() {
     // reads (label_len..S-1) reach the forecast; earlier query rows are dead and not computed.
     if (opt_.prune && i + 1 == m.dec.size()) row_lo_ = ll;
     const int a = i == 0 ? dec0_a
-                         : addnorm(y, y_act, attention(e.self, y, S, y, S, true, p + ".self"),
-                                   m.lin[e.self.lo].out_act, e.ln1, S, p + ".ln1");
+                         : addnorm(y, y_act, attention(e.self, y, S, y, S, true, p + ".self"), m.lin[e.self.lo].out_act,
+                                   e.ln1, S, p + ".ln1");
     const int t3 = attention(e.cross, a, S, x, L, false, p + ".cross");
     const int b = addnorm(a, m.ln_out_act[e.ln1], t3, m.lin[e.cross.lo].out_act, e.ln2, S, p + ".ln2");
     const int h = linear(e.ff1, b, S, p + ".ff1");
@@ -763,11 +785,13 @@ CoreImage Builder::build() {
       add(std::move(t));
     });
   }
-  if (img_.wmem.size() > static_cast<size_t>(isa::WMEM_DEPTH) || img_.bmem.size() > static_cast<size_t>(isa::BMEM_DEPTH) ||
+  if (img_.wmem.size() > static_cast<size_t>(isa::WMEM_DEPTH) ||
+      img_.bmem.size() > static_cast<size_t>(isa::BMEM_DEPTH) ||
       img_.pmem.size() > static_cast<size_t>(isa::PMEM_DEPTH))
-    throw Error(fmt::format("model does not fit the core's memories: WMEM {} / {}, BMEM {} / {}, PMEM {} / {} words "
-                            "(spec/isa.toml)", img_.wmem.size(), isa::WMEM_DEPTH, img_.bmem.size(), isa::BMEM_DEPTH,
-                            img_.pmem.size(), isa::PMEM_DEPTH));
+    throw Error(fmt::format(
+        "model does not fit the core's memories: WMEM {} / {}, BMEM {} / {}, PMEM {} / {} words "
+        "(spec/isa.toml)",
+        img_.wmem.size(), isa::WMEM_DEPTH, img_.bmem.size(), isa::BMEM_DEPTH, img_.pmem.size(), isa::PMEM_DEPTH));
 
   schedule();
   allocate();
@@ -775,7 +799,8 @@ CoreImage Builder::build() {
   // Addresses, waits, streams.
   std::vector<std::vector<int>> streams(isa::N_UNITS);
   for (size_t i = 0; i < tasks_.size(); ++i) streams[tasks_[i].unit].push_back(static_cast<int>(i));
-  for (auto& s : streams) std::sort(s.begin(), s.end(), [&](int x1, int x2) { return tasks_[x1].seq < tasks_[x2].seq; });
+  for (auto& s : streams)
+    std::sort(s.begin(), s.end(), [&](int x1, int x2) { return tasks_[x1].seq < tasks_[x2].seq; });
   for (Task& t : tasks_) {
     auto addr = [&](int ti, int& f, int& stride, int row) {
       if (ti < 0) return;
@@ -815,8 +840,10 @@ CoreImage Builder::build() {
   img_.dec_first = opt_.dec_first ? 1 : 0;
   img_.prog[11] = static_cast<uint32_t>(img_.chunk_rows | img_.taper << 8 | img_.policy << 9 | img_.dec_first << 10);
   if (img_.prog.size() > static_cast<size_t>(isa::PROG_DEPTH))
-    throw Error(fmt::format("program of {} words does not fit PROG ({} words); compile with more rows per "
-                            "instruction", img_.prog.size(), isa::PROG_DEPTH));
+    throw Error(
+        fmt::format("program of {} words does not fit PROG ({} words); compile with more rows per "
+                    "instruction",
+                    img_.prog.size(), isa::PROG_DEPTH));
   return img_;
 }
 }  // namespace
@@ -896,9 +923,11 @@ struct Machine {
         const RescaleParams r = rs(in.pbase);
         const int L = in.rows, ll = in.n_in, S = in.n_out;
         last = ibuf.at(L - 1);
-        for (int t = 0; t < L; ++t) at(in.d + int64_t{t} * in.d_stride) = static_cast<uint8_t>(shift_rescale(ibuf[t] - last, r));
+        for (int t = 0; t < L; ++t)
+          at(in.d + int64_t{t} * in.d_stride) = static_cast<uint8_t>(shift_rescale(ibuf[t] - last, r));
         for (int t = 0; t < S; ++t)
-          at(in.b + int64_t{t} * in.b_stride) = static_cast<uint8_t>(shift_rescale(t < ll ? ibuf.at(L - ll + t) - last : 0, r));
+          at(in.b + int64_t{t} * in.b_stride) =
+              static_cast<uint8_t>(shift_rescale(t < ll ? ibuf.at(L - ll + t) - last : 0, r));
         break;
       }
       case isa::OP_LINEAR:
@@ -906,7 +935,8 @@ struct Machine {
         const RescaleParams rsp = rs(in.pbase);
         std::vector<int8_t> w(static_cast<size_t>(in.n_out) * in.n_in);
         for (int o = 0; o < in.n_out; ++o)
-          for (int i = 0; i < in.n_in; ++i) w[static_cast<size_t>(o) * in.n_in + i] = static_cast<int8_t>(weight(in, o, i));
+          for (int i = 0; i < in.n_in; ++i)
+            w[static_cast<size_t>(o) * in.n_in + i] = static_cast<int8_t>(weight(in, o, i));
         std::vector<uint8_t> x(in.n_in);
         std::vector<int32_t> acc(in.n_out);
         for (int r = in.r0; r < in.r0 + in.rows; ++r) {
@@ -1039,8 +1069,10 @@ CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
         bool ok = true;
         for (int v = 0; v < isa::N_UNITS && ok; ++v) {
           if (in.wait[v] == 0) continue;
-          if (comp[v].size() < static_cast<size_t>(in.wait[v])) ok = false;
-          else start = std::max(start, comp[v][in.wait[v] - 1]);
+          if (comp[v].size() < static_cast<size_t>(in.wait[v]))
+            ok = false;
+          else
+            start = std::max(start, comp[v][in.wait[v] - 1]);
         }
         if (!ok) break;
         InstrTime& it = rep.instrs[base[u] + comp[u].size()];
@@ -1060,8 +1092,10 @@ CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
   for (const InstrTime& it : rep.instrs) {
     rep.total = std::max(rep.total, it.end);
     rep.busy[it.unit] += it.free - it.start;
-    if (it.in.op == isa::OP_ATTN) rep.act_macs += it.dense_macs;
-    else rep.weight_macs += it.dense_macs;
+    if (it.in.op == isa::OP_ATTN)
+      rep.act_macs += it.dense_macs;
+    else
+      rep.weight_macs += it.dense_macs;
   }
   return rep;
 }
@@ -1072,7 +1106,8 @@ std::string check_schedule(const CoreImage& img, const CycleReport& r) {
   const size_t n = r.instrs.size();
   std::vector<size_t> order(n);
   for (size_t i = 0; i < n; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r.instrs[a].start < r.instrs[b].start; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return r.instrs[a].start < r.instrs[b].start; });
   std::vector<size_t> base(isa::N_UNITS, 0);
   for (size_t i = n; i-- > 0;) base[r.instrs[i].unit] = i;
   std::vector<std::array<int, isa::N_UNITS>> hb(n);
@@ -1086,7 +1121,9 @@ std::string check_schedule(const CoreImage& img, const CycleReport& r) {
       if (w == 0) continue;
       h[v] = std::max(h[v], w);
       const size_t j = base[v] + static_cast<size_t>(w - 1);
-      if (!done[j]) return fmt::format("{} #{} issues before its wait on {} #{} completes", isa::UNIT_NAMES[it.unit], it.seq, isa::UNIT_NAMES[v], w - 1);
+      if (!done[j])
+        return fmt::format("{} #{} issues before its wait on {} #{} completes", isa::UNIT_NAMES[it.unit], it.seq,
+                           isa::UNIT_NAMES[v], w - 1);
       for (int u = 0; u < isa::N_UNITS; ++u) h[u] = std::max(h[u], hb[j][u]);
     }
     hb[i] = h;
@@ -1100,9 +1137,9 @@ std::string check_schedule(const CoreImage& img, const CycleReport& r) {
       const InstrTime &a = r.instrs[i], &b = r.instrs[j];
       const bool a_before_b = hb[j][a.unit] > a.seq, b_before_a = hb[i][b.unit] > b.seq;
       if (!a_before_b && !b_before_a)
-        return fmt::format("{} #{} ({}) and {} #{} ({}) touch the same scratchpad bytes unordered", isa::UNIT_NAMES[a.unit],
-                           a.seq, i < img.notes.size() ? img.notes[i] : "", isa::UNIT_NAMES[b.unit], b.seq,
-                           j < img.notes.size() ? img.notes[j] : "");
+        return fmt::format("{} #{} ({}) and {} #{} ({}) touch the same scratchpad bytes unordered",
+                           isa::UNIT_NAMES[a.unit], a.seq, i < img.notes.size() ? img.notes[i] : "",
+                           isa::UNIT_NAMES[b.unit], b.seq, j < img.notes.size() ? img.notes[j] : "");
     }
   return "";
 }
@@ -1113,29 +1150,36 @@ std::string cycle_table(const CoreImage& img, const CycleReport& r, const CoreTi
     s += "| unit | # | op | rows | start | end | what |\n|---|---:|---|---|---:|---:|---|\n";
     for (size_t i = 0; i < r.instrs.size(); ++i) {
       const InstrTime& it = r.instrs[i];
-      s += fmt::format("| {} | {} | {} | {}..{} | {} | {} | {} |\n", isa::UNIT_NAMES[it.unit], it.seq, isa::op_name(it.in.op),
-                       it.in.r0, it.in.r0 + it.in.rows - 1, it.start, it.end, i < img.notes.size() ? img.notes[i] : "");
+      s += fmt::format("| {} | {} | {} | {}..{} | {} | {} | {} |\n", isa::UNIT_NAMES[it.unit], it.seq,
+                       isa::op_name(it.in.op), it.in.r0, it.in.r0 + it.in.rows - 1, it.start, it.end,
+                       i < img.notes.size() ? img.notes[i] : "");
     }
     s += "\n";
   }
   s += fmt::format(
       "L {} H {} d_model {}, chunks of {} rows{}, policy {}{}: {} instructions, {} program words, WMEM {} x {} bit, "
       "BMEM {}, PMEM {} words, scratchpad {} bytes\n",
-      img.seq_len, img.pred_len, img.d_model, img.chunk_rows, img.taper ? " (tapered)" : "", img.policy, img.dec_first ? " (decoder self-attention first)" : "", r.instrs.size(), img.prog.size(), img.wmem.size(), isa::WMEM_WIDTH,
-      img.bmem.size(), img.pmem.size(), img.amem_bytes);
-  s += fmt::format("cycles per forecast {}; weight MACs {} -> utilization {:.1f} % of {} x {} lanes; activation MACs {} -> "
-                   "{:.1f} % of {} lanes\n",
-                   r.total, r.weight_macs, 100.0 * r.weight_util(t), t.w_lanes, t.w_kpar, r.act_macs, 100.0 * r.act_util(t),
-                   t.act_lanes);
+      img.seq_len, img.pred_len, img.d_model, img.chunk_rows, img.taper ? " (tapered)" : "", img.policy,
+      img.dec_first ? " (decoder self-attention first)" : "", r.instrs.size(), img.prog.size(), img.wmem.size(),
+      isa::WMEM_WIDTH, img.bmem.size(), img.pmem.size(), img.amem_bytes);
+  s += fmt::format(
+      "cycles per forecast {}; weight MACs {} -> utilization {:.1f} % of {} x {} lanes; activation MACs {} -> "
+      "{:.1f} % of {} lanes\n",
+      r.total, r.weight_macs, 100.0 * r.weight_util(t), t.w_lanes, t.w_kpar, r.act_macs, 100.0 * r.act_util(t),
+      t.act_lanes);
   s += fmt::format("unit busy cycles: IO {}, W {} ({:.1f} %), A {} ({:.1f} %), N {} ({:.1f} %)\n", r.busy[0], r.busy[1],
-                   100.0 * r.busy[1] / r.total, r.busy[2], 100.0 * r.busy[2] / r.total, r.busy[3], 100.0 * r.busy[3] / r.total);
+                   100.0 * r.busy[1] / r.total, r.busy[2], 100.0 * r.busy[2] / r.total, r.busy[3],
+                   100.0 * r.busy[3] / r.total);
   return s;
 }
 
 // ---- files ------------------------------------------------------------------------------------------------
 namespace {
 constexpr char kCoreMagic[8] = {'S', 'F', 'C', 'O', 'R', 'E', '\r', '\n'};
-template <typename T> void put(std::string& b, T v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
+template <typename T>
+void put(std::string& b, T v) {
+  b.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
 }  // namespace
 
 void save_core_image(const std::string& path, const CoreImage& img) {
@@ -1143,7 +1187,8 @@ void save_core_image(const std::string& path, const CoreImage& img) {
   put<uint32_t>(b, isa::VERSION);
   put<int32_t>(b, policy::POLICY_VERSION);
   for (int v : {img.seq_len, img.pred_len, img.label_len, img.d_model, img.amem_bytes}) put<int32_t>(b, v);
-  for (size_t v : {img.prog.size(), img.wmem.size(), img.bmem.size(), img.pmem.size()}) put<uint32_t>(b, static_cast<uint32_t>(v));
+  for (size_t v : {img.prog.size(), img.wmem.size(), img.bmem.size(), img.pmem.size()})
+    put<uint32_t>(b, static_cast<uint32_t>(v));
   for (uint32_t w : img.prog) put(b, w);
   for (const WWord& w : img.wmem)
     for (uint32_t x : w) put(b, x);
@@ -1166,9 +1211,10 @@ CoreImage load_core_image(const std::string& path) {
   uint32_t ver = 0;
   get(ver, "the version");
   if (ver != static_cast<uint32_t>(isa::VERSION))
-    throw Error(fmt::format("{}: core program for ISA version {}, this build implements version {} (spec/isa.toml); "
-                            "recompile it from the integer model",
-                            path, ver, isa::VERSION));
+    throw Error(
+        fmt::format("{}: core program for ISA version {}, this build implements version {} (spec/isa.toml); "
+                    "recompile it from the integer model",
+                    path, ver, isa::VERSION));
   uint32_t stored = 0;
   std::memcpy(&stored, b.data() + b.size() - 4, 4);
   if (crc32_of(b.substr(0, b.size() - 4)) != stored)
@@ -1191,14 +1237,16 @@ CoreImage load_core_image(const std::string& path) {
   get(npm, "sizes");
   auto fits = [&](uint64_t n, int depth, const char* mem) {
     if (n > static_cast<uint64_t>(depth))
-      throw Error(fmt::format("{}: {} image of {} words exceeds this build's {} words (spec/isa.toml)", path, mem, n, depth));
+      throw Error(
+          fmt::format("{}: {} image of {} words exceeds this build's {} words (spec/isa.toml)", path, mem, n, depth));
   };
   fits(np, isa::PROG_DEPTH, "PROG");
   fits(nw, isa::WMEM_DEPTH, "WMEM");
   fits(nb, isa::BMEM_DEPTH, "BMEM");
   fits(npm, isa::PMEM_DEPTH, "PMEM");
   if (img.amem_bytes < 0 || img.amem_bytes > isa::AMEM_DEPTH)
-    throw Error(fmt::format("{}: scratchpad use {} bytes exceeds this build's {}", path, img.amem_bytes, isa::AMEM_DEPTH));
+    throw Error(
+        fmt::format("{}: scratchpad use {} bytes exceeds this build's {}", path, img.amem_bytes, isa::AMEM_DEPTH));
   const uint64_t need = 4ull * (np + nw * (isa::WMEM_WIDTH / 32) + nb + npm);
   if (b.size() - 4 - pos != need)
     throw Error(fmt::format("{}: image sizes in the header ({} bytes) do not match the file ({} bytes)", path, need,
@@ -1214,7 +1262,8 @@ CoreImage load_core_image(const std::string& path) {
   for (int32_t& w : img.pmem) get(w, "PMEM");
   if (np < static_cast<uint32_t>(isa::HEADER_WORDS) || (img.prog[0] >> 16) != static_cast<uint32_t>(isa::MAGIC) ||
       (img.prog[0] & 0xFFFFu) != static_cast<uint32_t>(isa::VERSION))
-    throw Error(fmt::format("{}: program header word 0 is not MAGIC|VERSION {:#06x}|{}", path, isa::MAGIC, isa::VERSION));
+    throw Error(
+        fmt::format("{}: program header word 0 is not MAGIC|VERSION {:#06x}|{}", path, isa::MAGIC, isa::VERSION));
   img.chunk_rows = static_cast<int>(img.prog[11] & 0xFFu);
   img.taper = static_cast<int>(img.prog[11] >> 8 & 1u);
   img.policy = static_cast<int>(img.prog[11] >> 9 & 1u);

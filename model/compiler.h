@@ -23,11 +23,11 @@ namespace sf {
 // One instruction, decoded (field names as in spec/isa.toml).
 struct Instr {
   int op = isa::OP_END, flags = 0, heads = 0, wmode = 0, rows = 0, r0 = 0;
-  int a = 0, b = 0, c = 0, d = 0;                      // scratchpad byte addresses of row r0 (ATTN b, c: key 0)
+  int a = 0, b = 0, c = 0, d = 0;  // scratchpad byte addresses of row r0 (ATTN b, c: key 0)
   int a_stride = 0, b_stride = 0, c_stride = 0, d_stride = 0;
   int n_in = 0, n_out = 0, brow0 = 0, dh = 0;
   int wbase = 0, bbase = 0, pbase = 0;
-  std::array<int, isa::N_UNITS> wait{};                // wait[u] = n: unit u has completed n instructions
+  std::array<int, isa::N_UNITS> wait{};  // wait[u] = n: unit u has completed n instructions
 };
 void encode_instr(const Instr& in, uint32_t* words);  // isa::INSTR_WORDS words; throws if a field overflows
 Instr decode_instr(const uint32_t* words);
@@ -42,11 +42,11 @@ struct CoreImage {
   std::vector<uint32_t> prog;
   std::vector<WWord> wmem;
   std::vector<int32_t> bmem, pmem;
-  int amem_bytes = 0;                       // scratchpad high-water mark
-  int64_t amem_live = 0;                    // most bytes live at once (compiler statistics, not in the file)
+  int amem_bytes = 0;     // scratchpad high-water mark
+  int64_t amem_live = 0;  // most bytes live at once (compiler statistics, not in the file)
   int seq_len = 0, pred_len = 0, label_len = 0, d_model = 0;
   int chunk_rows = 0, taper = 0, policy = 0, dec_first = 0;  // compile options used (header word 11)
-  std::vector<std::string> notes;           // per instruction (stream order, unit by unit): what it computes
+  std::vector<std::string> notes;  // per instruction (stream order, unit by unit): what it computes
   // The instructions of unit u's stream (without its END), decoded.
   std::vector<Instr> stream(int u) const;
 };
@@ -89,16 +89,16 @@ struct CoreTiming {
   int softmax_lat = isa::T_SOFTMAX_LAT, mem_lat = isa::T_MEM_LAT, issue = isa::T_ISSUE;
 };
 struct InstrTime {
-  int unit = 0, seq = 0;       // stream and position in it
+  int unit = 0, seq = 0;  // stream and position in it
   Instr in;
-  int64_t start = 0;           // cycle the unit issues it (waits satisfied, previous instruction issued)
-  int64_t free = 0;            // cycle the unit can issue its next instruction
-  int64_t end = 0;             // cycle its last result is written (completion, monotone per unit)
-  int64_t dense_macs = 0;      // weight MACs (LINEAR/OUTPUT) or activation MACs (ATTN), dense
+  int64_t start = 0;       // cycle the unit issues it (waits satisfied, previous instruction issued)
+  int64_t free = 0;        // cycle the unit can issue its next instruction
+  int64_t end = 0;         // cycle its last result is written (completion, monotone per unit)
+  int64_t dense_macs = 0;  // weight MACs (LINEAR/OUTPUT) or activation MACs (ATTN), dense
 };
 struct CycleReport {
-  std::vector<InstrTime> instrs;   // unit by unit, stream order
-  int64_t total = 0;               // cycles per forecast: INPUT issued at cycle 0 -> last result written
+  std::vector<InstrTime> instrs;  // unit by unit, stream order
+  int64_t total = 0;              // cycles per forecast: INPUT issued at cycle 0 -> last result written
   int64_t weight_macs = 0, act_macs = 0;
   int64_t busy[isa::N_UNITS] = {};  // cycles each unit spends issuing/executing (sum of free - start)
   double weight_util(const CoreTiming& t) const {

@@ -109,22 +109,52 @@ TEST(Isa, InstructionFieldsRoundTripAndOverflowIsRefused) {
   for (int k = 0; k < 1000; ++k) {
     auto r = [&](const isa::Field& f) { return static_cast<int>(rng() % (f.width == 31 ? 1u << 31 : 1u << f.width)); };
     Instr in;
-    in.op = r(isa::F_OP); in.flags = r(isa::F_FLAGS); in.heads = r(isa::F_HEADS); in.wmode = r(isa::F_WMODE);
-    in.rows = r(isa::F_ROWS); in.r0 = r(isa::F_R0); in.a = r(isa::F_A); in.b = r(isa::F_B); in.c = r(isa::F_C);
-    in.d = r(isa::F_D); in.a_stride = r(isa::F_A_STRIDE); in.b_stride = r(isa::F_B_STRIDE);
-    in.c_stride = r(isa::F_C_STRIDE); in.d_stride = r(isa::F_D_STRIDE); in.n_in = r(isa::F_N_IN);
-    in.n_out = r(isa::F_N_OUT); in.brow0 = r(isa::F_BROW0); in.dh = r(isa::F_DH); in.wbase = r(isa::F_WBASE);
-    in.bbase = r(isa::F_BBASE); in.pbase = r(isa::F_PBASE);
+    in.op = r(isa::F_OP);
+    in.flags = r(isa::F_FLAGS);
+    in.heads = r(isa::F_HEADS);
+    in.wmode = r(isa::F_WMODE);
+    in.rows = r(isa::F_ROWS);
+    in.r0 = r(isa::F_R0);
+    in.a = r(isa::F_A);
+    in.b = r(isa::F_B);
+    in.c = r(isa::F_C);
+    in.d = r(isa::F_D);
+    in.a_stride = r(isa::F_A_STRIDE);
+    in.b_stride = r(isa::F_B_STRIDE);
+    in.c_stride = r(isa::F_C_STRIDE);
+    in.d_stride = r(isa::F_D_STRIDE);
+    in.n_in = r(isa::F_N_IN);
+    in.n_out = r(isa::F_N_OUT);
+    in.brow0 = r(isa::F_BROW0);
+    in.dh = r(isa::F_DH);
+    in.wbase = r(isa::F_WBASE);
+    in.bbase = r(isa::F_BBASE);
+    in.pbase = r(isa::F_PBASE);
     for (int u = 0; u < isa::N_UNITS; ++u) in.wait[u] = r(isa::F_WAIT[u]);
     uint32_t w[isa::INSTR_WORDS];
     encode_instr(in, w);
     const Instr o = decode_instr(w);
-    EXPECT_EQ(o.op, in.op); EXPECT_EQ(o.flags, in.flags); EXPECT_EQ(o.heads, in.heads); EXPECT_EQ(o.wmode, in.wmode);
-    EXPECT_EQ(o.rows, in.rows); EXPECT_EQ(o.r0, in.r0); EXPECT_EQ(o.a, in.a); EXPECT_EQ(o.b, in.b);
-    EXPECT_EQ(o.c, in.c); EXPECT_EQ(o.d, in.d); EXPECT_EQ(o.a_stride, in.a_stride); EXPECT_EQ(o.b_stride, in.b_stride);
-    EXPECT_EQ(o.c_stride, in.c_stride); EXPECT_EQ(o.d_stride, in.d_stride); EXPECT_EQ(o.n_in, in.n_in);
-    EXPECT_EQ(o.n_out, in.n_out); EXPECT_EQ(o.brow0, in.brow0); EXPECT_EQ(o.dh, in.dh); EXPECT_EQ(o.wbase, in.wbase);
-    EXPECT_EQ(o.bbase, in.bbase); EXPECT_EQ(o.pbase, in.pbase);
+    EXPECT_EQ(o.op, in.op);
+    EXPECT_EQ(o.flags, in.flags);
+    EXPECT_EQ(o.heads, in.heads);
+    EXPECT_EQ(o.wmode, in.wmode);
+    EXPECT_EQ(o.rows, in.rows);
+    EXPECT_EQ(o.r0, in.r0);
+    EXPECT_EQ(o.a, in.a);
+    EXPECT_EQ(o.b, in.b);
+    EXPECT_EQ(o.c, in.c);
+    EXPECT_EQ(o.d, in.d);
+    EXPECT_EQ(o.a_stride, in.a_stride);
+    EXPECT_EQ(o.b_stride, in.b_stride);
+    EXPECT_EQ(o.c_stride, in.c_stride);
+    EXPECT_EQ(o.d_stride, in.d_stride);
+    EXPECT_EQ(o.n_in, in.n_in);
+    EXPECT_EQ(o.n_out, in.n_out);
+    EXPECT_EQ(o.brow0, in.brow0);
+    EXPECT_EQ(o.dh, in.dh);
+    EXPECT_EQ(o.wbase, in.wbase);
+    EXPECT_EQ(o.bbase, in.bbase);
+    EXPECT_EQ(o.pbase, in.pbase);
     EXPECT_EQ(o.wait, in.wait);
   }
   Instr bad;
@@ -156,14 +186,14 @@ TEST_P(CoreBitExact, SimulatorMatchesTheIntegerEngine) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, CoreBitExact,
-    ::testing::Values(Case{&kSmall, "all2", 8}, Case{&kSmall, "all1", 3}, Case{&kSmall, "all4", 1},
-                      Case{&kSmall, "all8", 5}, Case{&kSmall, "paper", 4}, Case{&kWide, "all2", 4},
-                      Case{&kWide, "paper", 16}, Case{&kWide, "all3", 7}),
-    [](const ::testing::TestParamInfo<Case>& i) {
-      return std::string(i.param.shape->name) + "_" + i.param.preset + "_chunk" + std::to_string(i.param.chunk);
-    });
+INSTANTIATE_TEST_SUITE_P(Shapes, CoreBitExact,
+                         ::testing::Values(Case{&kSmall, "all2", 8}, Case{&kSmall, "all1", 3}, Case{&kSmall, "all4", 1},
+                                           Case{&kSmall, "all8", 5}, Case{&kSmall, "paper", 4}, Case{&kWide, "all2", 4},
+                                           Case{&kWide, "paper", 16}, Case{&kWide, "all3", 7}),
+                         [](const ::testing::TestParamInfo<Case>& i) {
+                           return std::string(i.param.shape->name) + "_" + i.param.preset + "_chunk" +
+                                  std::to_string(i.param.chunk);
+                         });
 
 // The default and paper shapes on the same core: bit-exact, within the memories, and the cycle figures.
 class CoreShape : public ::testing::TestWithParam<std::pair<const Shape*, const char*>> {};
@@ -188,10 +218,11 @@ TEST_P(CoreShape, BitExactAndCycleFigures) {
   const int64_t a_macs = model_a - 2 * (S - H) * (S * d + L * d);
   EXPECT_EQ(r.weight_macs, w_macs);
   EXPECT_EQ(r.act_macs, a_macs);
-  std::printf("model dense MACs (as the engine computes them): weight %lld, activation %lld; weight-MAC "
-              "utilization over the model's count %.1f %%\n",
-              static_cast<long long>(model_w), static_cast<long long>(model_a),
-              100.0 * model_w / (static_cast<double>(t.w_lanes) * t.w_kpar * r.total));
+  std::printf(
+      "model dense MACs (as the engine computes them): weight %lld, activation %lld; weight-MAC "
+      "utilization over the model's count %.1f %%\n",
+      static_cast<long long>(model_w), static_cast<long long>(model_a),
+      100.0 * model_w / (static_cast<double>(t.w_lanes) * t.w_kpar * r.total));
   // Lower bounds: the weight array cannot beat its lanes, the activation array its lanes.
   EXPECT_GE(r.total, w_macs / (t.w_lanes * t.w_kpar));
   EXPECT_GE(r.total, a_macs / t.act_lanes);
@@ -263,10 +294,10 @@ TEST(CycleModel, SingleInstructionTimingsByHand) {
   ASSERT_EQ(r.instrs.size(), 4u);
   const InstrTime &l1 = r.instrs[0], &l2 = r.instrs[1], &a = r.instrs[2], &n = r.instrs[3];
   EXPECT_EQ(l1.start, 0);
-  const int f = t.issue + t.mem_lat;                    // wait check + operand read
+  const int f = t.issue + t.mem_lat;  // wait check + operand read
   EXPECT_EQ(l1.free, f + 8 * 3 * 16);
-  EXPECT_EQ(l1.end, l1.free + 2 + 1 + 16 + 4 + 1);           // drain: qlinear 2 + 1 digit, 32/2 write-backs, rescale 4, write
-  EXPECT_EQ(l2.start, l1.end);                           // waits for the first
+  EXPECT_EQ(l1.end, l1.free + 2 + 1 + 16 + 4 + 1);  // drain: qlinear 2 + 1 digit, 32/2 write-backs, rescale 4, write
+  EXPECT_EQ(l2.start, l1.end);                      // waits for the first
   EXPECT_EQ(l2.free, l2.start + f + 8 * 3 * 32);
   EXPECT_EQ(l2.end, l2.free + 2 + 2 + 16 + 4 + 1);
   EXPECT_EQ(a.start, l2.end);

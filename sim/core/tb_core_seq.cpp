@@ -35,7 +35,10 @@ struct Tb {
     for (int i = 0; i < 3; ++i) tick();
     m->i_rst = 0;
   }
-  void settle() { m->i_clk = 0; m->eval(); }
+  void settle() {
+    m->i_clk = 0;
+    m->eval();
+  }
   void tick() {
     m->i_clk = 0;
     m->eval();
@@ -87,7 +90,7 @@ TEST_P(CoreSeq, IssuesEveryInstructionOnTheCycleModelsCycle) {
   tb.m->i_start = 0;
   int64_t t0 = -1;
   std::vector<size_t> issued(isa::N_UNITS, 0);
-  std::map<int64_t, uint32_t> free_at;                     // cycle -> unit mask
+  std::map<int64_t, uint32_t> free_at;                       // cycle -> unit mask
   std::map<int64_t, std::array<int, isa::N_UNITS>> done_at;  // cycle -> completions per unit
   int64_t done_cycle = -1;
   int mismatches = 0;
@@ -113,7 +116,8 @@ TEST_P(CoreSeq, IssuesEveryInstructionOnTheCycleModelsCycle) {
       uint32_t words[isa::INSTR_WORDS];
       encode_instr(it.in, words);
       for (int w = 0; w < isa::INSTR_WORDS; ++w)
-        ASSERT_EQ(tb.m->o_instr[u * isa::INSTR_WORDS + w], words[w]) << isa::UNIT_NAMES[u] << " #" << it.seq << " word " << w;
+        ASSERT_EQ(tb.m->o_instr[u * isa::INSTR_WORDS + w], words[w])
+            << isa::UNIT_NAMES[u] << " #" << it.seq << " word " << w;
       free_at[c + (it.free - it.start)] |= 1u << u;
       done_at[c + (it.end - it.start)][u] += 1;
       ++issued[u];
@@ -125,8 +129,8 @@ TEST_P(CoreSeq, IssuesEveryInstructionOnTheCycleModelsCycle) {
   EXPECT_EQ(mismatches, 0);
   // o_done rises on the cycle after the last completion
   EXPECT_EQ(done_cycle, r.total + 1) << "cycle model total " << r.total;
-  std::printf("seed %d: %zu instructions issued on the cycle model's cycles; forecast done at cycle %lld\n",
-              GetParam(), r.instrs.size(), static_cast<long long>(done_cycle - 1));
+  std::printf("seed %d: %zu instructions issued on the cycle model's cycles; forecast done at cycle %lld\n", GetParam(),
+              r.instrs.size(), static_cast<long long>(done_cycle - 1));
 }
 
 TEST_P(CoreSeq, RefusesAProgramOfAnotherIsaVersion) {
