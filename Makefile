@@ -236,7 +236,7 @@ lint-core: isa policy
 	@echo "lint-core: 0 warnings"
 test-core: configure
 	cmake --build $(BUILD) -j $(JOBS) --target sf_tests tb_core_seq
-	$(BUILD)/bin/sf_tests --gtest_filter='Isa.*:Core*:CycleModel.*:Compiler.*'
+	$(BUILD)/bin/sf_tests --gtest_filter='*Core*:Isa.*:CycleModel.*:Compiler.*'
 	$(BUILD)/bin/tb_core_seq
 core-full: configure
 	cmake --build $(BUILD) -j $(JOBS) --target sf_tests
