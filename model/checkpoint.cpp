@@ -1,5 +1,7 @@
 #include "checkpoint.h"
 
+#include "binio.h"
+
 #include <fmt/format.h>
 #include <zlib.h>
 
@@ -39,70 +41,18 @@ uint32_t crc32_of(const std::string& bytes) {
   return static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
 
-namespace {
-
-struct Writer {
-  std::string buf;
-  template <typename T>
-  void pod(const T& v) { buf.append(reinterpret_cast<const char*>(&v), sizeof(T)); }
-  void str(const std::string& s) { pod<uint64_t>(s.size()); buf.append(s); }
-  void floats(const FloatVec& v) {
-    pod<uint64_t>(v.size());
-    buf.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
-  }
-};
-
-struct Reader {
-  const std::string& buf;
-  const std::string& path;
-  size_t pos = 0;
-  size_t end = 0;
-  void need(size_t n, const char* what) {
-    if (n > end - pos)
-      throw Error(fmt::format("{}: truncated checkpoint: needs {} more bytes for {} at offset {}", path, n, what,
-                              pos));
-  }
-  template <typename T>
-  T pod(const char* what) {
-    need(sizeof(T), what);
-    T v;
-    std::memcpy(&v, buf.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return v;
-  }
-  std::string str(const char* what) {
-    const uint64_t n = pod<uint64_t>(what);
-    need(n, what);
-    std::string s = buf.substr(pos, n);
-    pos += n;
-    return s;
-  }
-  FloatVec floats(const char* what, size_t expect) {
-    const uint64_t n = pod<uint64_t>(what);
-    if (n != expect)
-      throw Error(fmt::format("{}: {} has {} values, the model in its config needs {}", path, what, n, expect));
-    need(n * sizeof(float), what);
-    FloatVec v(n);
-    std::memcpy(v.data(), buf.data() + pos, n * sizeof(float));
-    pos += n * sizeof(float);
-    return v;
-  }
-};
-
-}  // namespace
-
 void save_checkpoint(const std::string& path, const Checkpoint& ck) {
-  Writer w;
+  BinWriter w;
   w.buf.append(kCheckpointMagic, sizeof(kCheckpointMagic));
   w.pod<uint32_t>(kCheckpointVersion);
   w.str(to_toml(ck.config));
   w.pod<double>(ck.normalizer.mean);
   w.pod<double>(ck.normalizer.std);
   const TrainState& s = ck.state;
-  w.floats(s.params);
-  w.floats(s.best_params);
-  w.floats(s.adam_m);
-  w.floats(s.adam_v);
+  w.vec(s.params);
+  w.vec(s.best_params);
+  w.vec(s.adam_m);
+  w.vec(s.adam_v);
   w.pod<int64_t>(s.step);
   w.pod<int32_t>(s.epoch);
   w.pod<int64_t>(s.batch);
@@ -147,7 +97,7 @@ Checkpoint load_checkpoint(const std::string& path) {
   const std::string buf = read_file(path);
   if (buf.size() < sizeof(kCheckpointMagic) + 8 || std::memcmp(buf.data(), kCheckpointMagic, 8) != 0)
     throw Error(fmt::format("{}: not a shiftformer checkpoint (bad magic)", path));
-  Reader r{buf, path, sizeof(kCheckpointMagic), buf.size() - 4};
+  BinReader r{buf, path, "checkpoint", sizeof(kCheckpointMagic), buf.size() - 4};
   const uint32_t version = r.pod<uint32_t>("version");
   if (version != kCheckpointVersion)
     throw Error(fmt::format("{}: checkpoint format version {}, this build reads version {}; retrain with "
@@ -166,10 +116,10 @@ Checkpoint load_checkpoint(const std::string& path) {
   ck.normalizer.std = r.pod<double>("normalizer");
   const Transformer m(ck.config.model, ck.config.data.seq_len, ck.config.data.pred_len);
   TrainState& s = ck.state;
-  s.params = r.floats("params", m.num_params());
-  s.best_params = r.floats("best_params", m.num_params());
-  s.adam_m = r.floats("adam_m", m.num_params());
-  s.adam_v = r.floats("adam_v", m.num_params());
+  s.params = r.vec<FloatVec>("params", m.num_params());
+  s.best_params = r.vec<FloatVec>("best_params", m.num_params());
+  s.adam_m = r.vec<FloatVec>("adam_m", m.num_params());
+  s.adam_v = r.vec<FloatVec>("adam_v", m.num_params());
   s.step = r.pod<int64_t>("step");
   s.epoch = r.pod<int32_t>("epoch");
   s.batch = r.pod<int64_t>("batch");

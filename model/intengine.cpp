@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "checkpoint.h"  // write_file_atomic, read_file
+#include "binio.h"
+#include "checkpoint.h"  // write_file_atomic, read_file, crc32_of
 #include "common.h"
 
 namespace sf {
@@ -205,52 +206,9 @@ void IntEngine::run(const int32_t* raw, int32_t* forecast) const {
 // ---------------------------------------------------------------------------------------------------------
 // File format: magic, version, then the fields in declaration order; CRC-32 at the end (like checkpoints).
 
-namespace {
-struct W {
-  std::string b;
-  template <typename T> void pod(T v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  template <typename T> void vec(const std::vector<T>& v) {
-    pod<uint64_t>(v.size());
-    b.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-  }
-  void str(const std::string& s) { pod<uint64_t>(s.size()); b.append(s); }
-};
-struct R {
-  const std::string& b;
-  const std::string& path;
-  size_t pos, end;
-  void need(size_t n, const char* what) {
-    if (n > end - pos) throw Error(fmt::format("{}: truncated model file reading {} at offset {}", path, what, pos));
-  }
-  template <typename T> T pod(const char* what) {
-    need(sizeof(T), what);
-    T v;
-    std::memcpy(&v, b.data() + pos, sizeof v);
-    pos += sizeof v;
-    return v;
-  }
-  template <typename T> std::vector<T> vec(const char* what, uint64_t max = 1u << 24) {
-    const uint64_t n = pod<uint64_t>(what);
-    if (n > max) throw Error(fmt::format("{}: implausible length {} of {}", path, n, what));
-    need(n * sizeof(T), what);
-    std::vector<T> v(n);
-    std::memcpy(v.data(), b.data() + pos, n * sizeof(T));
-    pos += n * sizeof(T);
-    return v;
-  }
-  std::string str(const char* what) {
-    const uint64_t n = pod<uint64_t>(what);
-    need(n, what);
-    std::string s = b.substr(pos, n);
-    pos += n;
-    return s;
-  }
-};
-}  // namespace
-
 void save_int_model(const std::string& path, const IntModel& m) {
-  W w;
-  w.b.append(kIntModelMagic, 8);
+  BinWriter w;
+  w.buf.append(kIntModelMagic, 8);
   w.pod<uint32_t>(kIntModelVersion);
   w.pod<int32_t>(policy::POLICY_VERSION);
   for (int v : {m.seq_len, m.pred_len, m.label_len, m.d_model, m.n_heads, m.attn_exp, m.in_frac, m.act_in,
@@ -282,16 +240,16 @@ void save_int_model(const std::string& path, const IntModel& m) {
     for (int v : {e.self.lq, e.self.lk, e.self.lv, e.self.lo, e.ln1, e.cross.lq, e.cross.lk, e.cross.lv,
                   e.cross.lo, e.ln2, e.ff1, e.ff2, e.ln3})
       w.pod<int32_t>(v);
-  const uint32_t crc = crc32_of(w.b);
+  const uint32_t crc = crc32_of(w.buf);
   w.pod<uint32_t>(crc);
-  write_file_atomic(path, w.b);
+  write_file_atomic(path, w.buf);
 }
 
 IntModel load_int_model(const std::string& path) {
   const std::string b = read_file(path);
   if (b.size() < 16 || std::memcmp(b.data(), kIntModelMagic, 8) != 0)
     throw Error(fmt::format("{}: not a shiftformer integer model file (bad magic)", path));
-  R r{b, path, 8, b.size() - 4};
+  BinReader r{b, path, "integer model file", 8, b.size() - 4};
   const uint32_t ver = r.pod<uint32_t>("version");
   if (ver != kIntModelVersion)
     throw Error(fmt::format("{}: integer model format version {}, this build reads {}; re-export it with "
@@ -326,8 +284,8 @@ IntModel load_int_model(const std::string& path) {
     for (int* v : {&l.n_in, &l.n_out, &l.bits, &l.in_act, &l.out_act, &l.w_exp, &l.b_bits, &l.b_exp, &relu})
       *v = r.pod<int32_t>("linear");
     l.relu = relu != 0;
-    l.w = r.vec<int8_t>("weights");
-    l.b = r.vec<int32_t>("biases");
+    l.w = r.vec<std::vector<int8_t>>("weights");
+    l.b = r.vec<std::vector<int32_t>>("biases");
     if (l.w.size() != static_cast<size_t>(l.n_in) * l.n_out || l.b.size() != static_cast<size_t>(l.n_out))
       throw Error(fmt::format("{}: linear {} has inconsistent sizes", path, l.name));
     m.lin.push_back(std::move(l));
@@ -338,12 +296,12 @@ IntModel load_int_model(const std::string& path) {
     IntLayerNorm n;
     for (int* v : {&n.d, &n.g_exp, &n.beta_bits, &n.beta_exp}) *v = r.pod<int32_t>("layernorm");
     n.eps = static_cast<uint32_t>(r.pod<int32_t>("layernorm eps"));
-    n.gamma = r.vec<int32_t>("gamma");
-    n.beta = r.vec<int32_t>("beta");
+    n.gamma = r.vec<std::vector<int32_t>>("gamma");
+    n.beta = r.vec<std::vector<int32_t>>("beta");
     m.ln.push_back(std::move(n));
   }
-  m.pe = r.vec<int32_t>("positional encoding");
-  m.ln_out_act = r.vec<int>("layernorm outputs");
+  m.pe = r.vec<std::vector<int32_t>>("positional encoding");
+  m.ln_out_act = r.vec<std::vector<int>>("layernorm outputs");
   const uint64_t ne = r.pod<uint64_t>("encoder layers");
   if (ne > 1000) throw Error(fmt::format("{}: implausible layer count {}", path, ne));
   for (uint64_t i = 0; i < ne; ++i) {

@@ -322,7 +322,7 @@ void Transformer::init(FloatVec& params, uint64_t seed) const {
 
 void Transformer::forward(const float* p, const float* x, float* y, ForwardCache& c, bool train,
                           std::mt19937_64* rng) const {
-  const int d = mc_.d_model, nh = mc_.n_heads, ll = mc_.label_len, s = ll + H_;
+  const int nh = mc_.n_heads, ll = mc_.label_len, s = ll + H_;
   const float drop = mc_.dropout;
   c.last = x[L_ - 1];
   c.enc_x.resize(L_, 1);
@@ -358,7 +358,6 @@ void Transformer::forward(const float* p, const float* x, float* y, ForwardCache
   Mat o;
   linear_forward(p, out, c.head_in, o);
   for (int h = 0; h < H_; ++h) y[h] = o(h, 0) + c.last;
-  (void)d;
 }
 
 void Transformer::backward(const float* p, const float* dout, ForwardCache& c, float* g) const {
