@@ -159,10 +159,10 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
       const int tk = in.n_in, dh = in.dh;
       const int qk = ceil_div(tk, t.act_lanes) * dh, pv = ceil_div(static_cast<int64_t>(dh) * tk, t.act_lanes);
       const int sm_beats = ceil_div(tk, t.sm_lanes);
-      const int sm = 3 * sm_beats + t.softmax_lat;     // one row: first input to last output
-      const int sm_ii = 2 * sm_beats + t.softmax_lat;  // row to row (IN of the next overlaps OUT)
+      const int sm = 3 * sm_beats + t.softmax_lat;  // a row from its first input to its last output; the
+                                                    // next row starts after it (o_ready in IN only)
       const int rsc = ceil_div(tk, t.rs_a) + ceil_div(dh, t.rs_a);
-      const int item = std::max({qk + pv, sm_ii, rsc});
+      const int item = std::max({qk + pv, sm, rsc});
       free = first + static_cast<int64_t>(in.rows) * in.heads * item;
       end = free + 2 * (t.actmac_lat + t.rescale_lat) + sm + pv + 1;
       break;

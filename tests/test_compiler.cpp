@@ -275,14 +275,14 @@ TEST(CycleModel, SingleInstructionTimingsByHand) {
   Instr lin2 = lin;  // 4-bit, waits for the first: per tile max(16 x 2, 16, 8) = 32
   lin2.wmode = 1;
   lin2.wait[isa::UNIT_W] = 1;
-  Instr att;  // 2 rows, 4 heads of 8, 48 keys: item max(2*8 + 16, 2*6 + 12, 24 + 4) = 32
+  Instr att;  // 2 rows, 4 heads of 8, 48 keys: item max(2*8 + 16, 3*6 + 14, 24 + 4) = 32
   att.op = isa::OP_ATTN;
   att.rows = 2;
   att.heads = 4;
   att.dh = 8;
   att.n_in = 48;
   att.wait[isa::UNIT_W] = 2;
-  Instr an;  // 3 rows of 32 on 2 LayerNorms: instance busy 3*32 + 5 - 1 = 100 from residual output
+  Instr an;  // 3 rows of 32 on 2 LayerNorms: instance busy 3*32 + 15 - 1 = 110 from residual output
   an.op = isa::OP_ADDNORM;
   an.rows = 3;
   an.n_out = 32;
@@ -302,12 +302,12 @@ TEST(CycleModel, SingleInstructionTimingsByHand) {
   EXPECT_EQ(l2.end, l2.free + 2 + 2 + 16 + 4 + 1);
   EXPECT_EQ(a.start, l2.end);
   EXPECT_EQ(a.free, a.start + f + 2 * 4 * 32);
-  EXPECT_EQ(a.end, a.free + 2 * (3 + 4) + (3 * 6 + 12) + 16 + 1);  // last softmax row + P.V + pipelines
-  // rows 0, 1 read from f and f + 32 (one residual lane); row 2 waits for instance 0, free at f + 3 + 100
+  EXPECT_EQ(a.end, a.free + 2 * (3 + 4) + (3 * 6 + 14) + 16 + 1);  // last softmax row + P.V + pipelines
+  // rows 0, 1 read from f and f + 32 (one residual lane); row 2 waits for instance 0, free at f + 3 + 110
   EXPECT_EQ(n.start, 0);
-  const int row2 = std::max(f + 64, f + 3 + 100 - 3);
+  const int row2 = std::max(f + 64, f + 3 + 110 - 3);
   EXPECT_EQ(n.free, row2 + 32);
-  EXPECT_EQ(n.end, row2 + 3 + 100 + 1);
+  EXPECT_EQ(n.end, row2 + 3 + 110 + 1);
   EXPECT_EQ(r.total, a.end);
 }
 
