@@ -24,31 +24,8 @@ constexpr int kRawFrac = 6;  // Q10.6 readings
 int ceil_div(int64_t a, int64_t b) {
   return static_cast<int>((a + b - 1) / b);
 }
-int hw_bits(int bits) {
-  return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8);
-}  // the MAC array's weight modes
 int wmode_of(int wb) {
   return wb == 2 ? 0 : (wb == 4 ? 1 : 2);
-}
-
-// The same rescale derivation as IntEngine (intengine.cpp): a scale-up goes through the multiplier.
-void set_shift(RescaleParams& r, int shift) {
-  if (shift >= policy::RS_SHIFT_MIN) {
-    r.mult = 1;
-    r.shift = shift;
-    return;
-  }
-  if (-shift >= policy::RS_MULT_BITS) throw Error(fmt::format("rescale by 2^{} exceeds the multiplier", -shift));
-  r.mult = 1u << -shift;
-  r.shift = 0;
-}
-RescaleParams rescale_to(int shift, const IntAct& a, bool relu) {
-  RescaleParams r;
-  set_shift(r, shift);
-  r.zp = a.zp;
-  r.lo = relu ? a.zp : 0;
-  r.hi = (1 << policy::ACT_BITS) - 1;
-  return r;
 }
 
 uint32_t get_field(const uint32_t* w, const isa::Field& f) {
@@ -336,7 +313,7 @@ class Builder {
 // Weights (tiles of W_LANES outputs x beats of W_KPAR inputs, wb/2 words per beat), biases, rescale.
 void Builder::load_linear(int li) {
   const IntLinear& l = m_.lin[li];
-  const int wb = hw_bits(l.bits), tiles = ceil_div(l.n_out, isa::W_LANES), beats = ceil_div(l.n_in, isa::W_KPAR);
+  const int wb = weight_mode_bits(l.bits), tiles = ceil_div(l.n_out, isa::W_LANES), beats = ceil_div(l.n_in, isa::W_KPAR);
   lin_wbase_[li] = static_cast<int>(img_.wmem.size());
   const int beat_bits = isa::W_LANES * isa::W_KPAR * wb;
   for (int t = 0; t < tiles; ++t)
@@ -384,7 +361,7 @@ int Builder::linear(int li, int src, int rows, const std::string& name, int bias
     t.in.r0 = r0;
     t.in.n_in = l.n_in;
     t.in.n_out = l.n_out;
-    t.in.wmode = wmode_of(hw_bits(l.bits));
+    t.in.wmode = wmode_of(weight_mode_bits(l.bits));
     t.in.wbase = lin_wbase_[li];
     t.in.bbase = lin_bbase_[li];
     t.in.pbase = lin_pbase_[li];
@@ -410,8 +387,8 @@ int Builder::attention(const IntMha& h, int q_src, int tq, int kv_src, int tk, b
   const IntAct &aq = m_.acts[m_.lin[h.lq].out_act], &ak = m_.acts[m_.lin[h.lk].out_act],
                &av = m_.acts[m_.lin[h.lv].out_act], &ao = m_.acts[m_.lin[h.lo].in_act];
   RescaleParams score{1, 0, 0, -32768, 32767};
-  set_shift(score, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac));
-  const RescaleParams pv = rescale_to(ao.exp - (av.exp - policy::SM_PROB_BITS), ao, false);
+  set_pow2_shift(score, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac));
+  const RescaleParams pv = act_rescale(ao.exp - (av.exp - policy::SM_PROB_BITS), ao, false);
   std::vector<int32_t> pw = rs_words(score);
   for (int32_t x : rs_words(pv)) pw.push_back(x);
   for (int32_t x : {int32_t{aq.zp}, int32_t{ak.zp}, int32_t{av.zp}, int32_t{m_.in_frac}}) pw.push_back(x);
@@ -452,7 +429,7 @@ int Builder::addnorm(int a, int act_a, int b, int act_b, int ln, int rows, const
   int log2n = 0;
   while ((1 << log2n) < n.d) ++log2n;
   std::vector<int32_t> pw = {A.zp, er - A.exp, B.zp, er - B.exp, log2n, static_cast<int32_t>(n.eps)};
-  for (int32_t x : rs_words(rescale_to(o.exp - eb, o, false))) pw.push_back(x);
+  for (int32_t x : rs_words(act_rescale(o.exp - eb, o, false))) pw.push_back(x);
   for (int j = 0; j < n.d; ++j) pw.push_back(n.gamma[j]);
   for (int j = 0; j < n.d; ++j) pw.push_back(static_cast<int32_t>(round_shift(n.beta[j], eb - n.beta_exp)));
   const int pbase = pblock(pw);
@@ -591,7 +568,10 @@ void Builder::allocate() {
     }
     if (split) {
       for (int w : t.writers) {
-        Buf b{static_cast<int>(ti), tasks_[w].write.lo, tasks_[w].write.hi};
+        Buf b;
+        b.tensor = static_cast<int>(ti);
+        b.lo = tasks_[w].write.lo;
+        b.hi = tasks_[w].write.hi;
         b.writers.push_back(w);
         for (int r : t.readers) {
           std::vector<std::pair<int, int>> rr;
@@ -603,7 +583,10 @@ void Builder::allocate() {
         bufs.push_back(b);
       }
     } else {
-      Buf b{static_cast<int>(ti), 0, t.rows};
+      Buf b;
+      b.tensor = static_cast<int>(ti);
+      b.lo = 0;
+      b.hi = t.rows;
       b.writers = t.writers;
       b.readers = t.readers;
       buf_of_[ti].push_back(static_cast<int>(bufs.size()));
@@ -713,7 +696,7 @@ CoreImage Builder::build() {
     t.in.rows = L;
     t.in.n_in = ll;
     t.in.n_out = S;
-    t.in.pbase = pblock(rs_words(rescale_to(in.exp + kRawFrac, in, false)));
+    t.in.pbase = pblock(rs_words(act_rescale(in.exp + kRawFrac, in, false)));
     t.td = xe;
     t.tb = xd;
     t.write = {xe, 0, L};
@@ -774,7 +757,7 @@ CoreImage Builder::build() {
       t.in.r0 = r0;
       t.in.n_in = l.n_in;
       t.in.n_out = l.n_out;
-      t.in.wmode = wmode_of(hw_bits(l.bits));
+      t.in.wmode = wmode_of(weight_mode_bits(l.bits));
       t.in.wbase = lin_wbase_[lo];
       t.in.bbase = lin_bbase_[lo];
       t.in.pbase = lin_pbase_[lo];

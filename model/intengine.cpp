@@ -13,11 +13,11 @@ namespace sf {
 
 namespace {
 constexpr int kRawFrac = 6;  // Q10.6 readings (qmodel.h kRawFracBits)
-int hw_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }  // the MAC array's weight modes
+}  // namespace
 
-// A rescale by 2^-shift. The policy's shifts are right shifts only (RS_SHIFT_MIN = 0): a scale-up by 2^k
-// (the output head into Q10.6, a fine input range) goes through the multiplier as mult = 2^k, shift 0.
-void set_shift(RescaleParams& r, int shift) {
+int weight_mode_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }
+
+void set_pow2_shift(RescaleParams& r, int shift) {
   if (shift >= policy::RS_SHIFT_MIN) {
     r.mult = 1;
     r.shift = shift;
@@ -28,19 +28,18 @@ void set_shift(RescaleParams& r, int shift) {
   r.shift = 0;
 }
 
-RescaleParams rescale_to(int shift, const IntAct& a, bool relu) {
+RescaleParams act_rescale(int shift, const IntAct& a, bool relu) {
   RescaleParams r;
-  set_shift(r, shift);
+  set_pow2_shift(r, shift);
   r.zp = a.zp;
   r.lo = relu ? a.zp : 0;
   r.hi = (1 << policy::ACT_BITS) - 1;
   return r;
 }
-}  // namespace
 
 IntEngine::IntEngine(const IntModel& m) : m_(m), ex_(m.lin.size()) {
   const IntAct& in = m.acts[m.act_in];
-  in_rescale_ = rescale_to(in.exp + kRawFrac, in, false);  // (raw - last) in Q10.6 -> input activation
+  in_rescale_ = act_rescale(in.exp + kRawFrac, in, false);  // (raw - last) in Q10.6 -> input activation
   for (size_t li = 0; li < m.lin.size(); ++li) {
     const IntLinear& l = m.lin[li];
     const IntAct& xa = m.acts[l.in_act];
@@ -60,9 +59,9 @@ IntEngine::IntEngine(const IntModel& m) : m_(m), ex_(m.lin.size()) {
             fold_zero_point(static_cast<int32_t>(b), &l.w[static_cast<size_t>(o) * l.n_in], l.n_in, xa.zp);
       }
     if (l.out_act >= 0) {
-      e.out = rescale_to(m.acts[l.out_act].exp - eacc, m.acts[l.out_act], l.relu);
+      e.out = act_rescale(m.acts[l.out_act].exp - eacc, m.acts[l.out_act], l.relu);
     } else {  // the output head: forecast delta in Q10.6, signed 16-bit
-      set_shift(e.out, -kRawFrac - eacc);
+      set_pow2_shift(e.out, -kRawFrac - eacc);
       e.out.zp = 0;
       e.out.lo = -32768;
       e.out.hi = 32767;
@@ -76,7 +75,7 @@ void IntEngine::linear(int li, const uint8_t* x, int rows, uint8_t* y) const {
   std::vector<int32_t> acc(l.n_out);
   for (int r = 0; r < rows; ++r) {
     const int32_t* bias = e.bias.data() + (e.rows > 1 ? static_cast<size_t>(r) * l.n_out : 0);
-    qlinear(l.w.data(), x + static_cast<size_t>(r) * l.n_in, bias, l.n_out, l.n_in, hw_bits(l.bits),
+    qlinear(l.w.data(), x + static_cast<size_t>(r) * l.n_in, bias, l.n_out, l.n_in, weight_mode_bits(l.bits),
             acc.data());
     for (int o = 0; o < l.n_out; ++o)
       y[static_cast<size_t>(r) * l.n_out + o] = static_cast<uint8_t>(shift_rescale(acc[o], e.out));
@@ -95,8 +94,8 @@ void IntEngine::mha(const IntMha& h, const uint8_t* xq, int tq, const uint8_t* x
                &av = m_.acts[m_.lin[h.lv].out_act], &ao = m_.acts[m_.lin[h.lo].in_act];
   // scores in log2 units with in_frac fraction bits; P.V rescaled to the o activation
   RescaleParams score{1, 0, 0, -32768, 32767};
-  set_shift(score, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac));
-  const RescaleParams pv = rescale_to(ao.exp - (av.exp - policy::SM_PROB_BITS), ao, false);
+  set_pow2_shift(score, -(aq.exp + ak.exp + m_.attn_exp + m_.in_frac));
+  const RescaleParams pv = act_rescale(ao.exp - (av.exp - policy::SM_PROB_BITS), ao, false);
   std::vector<int32_t> s(tk);
   std::vector<uint8_t> keep(tk), p(tk), vcol(tk);
   for (int hh = 0; hh < nh; ++hh) {
@@ -131,7 +130,7 @@ void IntEngine::add_norm(const uint8_t* a, int act_a, const uint8_t* b, int act_
   lp.log2n = 0;
   while ((1 << lp.log2n) < n.d) ++lp.log2n;
   lp.eps = n.eps;
-  lp.out = rescale_to(o.exp - eb, o, false);
+  lp.out = act_rescale(o.exp - eb, o, false);
   for (int r = 0; r < rows; ++r) {
     for (int j = 0; j < n.d; ++j) {
       const size_t i = static_cast<size_t>(r) * n.d + j;
@@ -156,7 +155,7 @@ void IntEngine::run(const int32_t* raw, int32_t* forecast) const {
     const Expanded& e = ex_[m_.l_enc_in];
     std::vector<int32_t> acc(d);
     for (int t = 0; t < L; ++t) {
-      qlinear(l.w.data(), &xe[t], e.bias.data() + static_cast<size_t>(t) * d, d, 1, hw_bits(l.bits),
+      qlinear(l.w.data(), &xe[t], e.bias.data() + static_cast<size_t>(t) * d, d, 1, weight_mode_bits(l.bits),
               acc.data());
       for (int o = 0; o < d; ++o) x[static_cast<size_t>(t) * d + o] = static_cast<uint8_t>(shift_rescale(acc[o], e.out));
     }
@@ -164,7 +163,7 @@ void IntEngine::run(const int32_t* raw, int32_t* forecast) const {
     const Expanded& ed = ex_[m_.l_dec_in];
     for (int t = 0; t < S; ++t) {
       qlinear(ld.w.data(), &xd[t], ed.bias.data() + static_cast<size_t>(L - ll + t) * d, d, 1,
-              hw_bits(ld.bits), acc.data());
+              weight_mode_bits(ld.bits), acc.data());
       for (int o = 0; o < d; ++o) y[static_cast<size_t>(t) * d + o] = static_cast<uint8_t>(shift_rescale(acc[o], ed.out));
     }
   }
@@ -197,7 +196,7 @@ void IntEngine::run(const int32_t* raw, int32_t* forecast) const {
   const Expanded& eo = ex_[m_.l_out];
   int32_t acc = 0;
   for (int h = 0; h < H; ++h) {
-    qlinear(lo.w.data(), &y[static_cast<size_t>(ll + h) * d], eo.bias.data(), 1, d, hw_bits(lo.bits),
+    qlinear(lo.w.data(), &y[static_cast<size_t>(ll + h) * d], eo.bias.data(), 1, d, weight_mode_bits(lo.bits),
             &acc);
     forecast[h] = shift_rescale(acc, eo.out) + last;
   }
@@ -347,7 +346,7 @@ void write_rtl_images(const IntEngine& e, const std::string& dir) {
       m.dec.size(), m.attn_exp, m.in_frac, m.lin.size());
   for (size_t li = 0; li < m.lin.size(); ++li) {
     const IntLinear& l = m.lin[li];
-    const int wb = hw_bits(l.bits);
+    const int wb = weight_mode_bits(l.bits);
     const RescaleParams& r = e.out_rescale(static_cast<int>(li));
     std::string stem = fmt::format("lin{:02d}_{}", li, l.name);
     std::replace(stem.begin(), stem.end(), '.', '_');
@@ -383,7 +382,7 @@ CompressionReport compression(const IntModel& m, const std::vector<std::string>&
   for (const IntLinear& l : m.lin) {
     const int64_t nw = static_cast<int64_t>(l.n_in) * l.n_out, nb = l.n_out;
     c.params += nw + nb;
-    const int64_t stored = nw * hw_bits(l.bits) + nb * l.b_bits;
+    const int64_t stored = nw * weight_mode_bits(l.bits) + nb * l.b_bits;
     c.stored_bits += stored;
     c.paper_bits += kept(l.name) ? 32 * (nw + nb) : stored;
     c.overhead_bits += 2 * 8;  // weight and bias exponents

@@ -19,6 +19,14 @@ constexpr uint32_t kIntModelVersion = 1;
 
 struct IntAct { int8_t exp = 0; int16_t zp = 0; };  // real = (q - zp) * 2^exp
 
+// The MAC array's weight mode for a stored width: 1, 2 -> 2; 3, 4 -> 4; 5..8 -> 8 bits.
+int weight_mode_bits(int bits);
+// A rescale by 2^-shift. The policy's shifts are right shifts only (RS_SHIFT_MIN = 0): a scale-up by 2^k
+// goes through the multiplier as mult = 2^k, shift 0.
+void set_pow2_shift(RescaleParams& r, int shift);
+// Rescale of an accumulator into activation a (ReLU: saturate at its zero point).
+RescaleParams act_rescale(int shift, const IntAct& a, bool relu);
+
 struct IntLinear {
   std::string name;
   int n_in = 0, n_out = 0, bits = 8;

@@ -21,7 +21,6 @@ int residual_exp(int ea, int eb) {
   return std::max(std::min(ea, eb), std::max(ea, eb) - policy::RES_SHIFT_MAX);
 }
 
-int hw_weight_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }
 
 // ---------------------------------------------------------------------------------------------------------
 // Per-sample caches

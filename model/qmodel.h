@@ -30,8 +30,7 @@ constexpr int kPeFracBits = 16;  // the positional encoding is stored in Q.16 an
 uint32_t layernorm_eps(int er);
 // Exponent of a residual sum of activations at exponents ea and eb.
 int residual_exp(int ea, int eb);
-// Hardware weight mode of a bit width: 1, 2 -> 2; 3, 4 -> 4; 5..8 -> 8.
-int hw_weight_bits(int bits);
+
 
 // Which linear layer reads which QP, with its precision.
 struct QLinear {

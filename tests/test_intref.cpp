@@ -37,7 +37,9 @@ TEST(IntRef, Saturate) {
   for (int64_t x = -300; x <= 300; ++x) {
     const int64_t y = saturate(x, -7, 200);
     EXPECT_TRUE(y >= -7 && y <= 200);
-    if (x >= -7 && x <= 200) EXPECT_EQ(y, x);
+    if (x >= -7 && x <= 200) {
+      EXPECT_EQ(y, x);
+    }
   }
 }
 

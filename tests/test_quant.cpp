@@ -91,8 +91,12 @@ TEST(Quant, WeightsNarrowRangeAndBestPowerOfTwo) {
       EXPECT_LE(std::abs(q), m);
       codes.insert(q);
     }
-    if (bits == 1) EXPECT_EQ(codes, (std::set<int>{-1, 1}));
-    if (bits == 2) EXPECT_EQ(codes, (std::set<int>{-1, 0, 1}));  // ternary
+    if (bits == 1) {
+      EXPECT_EQ(codes, (std::set<int>{-1, 1}));
+    }
+    if (bits == 2) {
+      EXPECT_EQ(codes, (std::set<int>{-1, 0, 1}));  // ternary
+    }
     if (bits <= 4 && bits > 1) {  // the chosen exponent is no worse than its neighbours
       auto err = [&](int ex) {
         double s = 0;

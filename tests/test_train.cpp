@@ -90,7 +90,7 @@ TEST(Train, InterruptAndResumeReachTheSameWeights) {
   ASSERT_FALSE(part.finished);
   ASSERT_EQ(part.epoch, 1);
   const std::string path = tmp_path("resume.ckpt");
-  save_checkpoint(path, Checkpoint{c, etth1().normalizer, part});
+  save_checkpoint(path, Checkpoint{c, etth1().normalizer, part, false, QState{}});
   Checkpoint ck = load_checkpoint(path);
   train(ck.config, etth1(), m, ck.state, {});
   EXPECT_EQ(ck.state.params, full.params);
@@ -105,7 +105,7 @@ TEST(Checkpoint, RoundTripAndCorruptionDetection) {
   st.history.push_back({1, 0.5, 0.25, 1e-3, 2.0});
   st.step = 77;
   const std::string path = tmp_path("rt.ckpt");
-  save_checkpoint(path, Checkpoint{c, Normalizer{17.0, 9.0}, st});
+  save_checkpoint(path, Checkpoint{c, Normalizer{17.0, 9.0}, st, false, QState{}});
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   const Checkpoint back = load_checkpoint(path);
   EXPECT_EQ(back.state.params, st.params);
