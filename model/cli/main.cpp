@@ -16,6 +16,7 @@
 #include "checkpoint.h"
 #include "config.h"
 #include "data.h"
+#include "compiler.h"
 #include "export.h"
 #include "qtrain.h"
 #include "train.h"
@@ -418,6 +419,44 @@ int cmd_engine(const std::string& model_path, const DataOpts& o, const std::stri
   return 0;
 }
 
+// Compile an exported integer model for sf_core: program + memory images, the cycle model's figures, and a
+// check that the instruction-level simulator reproduces the integer engine on the first test windows.
+int cmd_compile(const std::string& model_path, const std::string& out, const std::string& hex_dir,
+                bool per_instr, const DataOpts& o) {
+  const IntModel im = load_int_model(model_path);
+  const IntEngine engine(im);
+  const CoreImage img = compile_core(engine);
+  const CycleReport r = cycle_model(img);
+  const std::string race = check_schedule(img, r);
+  if (!race.empty()) throw Error(fmt::format("{}: compiled schedule has a hazard: {}", model_path, race));
+  fmt::print("{}", cycle_table(img, r, CoreTiming{}, per_instr));
+  if (!out.empty()) {
+    save_core_image(out, img);
+    fmt::print("program and memory images written to {}\n", out);
+  }
+  if (!hex_dir.empty()) {
+    write_core_hex(img, hex_dir);
+    fmt::print("$readmemh images written to {}/\n", hex_dir);
+  }
+  // Cross-check on real windows: simulator == engine, bit for bit.
+  Config c = load_config(o.config);
+  apply_data_opts(c, o);
+  c.data.seq_len = im.seq_len;
+  c.data.pred_len = im.pred_len;
+  const Dataset d = load_dataset(c);
+  const std::vector<int32_t> raw = raw_fixed(d, d.test);
+  const int64_t n = std::min<int64_t>(100, d.test.count());
+  std::vector<int32_t> a(im.pred_len), b(im.pred_len);
+  int64_t exact = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    engine.run(raw.data() + i, a.data());
+    simulate_core(img, raw.data() + i, b.data());
+    exact += a == b;
+  }
+  fmt::print("instruction-level simulator vs integer engine: {} / {} test windows bit-exact\n", exact, n);
+  return exact == n ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -479,11 +518,22 @@ int main(int argc, char** argv) {
   en->add_option("--json", en_json, "write metrics as JSON");
   en->add_option("--forecasts", en_fc, "write the test forecasts as CSV (degrees)");
 
+  auto* co = app.add_subcommand("compile", "compile an exported integer model for sf_core; print the cycle model");
+  std::string co_model, co_out, co_hex;
+  bool co_per_instr = false;
+  DataOpts coo;
+  co->add_option("--model", co_model, "integer model file (.sfint)")->required();
+  co->add_option("--out", co_out, "program/image file to write (.sfcore)");
+  co->add_option("--hex-dir", co_hex, "directory for the $readmemh images");
+  co->add_flag("--per-instruction", co_per_instr, "one line per instruction in the cycle table");
+  add_data_opts(co, coo);
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
     if (e->parsed()) return cmd_eval(ckpt, eo, json_e, fc_e);
+    if (co->parsed()) return cmd_compile(co_model, co_out, co_hex, co_per_instr, coo);
     if (en->parsed()) return cmd_engine(en_model, eno, en_json, en_fc);
     if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, fc_q, quiet);
   } catch (const sf::Error& err) {
