@@ -1,7 +1,8 @@
 # shiftformer: thin user entry over CMake and the FPGA tools.
 #   make        build everything and run the main job on the shipped data: baselines, train the default
 #               FP32 model (once; build/models/default.ckpt), evaluate it, then 2-bit QAT, export and the
-#               integer-only engine on the test split (build/models/default-all2.*)
+#               integer-only engine on the test split, compiled for sf_core with its cycle model
+#               (build/models/default-all2.*)
 #   make test   what CI runs: build and run every CTest entry
 #   make clean  remove build/
 BUILD    ?= build
@@ -23,6 +24,7 @@ all: build
 	@[ -f $(BUILD)/models/$(MODEL).ckpt ] || $(MAKE) --no-print-directory train
 	$(SF) eval --ckpt $(BUILD)/models/$(MODEL).ckpt --json $(BUILD)/models/$(MODEL).eval.json
 	@[ -f $(QMODEL).sfint ] || $(MAKE) --no-print-directory quantize
+	$(SF) compile --model $(QMODEL).sfint --config $(CONFIG) --out $(QMODEL).sfcore --hex-dir $(QMODEL).core
 
 # Run scripts/setup.sh when a required tool or library is missing (first use on a fresh machine).
 setup:
