@@ -55,13 +55,15 @@ int QModel::add_qp(const std::string& name) {
   return static_cast<int>(qp_names_.size()) - 1;
 }
 
-int QModel::add_linear(const std::string& name, const LinearP& l, int in_qp, float fold_w, float fold_b) {
-  lin_.push_back(QLinear{name, &l, in_qp, -1, 32, fold_w, fold_b});
+int QModel::add_linear(const std::string& name, const LinearP& l, int in_qp, int out_qp, float fold_w,
+                       float fold_b) {
+  lin_.push_back(QLinear{name, &l, in_qp, out_qp, 32, fold_w, fold_b});
   return static_cast<int>(lin_.size()) - 1;
 }
 
-int QModel::add_ln(const LayerNormP& l) {
+int QModel::add_ln(const LayerNormP& l, int out_qp) {
   lns_.push_back(&l);
+  ln_out_qp_.push_back(out_qp);
   return static_cast<int>(lns_.size()) - 1;
 }
 
@@ -70,10 +72,8 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
   qp_in = add_qp("in");
   qp_enc_emb = add_qp("enc_emb");
   qp_dec_emb = add_qp("dec_emb");
-  l_enc_in = add_linear("enc_in", m.enc_in, qp_in, 1.0f / stdv);
-  l_dec_in = add_linear("dec_in", m.dec_in, qp_in, 1.0f / stdv);
-  lin_[l_enc_in].out_qp = qp_enc_emb;
-  lin_[l_dec_in].out_qp = qp_dec_emb;
+  l_enc_in = add_linear("enc_in", m.enc_in, qp_in, qp_enc_emb, 1.0f / stdv);
+  l_dec_in = add_linear("dec_in", m.dec_in, qp_in, qp_dec_emb, 1.0f / stdv);
   auto mha = [&](const std::string& n, const MhaP& p, int q_src, int kv_src) {
     MhaQ h{};
     h.q = add_qp(n + ".q");
@@ -81,14 +81,10 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     h.v = add_qp(n + ".v");
     h.o = add_qp(n + ".o");
     h.out = add_qp(n + ".out");
-    h.lq = add_linear(n + ".q", p.q, q_src);
-    h.lk = add_linear(n + ".k", p.k, kv_src);
-    h.lv = add_linear(n + ".v", p.v, kv_src);
-    h.lo = add_linear(n + ".o", p.o, h.o);
-    lin_[h.lq].out_qp = h.q;
-    lin_[h.lk].out_qp = h.k;
-    lin_[h.lv].out_qp = h.v;
-    lin_[h.lo].out_qp = h.out;
+    h.lq = add_linear(n + ".q", p.q, q_src, h.q);
+    h.lk = add_linear(n + ".k", p.k, kv_src, h.k);
+    h.lv = add_linear(n + ".v", p.v, kv_src, h.v);
+    h.lo = add_linear(n + ".o", p.o, h.o, h.out);
     return h;
   };
   int x = qp_enc_emb;
@@ -101,14 +97,10 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     q.h = add_qp(n + ".ff.h");
     q.f = add_qp(n + ".ff.out");
     q.ln2 = add_qp(n + ".ln2");
-    q.lff1 = add_linear(n + ".ff1", e.ff.l1, q.ln1);
-    q.lff2 = add_linear(n + ".ff2", e.ff.l2, q.h);
-    lin_[q.lff1].out_qp = q.h;
-    lin_[q.lff2].out_qp = q.f;
-    q.n1 = add_ln(e.ln1);
-    q.n2 = add_ln(e.ln2);
-    ln_out_qp_.push_back(q.ln1);
-    ln_out_qp_.push_back(q.ln2);
+    q.lff1 = add_linear(n + ".ff1", e.ff.l1, q.ln1, q.h);
+    q.lff2 = add_linear(n + ".ff2", e.ff.l2, q.h, q.f);
+    q.n1 = add_ln(e.ln1, q.ln1);
+    q.n2 = add_ln(e.ln2, q.ln2);
     encq.push_back(q);
     x = q.ln2;
   }
@@ -125,20 +117,15 @@ QModel::QModel(const Transformer& m, const Normalizer& z) : m_(m), z_(z) {
     q.h = add_qp(n + ".ff.h");
     q.f = add_qp(n + ".ff.out");
     q.ln3 = add_qp(n + ".ln3");
-    q.lff1 = add_linear(n + ".ff1", e.ff.l1, q.ln2);
-    q.lff2 = add_linear(n + ".ff2", e.ff.l2, q.h);
-    lin_[q.lff1].out_qp = q.h;
-    lin_[q.lff2].out_qp = q.f;
-    q.n1 = add_ln(e.ln1);
-    q.n2 = add_ln(e.ln2);
-    q.n3 = add_ln(e.ln3);
-    ln_out_qp_.push_back(q.ln1);
-    ln_out_qp_.push_back(q.ln2);
-    ln_out_qp_.push_back(q.ln3);
+    q.lff1 = add_linear(n + ".ff1", e.ff.l1, q.ln2, q.h);
+    q.lff2 = add_linear(n + ".ff2", e.ff.l2, q.h, q.f);
+    q.n1 = add_ln(e.ln1, q.ln1);
+    q.n2 = add_ln(e.ln2, q.ln2);
+    q.n3 = add_ln(e.ln3, q.ln3);
     decq.push_back(q);
     y = q.ln3;
   }
-  l_out = add_linear("out", m.out, y, stdv, stdv);
+  l_out = add_linear("out", m.out, y, -1, stdv, stdv);
 }
 
 QState QModel::init_state(const QuantSpec& spec) const {

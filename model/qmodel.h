@@ -108,8 +108,9 @@ class QModel {
   std::vector<const LayerNormP*> lns_;
   std::vector<int> ln_out_qp_;  // per LayerNorm: the QP of its output
   int add_qp(const std::string& name);
-  int add_linear(const std::string& name, const LinearP& l, int in_qp, float fold_w = 1.0f, float fold_b = 1.0f);
-  int add_ln(const LayerNormP& l);
+  int add_linear(const std::string& name, const LinearP& l, int in_qp, int out_qp, float fold_w = 1.0f,
+                 float fold_b = 1.0f);
+  int add_ln(const LayerNormP& l, int out_qp);
 };
 
 // A per-sample cache (opaque outside qmodel.cpp).
