@@ -243,3 +243,6 @@ test-core: configure
 core-full: configure
 	cmake --build $(BUILD) -j $(JOBS) --target sf_tests
 	SF_CORE_FULL_SPLIT=1 $(BUILD)/bin/sf_tests --gtest_filter='CoreFull.*'
+
+# ---- per-topic make fragments (mk/*.mk): report (issue 7), hardening (issue 8), ... ----
+-include $(wildcard mk/*.mk)
