@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libcli11-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
   gtkwave xvfb xauth openfpgaloader
   python3-matplotlib python3-numpy python3-pip
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev libomp-14-dev z3
 )
 # Pinned PyPI tools (WebAssembly builds of nextpnr-ecp5/ecppack and Yosys, FuseSoC).
 PIP_PACKAGES=(
