@@ -100,7 +100,81 @@ int QuantSpec::bits_for(const std::string& linear_name) const {
 
 std::vector<std::string> quant_presets() { return {"fp32", "paper", "all1", "all2", "all3", "all4", "all8"}; }
 
+namespace {
+
+// A layer-group name bits_for() knows: enc_in, dec_in, out, *.attn|self|cross|ff, encN.attn|ff,
+// decN.self|cross|ff.
+bool known_group(const std::string& g) {
+  if (g == "enc_in" || g == "dec_in" || g == "out") return true;
+  const size_t dot = g.find('.');
+  if (dot == std::string::npos) return false;
+  const std::string layer = g.substr(0, dot), kind = g.substr(dot + 1);
+  if (layer == "*") return kind == "attn" || kind == "self" || kind == "cross" || kind == "ff";
+  auto numbered = [&](const char* prefix) {
+    const size_t n = std::char_traits<char>::length(prefix);
+    return layer.size() > n && layer.compare(0, n, prefix) == 0 &&
+           std::all_of(layer.begin() + n, layer.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  };
+  if (numbered("enc")) return kind == "attn" || kind == "ff";
+  if (numbered("dec")) return kind == "self" || kind == "cross" || kind == "ff";
+  return false;
+}
+
+// Weight bits of a preset or override: 1..16, or 32 (float in fake-quant).
+int parse_bits(const std::string& text, const std::string& what) {
+  int b = 0;
+  size_t used = 0;
+  try {
+    b = std::stoi(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !((b >= 1 && b <= 16) || b == 32))
+    throw Error(fmt::format("{}: bits '{}' must be 1 to 16, or 32 (float)", what, text));
+  return b;
+}
+
+QuantSpec make_base_spec(const std::string& preset);
+
+}  // namespace
+
+// "PRESET" or "PRESET,group=bits,..." or "group=bits,..." (on fp32): a preset with per-group overrides.
 QuantSpec make_quant_spec(const std::string& preset) {
+  const size_t comma = preset.find(',');
+  const bool list_only = preset.find('=') != std::string::npos &&
+                         (comma == std::string::npos || preset.find('=') < comma);
+  QuantSpec s = make_base_spec(list_only ? "fp32" : preset.substr(0, comma));
+  s.preset = preset;
+  if (!list_only && comma == std::string::npos) return s;
+  size_t pos = list_only ? 0 : comma + 1;
+  while (pos <= preset.size()) {
+    const size_t end = std::min(preset.find(',', pos), preset.size());
+    const std::string item = preset.substr(pos, end - pos);
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos)
+      throw Error(fmt::format("quantization spec '{}': '{}' is not group=bits", preset, item));
+    const std::string group = item.substr(0, eq);
+    const int b = parse_bits(item.substr(eq + 1), fmt::format("quantization spec '{}': {}", preset, group));
+    if (group == "default") {
+      s.default_bits = b;
+    } else {
+      if (!known_group(group))
+        throw Error(fmt::format("quantization spec '{}': unknown layer group '{}' (groups: enc_in, dec_in, out, "
+                                "default, *.attn, *.self, *.cross, *.ff, encN.attn, encN.ff, decN.self, "
+                                "decN.cross, decN.ff)",
+                                preset, group));
+      s.bits.erase(std::remove_if(s.bits.begin(), s.bits.end(), [&](const auto& gb) { return gb.first == group; }),
+                   s.bits.end());
+      s.bits.emplace_back(group, b);
+    }
+    pos = end + 1;
+  }
+  return s;
+}
+
+namespace {
+
+QuantSpec make_base_spec(const std::string& preset) {
   QuantSpec s;
   s.preset = preset;
   if (preset == "fp32") {
@@ -126,5 +200,7 @@ QuantSpec make_quant_spec(const std::string& preset) {
   }
   return s;
 }
+
+}  // namespace
 
 }  // namespace sf

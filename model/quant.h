@@ -65,7 +65,9 @@ struct QuantSpec {
   float momentum = 0.01f;     // observer moving-average momentum
   int bits_for(const std::string& linear_name) const;  // e.g. "enc0.attn.q" -> bits
 };
-// Presets: fp32, paper, all2, all4, all8, all3, all1 (binary), and "<group>=<bits>" lists.
+// Presets: fp32, paper, all1 (binary) .. all16, each optionally followed by per-group overrides:
+// "all2,enc_in=32,*.ff=32" (bits 1..16 or 32 = float; "default=N" sets the rest); a list alone
+// ("enc_in=2") starts from fp32. Unknown groups or widths throw. The whole string is the spec's name.
 QuantSpec make_quant_spec(const std::string& preset);
 std::vector<std::string> quant_presets();
 

@@ -1,6 +1,7 @@
 // The command-line tool on bad input: one clear error line naming what and where, non-zero exit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -73,4 +74,11 @@ TEST(Cli, BadOverrideRefused) {
   const CliResult r = run_cli("baselines " + kConfig + " --set model.d_model=wide");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("model.d_model: expected an integer"), std::string::npos) << r.out;
+}
+
+TEST(Cli, UnknownQuantGroupRefused) {
+  const CliResult r = run_cli("quantize --ckpt /nonexistent.ckpt --preset all2 --bits enc_in=32,decoder=2");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("unknown layer group 'decoder'"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
 }

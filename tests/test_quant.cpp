@@ -125,6 +125,31 @@ TEST(Quant, PresetsAssignBitsPerLayerGroup) {
   EXPECT_THROW(make_quant_spec("half"), Error);
 }
 
+// Per-group overrides over a preset ("all2,enc_in=32"), a list alone on fp32, and the errors.
+TEST(Quant, GroupOverridesOverPresets) {
+  const QuantSpec a = make_quant_spec("all2,enc_in=32,*.ff=8");
+  EXPECT_EQ(a.bits_for("enc_in"), 32);
+  EXPECT_EQ(a.bits_for("enc0.ff1"), 8);
+  EXPECT_EQ(a.bits_for("dec0.ff2"), 8);
+  EXPECT_EQ(a.bits_for("enc1.attn.q"), 2);
+  EXPECT_EQ(a.bits_for("out"), 2);
+  EXPECT_EQ(a.preset, "all2,enc_in=32,*.ff=8");
+  const QuantSpec b = make_quant_spec("*.attn=2,*.self=2");  // on fp32: only self-attention quantized
+  EXPECT_EQ(b.bits_for("enc0.attn.k"), 2);
+  EXPECT_EQ(b.bits_for("dec0.self.o"), 2);
+  EXPECT_EQ(b.bits_for("dec0.cross.q"), 32);
+  EXPECT_EQ(b.bits_for("enc_in"), 32);
+  // an override replaces the preset's entry for the same group; an exact layer beats the wildcard
+  const QuantSpec c = make_quant_spec("paper,*.cross=2,dec1.cross=4,default=3");
+  EXPECT_EQ(c.bits_for("dec0.cross.v"), 2);
+  EXPECT_EQ(c.bits_for("dec1.cross.v"), 4);
+  EXPECT_EQ(c.bits_for("enc0.ff1"), 3);
+  EXPECT_EQ(c.bits_for("out"), 32);
+  for (const char* bad : {"paper,", "all2,enc9=2", "all2,enc_in=0", "all2,enc_in=17", "all2,enc_in=2x", "all2,enc_in",
+                          "all2,*.cross=", "all2,enc0.cross=2", "half,enc_in=2", "all2,,enc_in=2"})
+    EXPECT_THROW(make_quant_spec(bad), Error) << bad;
+}
+
 class EngineBitExact : public ::testing::TestWithParam<const char*> {};
 
 // The integer engine, which uses nothing but the reference functions, produces exactly the forecasts of

@@ -273,13 +273,13 @@ json compression_json(const CompressionReport& c) {
 int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOptions& qo, bool ptq_only,
                  int bias_bits, float momentum, const std::string& out, const std::string& model_out,
                  const std::string& json_out, const std::string& forecasts_out, bool quiet) {
+  QuantSpec spec = make_quant_spec(preset);  // a bad preset or --bits list fails before any work
   Checkpoint ck = load_checkpoint(ckpt);
   if (ck.quantized) throw Error(fmt::format("{}: already quantized; give the FP32 checkpoint", ckpt));
   Config& c = ck.config;
   const Dataset d = load_dataset(c);
   const Transformer m(c.model, c.data.seq_len, c.data.pred_len);
   const QModel qm(m, d.normalizer);
-  QuantSpec spec = make_quant_spec(preset);
   if (bias_bits >= 0) spec.bias_bits = bias_bits;
   if (momentum >= 0.0f) {
     if (momentum > 1.0f) throw Error(fmt::format("--momentum {}: must be in [0, 1]", momentum));
@@ -387,6 +387,7 @@ int cmd_quantize(const std::string& ckpt, const std::string& preset, const QatOp
                                     {"windows", 256}}},
                         {"model", model_out},
                         {"baselines", baselines_json(b)},
+                        {"seconds", elapsed()},
                         {"out", out}});
   return 0;
 }
@@ -497,6 +498,10 @@ int main(int argc, char** argv) {
   q->add_option("--ckpt", qckpt, "FP32 checkpoint")->required();
   q->add_option("--preset", qpreset, "precision preset: fp32, paper, all1, all2, all3, all4, all8")
       ->capture_default_str();
+  std::string qbits;
+  q->add_option("--bits", qbits,
+                "per-group weight bits over the preset, group=N,... (groups enc_in, dec_in, out, default, "
+                "*.attn, *.self, *.cross, *.ff, encN.attn, decN.cross, ...; N 1..16 or 32 = float)");
   q->add_option("--epochs", qo.epochs, "QAT epochs")->capture_default_str();
   q->add_option("--lr", qo.lr, "QAT learning rate")->capture_default_str();
   q->add_option("--patience", qo.patience, "QAT early-stopping patience")->capture_default_str();
@@ -535,7 +540,8 @@ int main(int argc, char** argv) {
     if (e->parsed()) return cmd_eval(ckpt, eo, json_e, fc_e);
     if (co->parsed()) return cmd_compile(co_model, co_out, co_hex, co_per_instr, coo);
     if (en->parsed()) return cmd_engine(en_model, eno, en_json, en_fc);
-    if (q->parsed()) return cmd_quantize(qckpt, qpreset, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, fc_q, quiet);
+    if (q->parsed())
+      return cmd_quantize(qckpt, qbits.empty() ? qpreset : qpreset + "," + qbits, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, fc_q, quiet);
   } catch (const sf::Error& err) {
     fmt::print(stderr, "shiftformer: error: {}\n", err.what());
     return 2;
