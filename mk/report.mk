@@ -1,0 +1,123 @@
+# --- experiments report (issue 7): layer sensitivity, QAT vs PTQ, Pareto, plots, generalization ---
+#   make report         the default sweep (<= 60 min on 2 cores): build/report/REPORT.md and PNGs
+#   make report-quick   the same points with tiny epoch budgets (a few minutes; CI), same output files
+#   make -j2 report     fan the points out (each point is its own target, build/report/points*/NAME.json)
+#   make report-points  run the sweep points only;  make report-clean  remove the points and the report
+# Each point is one shiftformer command writing JSON; scripts/report.py only assembles (stdlib + matplotlib).
+# Hardware figures are read when present (never made up): RP_SYNTH_JSON, RP_HW_DIR/*.json, RP_SIM_JSON,
+# RP_SPEED_JSON, RP_RTL_FORECASTS; scripts/report.py's docstring gives their format.
+RP_VARIANT  ?= full
+RP_DIR      ?= $(BUILD)/report
+RP_SF       ?= $(SF)
+RP_CONFIG   ?= configs/default.toml
+RP_THREADS  ?= 0
+RP_GEN_TARGET ?= HUFL
+RP_GEN_DATA ?= data/ETT/ETTh1.csv
+RP_SYNTH_JSON    ?= $(BUILD)/synth/report.json
+RP_HW_DIR        ?= $(BUILD)/synth/points
+RP_SIM_JSON      ?= $(BUILD)/sim/summary.json
+RP_SPEED_JSON    ?= $(BUILD)/sim/speed.json
+RP_RTL_FORECASTS ?= $(BUILD)/sim/forecasts.csv
+
+# Epoch budgets per point. full: FP32 training up to the config's 30 epochs with early stopping (patience 8);
+# QAT 6 epochs (patience 3) for the bit-width points, 4 for the layer-sensitivity points.
+# quick: a smaller model (d_model 16, 2 heads, d_ff 32, 1 + 1 layers), 1024 training windows, FP32 3 epochs,
+# QAT 1 epoch, 256 calibration windows: checks the pipeline, its figures are not the default model's.
+ifeq ($(RP_VARIANT),quick)
+  RP_PTS        := $(RP_DIR)/points-quick
+  RP_TRAIN_ARGS := --epochs 3 --set train.max_train_windows=1024 --set model.d_model=16 --set model.n_heads=2 \
+                   --set model.d_ff=32 --set model.enc_layers=1
+  RP_QAT_BITS   := --epochs 1 --calib 256
+  RP_QAT_SENS   := --epochs 1 --calib 256
+else ifeq ($(RP_VARIANT),full)
+  RP_PTS        := $(RP_DIR)/points
+  RP_TRAIN_ARGS :=
+  RP_QAT_BITS   := --epochs 6
+  RP_QAT_SENS   := --epochs 4
+else
+  $(error RP_VARIANT=$(RP_VARIANT): must be full or quick)
+endif
+
+# layer groups of the sensitivity study: tag = quantize --bits groups
+RP_GROUPS       := enc_in dec_in selfattn cross ff out
+RP_GRP_enc_in   := enc_in
+RP_GRP_dec_in   := dec_in
+RP_GRP_selfattn := *.attn *.self
+RP_GRP_cross    := *.cross
+RP_GRP_ff       := *.ff
+RP_GRP_out      := out
+comma := ,
+empty :=
+space := $(empty) $(empty)
+rp_bits = $(subst $(space),$(comma),$(addsuffix =$(2),$(RP_GRP_$(1))))
+RP_WIDTHS := 8 4 3 2 1
+
+RP_CKPT     := $(RP_PTS)/fp32.ckpt
+RP_GEN_CKPT := $(RP_PTS)/gen-fp32.ckpt
+RP_POINTS := $(RP_PTS)/fp32.train.json $(RP_PTS)/fp32.eval.json \
+  $(foreach w,$(RP_WIDTHS),$(RP_PTS)/bits-all$(w).json) $(RP_PTS)/ref-fp32.json \
+  $(foreach g,$(RP_GROUPS),$(RP_PTS)/only2-$(g).json $(RP_PTS)/keep-$(g).json)
+ifeq ($(RP_VARIANT),full)
+  RP_POINTS += $(RP_PTS)/gen-fp32.train.json $(RP_PTS)/gen-fp32.eval.json $(RP_PTS)/gen-all2.json
+endif
+
+.PHONY: report report-quick report-points report-tool report-clean
+report:
+	@mkdir -p $(RP_DIR) && date +%s > $(RP_DIR)/.start
+	$(MAKE) --no-print-directory report-points RP_VARIANT=$(RP_VARIANT)
+	$(PYTHON) scripts/report.py --variant $(RP_VARIANT) --points $(RP_PTS) --out $(RP_DIR) \
+	  --start-file $(RP_DIR)/.start --data $(DATA) --config $(RP_CONFIG) --build $(BUILD) \
+	  --synth-json $(RP_SYNTH_JSON) --hw-dir $(RP_HW_DIR) --sim-json $(RP_SIM_JSON) \
+	  --speed-json $(RP_SPEED_JSON) --rtl-forecasts $(RP_RTL_FORECASTS) --gen-target $(RP_GEN_TARGET) \
+	  --gen-data $(RP_GEN_DATA) --make-jobs "$(filter -j%,$(MAKEFLAGS))" --train-args "$(RP_TRAIN_ARGS)" \
+	  --qat-bits-args "$(RP_QAT_BITS)" --qat-sens-args "$(RP_QAT_SENS)"
+report-quick:
+	$(MAKE) --no-print-directory report RP_VARIANT=quick
+report-points: $(RP_POINTS)
+report-clean:
+	rm -rf $(RP_DIR)
+
+# the command-line tool only (the report needs no RTL build)
+ifeq ($(RP_SF),$(SF))
+report-tool: configure
+	cmake --build $(BUILD) -j $(JOBS) --target shiftformer
+else
+report-tool:
+	@test -x $(RP_SF) || { echo "report: RP_SF=$(RP_SF) is not an executable file"; exit 2; }
+endif
+
+# FP32 model: training (history per epoch in the JSON), then evaluation with the test forecasts in degrees
+$(RP_CKPT) $(RP_PTS)/fp32.train.json &: | report-tool
+	@mkdir -p $(RP_PTS)
+	$(RP_SF) train --config $(RP_CONFIG) --set train.threads=$(RP_THREADS) $(RP_TRAIN_ARGS) --quiet \
+	  --out $(RP_CKPT) --json $(RP_PTS)/fp32.train.json.tmp > $(RP_PTS)/fp32.train.log
+	mv $(RP_PTS)/fp32.train.json.tmp $(RP_PTS)/fp32.train.json
+$(RP_PTS)/fp32.eval.json: $(RP_CKPT)
+	$(RP_SF) eval --ckpt $< --forecasts $(RP_PTS)/fp32.forecasts.csv --json $@ > $(RP_PTS)/fp32.eval.log
+
+# One quantize run per point: PTQ and QAT (both in the JSON), the integer engine on the test split, compression.
+# $(1) point name, $(2) preset and --bits, $(3) QAT budget, $(4) extra options
+define rp_quant_point
+$(RP_PTS)/$(1).json: $(RP_CKPT)
+	$(RP_SF) quantize --ckpt $(RP_CKPT) $(2) $(3) $(4) --quiet --json $$@.tmp > $(RP_PTS)/$(1).log
+	mv $$@.tmp $$@
+endef
+$(foreach w,$(RP_WIDTHS),$(eval $(call rp_quant_point,bits-all$(w),--preset all$(w),$(RP_QAT_BITS),\
+  $(if $(filter 2,$(w)),--forecasts $(RP_PTS)/bits-all2.forecasts.csv))))
+$(eval $(call rp_quant_point,ref-fp32,--preset fp32,$(RP_QAT_SENS)))
+$(foreach g,$(RP_GROUPS),$(eval $(call rp_quant_point,only2-$(g),--preset fp32 '--bits=$(call rp_bits,$(g),2)',$(RP_QAT_SENS))))
+$(foreach g,$(RP_GROUPS),$(eval $(call rp_quant_point,keep-$(g),--preset all2 '--bits=$(call rp_bits,$(g),32)',$(RP_QAT_SENS))))
+
+# Generalization: the same pipeline on another target column (or another ETT-format CSV via RP_GEN_DATA)
+$(RP_GEN_CKPT) $(RP_PTS)/gen-fp32.train.json &: | report-tool
+	@mkdir -p $(RP_PTS)
+	$(RP_SF) train --config $(RP_CONFIG) --data $(RP_GEN_DATA) --target $(RP_GEN_TARGET) \
+	  --set train.threads=$(RP_THREADS) $(RP_TRAIN_ARGS) --quiet --out $(RP_GEN_CKPT) \
+	  --json $(RP_PTS)/gen-fp32.train.json.tmp > $(RP_PTS)/gen-fp32.train.log
+	mv $(RP_PTS)/gen-fp32.train.json.tmp $(RP_PTS)/gen-fp32.train.json
+$(RP_PTS)/gen-fp32.eval.json: $(RP_GEN_CKPT)
+	$(RP_SF) eval --ckpt $< --forecasts $(RP_PTS)/gen-fp32.forecasts.csv --json $@ > $(RP_PTS)/gen-fp32.eval.log
+$(RP_PTS)/gen-all2.json: $(RP_GEN_CKPT)
+	$(RP_SF) quantize --ckpt $(RP_GEN_CKPT) --preset all2 $(RP_QAT_BITS) --quiet --json $@.tmp \
+	  --forecasts $(RP_PTS)/gen-all2.forecasts.csv > $(RP_PTS)/gen-all2.log
+	mv $@.tmp $@

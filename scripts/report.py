@@ -1,0 +1,645 @@
+#!/usr/bin/env python3
+"""report.py: assembles build/report/REPORT.md and its PNG figures from the sweep points of one run.
+
+  report.py --points DIR --out DIR --variant full|quick [--start-file F] [--data CSV] [--build DIR]
+            [--synth-json F] [--hw-dir DIR] [--sim-json F] [--speed-json F] [--rtl-forecasts CSV] ...
+
+It runs nothing but reads: every figure comes from the JSON the sweep points wrote (mk/report.mk), and
+the hardware figures from the files below when they exist ("not yet measured" otherwise, never made up).
+Standard library and matplotlib only. A missing or malformed point prints one line and exits 1.
+
+Hardware inputs (written by the RTL/synthesis flow, read when present):
+  --synth-json   scripts/synth_report.py output (build/synth/report.json): "top", "resources"
+                 {"LUT4": {"used", "available"}, "DP16KD": ..., "MULT18X18D": ...}, "clocks"
+                 {name: {"achieved_mhz", ...}}. Shown as is; joined to a sweep point only if it carries
+                 "preset" (the quantize spec string, e.g. "all2").
+  --hw-dir       any number of files *.json in the same format, each with "preset" (a sweep point's spec,
+                 e.g. "all2" or "all2,*.cross=32") and optionally "core" (a configuration name) and
+                 "cycles_per_forecast" and "clock_mhz"; they fill the Pareto table's hardware columns.
+  --sim-json     the core simulation's summary: {"preset", "windows", "mse", "cycles_per_forecast",
+                 "clock_mhz", "simulator"}; gives the latency of that preset.
+  --rtl-forecasts  the core simulation's test forecasts, CSV window,row,step,truth,forecast (degrees), as
+                 `shiftformer engine --forecasts` writes: the RTL line of the forecast plot.
+  --speed-json   Verilator against Icarus on the same top and windows: {"design", "windows", "runs":
+                 [{"simulator", "version", "cycles", "seconds"}]} -> simulated cycles per second.
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator, ScalarFormatter  # noqa: E402
+
+GROUPS = [  # tag, label, linear layers of the default model it covers
+    ("enc_in", "encoder input embedding", ["enc_in"]),
+    ("dec_in", "decoder input embedding", ["dec_in"]),
+    ("selfattn", "self-attention projections (encoder + decoder)", ["enc*.attn", "dec*.self"]),
+    ("cross", "context (cross) attention", ["dec*.cross"]),
+    ("ff", "feed-forward", ["*.ff1", "*.ff2"]),
+    ("out", "output head", ["out"]),
+]
+WIDTHS = [8, 4, 3, 2, 1]
+NA = "not yet measured"
+
+
+def fail(msg):
+    print(f"report: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def load(path, required=True):
+    if not os.path.exists(path):
+        if required:
+            fail(f"{path}: missing (run the sweep point: make {path})")
+        return None
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        fail(f"{path}: cannot read: {e}")
+
+
+def run(cmd):
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "not found"
+
+
+def environment(build):
+    cxx = "c++"
+    cache = os.path.join(build, "CMakeCache.txt")
+    if os.path.exists(cache):
+        for ln in open(cache):
+            if ln.startswith("CMAKE_CXX_COMPILER:"):
+                cxx = ln.split("=", 1)[1].strip()
+    cpu = "?"
+    try:
+        for ln in open("/proc/cpuinfo"):
+            if ln.startswith("model name"):
+                cpu = ln.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = run(["git", "rev-parse", "--short=12", "HEAD"])
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                           text=True).stdout.strip()
+    return [
+        ("git commit", commit + (" (working tree has uncommitted changes)" if dirty else "")),
+        ("C++ compiler", f"{cxx}: {run([cxx, '--version'])}"),
+        ("CMake", run(["cmake", "--version"])),
+        ("Python", platform.python_version() + f" ({sys.executable})"),
+        ("matplotlib", matplotlib.__version__),
+        ("machine", f"{os.cpu_count()} logical CPUs (nproc {run(['nproc'])}), {cpu}"),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("date", time.strftime("%Y-%m-%d %H:%M:%S %Z")),
+    ]
+
+
+def f4(x):
+    return "" if x is None else f"{x:.4f}"
+
+
+def qmse(p):
+    q = p.get("qat")
+    return q["mse"] if isinstance(q, dict) else None
+
+
+def save(fig, path):
+    tmp = path + ".tmp.png"
+    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    os.replace(tmp, path)
+
+
+def read_forecasts(path):
+    d = {}
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            d.setdefault(int(row["window"]), []).append((int(row["row"]), float(row["truth"]), float(row["forecast"])))
+    return d
+
+
+def read_column(path, target):
+    with open(path) as f:
+        r = csv.reader(f)
+        header = next(r)
+        if target not in header:
+            fail(f"{path}: no column {target}")
+        c = header.index(target)
+        return [float(row[c]) for row in r if row]
+
+
+def plot_forecasts(series, lines, windows, seq_len, unit, title, path):
+    """lines: [(label, forecasts dict, style)]; the truth comes from the first."""
+    fig, axes = plt.subplots(1, len(windows), figsize=(5.0 * len(windows), 3.7), squeeze=False, sharey=False)
+    first = lines[0][1]
+    for ax, w in zip(axes[0], windows):
+        rows = [r for r, _, _ in first[w]]
+        t0 = rows[0]
+        hist = list(range(t0 - seq_len, t0))
+        rel = lambda rr: [r - t0 for r in rr]  # noqa: E731
+        ax.plot(rel(hist), [series[r] for r in hist], color="0.55", lw=1.2, label="input (48 h)")
+        ax.plot(rel(rows), [t for _, t, _ in first[w]], color="black", lw=1.8, label="ground truth")
+        for label, fc, style in lines:
+            ax.plot(rel(rows), [f for _, _, f in fc[w]], label=label, **style)
+        ax.axvline(-0.5, color="0.8", lw=0.8, ls=":")
+        ax.set_title(f"test window {w} (data rows {t0}..{rows[-1]})", fontsize=9)
+        ax.set_xlabel("hours relative to forecast start")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel(unit)
+    hs, ls = axes[0][0].get_legend_handles_labels()
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.legend(hs, ls, loc="lower center", ncol=len(ls), fontsize=9, frameon=False)
+    save(fig, path)
+
+
+def pareto_front(pts):
+    """pts: [(compression, mse, ...)]; front = no other point has >= compression and <= mse (one strictly)."""
+    front = []
+    for p in pts:
+        dominated = any((q[0] >= p[0] and q[1] <= p[1]) and (q[0] > p[0] or q[1] < p[1]) for q in pts)
+        front.append(not dominated)
+    return front
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--points", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--variant", required=True, choices=["full", "quick"])
+    ap.add_argument("--start-file")
+    ap.add_argument("--data", default="data/ETT/ETTh1.csv")
+    ap.add_argument("--config", default="configs/default.toml")
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--synth-json", default="build/synth/report.json")
+    ap.add_argument("--hw-dir", default="build/synth/points")
+    ap.add_argument("--sim-json", default="build/sim/summary.json")
+    ap.add_argument("--speed-json", default="build/sim/speed.json")
+    ap.add_argument("--rtl-forecasts", default="build/sim/forecasts.csv")
+    ap.add_argument("--gen-target", default="HUFL")
+    ap.add_argument("--gen-data", default="data/ETT/ETTh1.csv")
+    ap.add_argument("--make-jobs", default="")
+    ap.add_argument("--train-args", default="", help="the FP32 points' extra options (for the budget line)")
+    ap.add_argument("--qat-bits-args", default="", help="the bit-width points' QAT options")
+    ap.add_argument("--qat-sens-args", default="", help="the sensitivity points' QAT options")
+    ap.add_argument("--windows", default="0,1400,2800", help="test windows of the forecast plots")
+    a = ap.parse_args()
+    P = a.points
+    os.makedirs(a.out, exist_ok=True)
+    t_end = time.time()
+    t_start = None
+    if a.start_file and os.path.exists(a.start_file):
+        t_start = float(open(a.start_file).read().strip())
+
+    train = load(f"{P}/fp32.train.json")
+    ev = load(f"{P}/fp32.eval.json")
+    bits = {w: load(f"{P}/bits-all{w}.json") for w in WIDTHS}
+    ref_fp = load(f"{P}/ref-fp32.json")
+    only2 = {g: load(f"{P}/only2-{g}.json") for g, _, _ in GROUPS}
+    keep = {g: load(f"{P}/keep-{g}.json") for g, _, _ in GROUPS}
+    gen_train = load(f"{P}/gen-fp32.train.json", required=(a.variant == "full"))
+    gen_eval = load(f"{P}/gen-fp32.eval.json", required=(a.variant == "full"))
+    gen_q = load(f"{P}/gen-all2.json", required=(a.variant == "full"))
+    base = train["baselines"]
+    fp_mse = ev["test"]["mse"]
+    quant_points = [("all%d" % w, bits[w]) for w in WIDTHS] + [("fp32 weights, 8-bit act.", ref_fp)] + \
+        [(f"only {g} 2-bit", only2[g]) for g, _, _ in GROUPS] + [(f"all2, {g} kept", keep[g]) for g, _, _ in GROUPS]
+    point_seconds = train["seconds"] + sum(p.get("seconds", 0.0) for _, p in quant_points)
+    if gen_train:
+        point_seconds += gen_train["seconds"] + gen_q.get("seconds", 0.0)
+
+    # params per group, from the FP32 model's breakdown (weights + biases of its linear layers)
+    br = {r["layer"]: r for r in ev["param_breakdown"]}
+
+    def group_params(g):
+        def match(layer):
+            if g == "enc_in" or g == "dec_in" or g == "out":
+                return layer == g
+            if g == "selfattn":
+                return layer.endswith(".attn") or layer.endswith(".self")
+            if g == "cross":
+                return layer.endswith(".cross")
+            return layer.endswith(".ff1") or layer.endswith(".ff2")
+        return sum(r["total"] for lname, r in br.items() if match(lname))
+
+    total_params = ev["params"]
+
+    # ---------------- figures ----------------
+    figs = []
+    # 1. training curves: FP32 per epoch, QAT per epoch at each width
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.5, 3.9))
+    h = train["history"]
+    ax1.plot([e["epoch"] for e in h], [e["train_loss"] for e in h], marker="o", ms=3, label="training loss")
+    ax1.plot([e["epoch"] for e in h], [e["val_mse"] for e in h], marker="o", ms=3, label="validation MSE")
+    ax1.axvline(train["best_epoch"], color="0.6", ls=":", lw=1)
+    ax1.annotate(f"best epoch {train['best_epoch']}", (train["best_epoch"], ax1.get_ylim()[1]), fontsize=8,
+                 ha="left", va="top", xytext=(3, -3), textcoords="offset points")
+    ax1.set(title="FP32 training (normalized MSE)", xlabel="epoch", ylabel="MSE")
+    for w in WIDTHS:
+        qh = bits[w].get("qat_history") or []
+        if qh:
+            ax2.plot([e["epoch"] for e in qh], [e["val_mse"] for e in qh], marker="o", ms=3, label=f"QAT all{w}")
+    ax2.axhline(train["val"]["mse"], color="black", ls="--", lw=1, label="FP32 best (validation)")
+    ax2.set(title="QAT fine-tuning: validation MSE per epoch", xlabel="QAT epoch", ylabel="MSE")
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    save(fig, f"{a.out}/training.png")
+    figs.append(("training.png", "training and validation curves"))
+
+    # 2. forecasts in degrees Celsius
+    seq_len = 48
+    windows = [int(x) for x in a.windows.split(",")]
+    fc_fp = read_forecasts(f"{P}/fp32.forecasts.csv")
+    fc_q2 = read_forecasts(f"{P}/bits-all2.forecasts.csv")
+    windows = [w for w in windows if w in fc_fp]
+    series = read_column(a.data, "OT")
+    lines = [("FP32", fc_fp, {"color": "tab:blue", "lw": 1.4}),
+             ("QAT 2-bit, integer engine", fc_q2, {"color": "tab:red", "lw": 1.4, "ls": "--"})]
+    rtl = os.path.exists(a.rtl_forecasts)
+    if rtl:
+        fc_rtl = read_forecasts(a.rtl_forecasts)
+        if all(w in fc_rtl for w in windows):
+            lines.append(("RTL core (simulation)", fc_rtl, {"color": "tab:green", "lw": 0, "marker": "x", "ms": 5}))
+        else:
+            rtl = False
+    plot_forecasts(series, lines, windows, seq_len, "oil temperature (°C)",
+                   "ETTh1 oil temperature (OT): 24 h forecasts on test windows", f"{a.out}/forecasts.png")
+    figs.append(("forecasts.png", "forecast against ground truth (°C)"))
+
+    # 3. sensitivity bars
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+    labels = [g for g, _, _ in GROUPS]
+    x = range(len(labels))
+    wbar = 0.38
+    for ax, pts, ref, ref_label, title in (
+            (ax1, only2, ref_fp, "none 2-bit (fp32 weights)", "(a) this group alone at 2 bits, rest float"),
+            (ax2, keep, bits[2], "all 2-bit", "(b) this group alone kept high precision, rest 2 bits")):
+        ax.bar([i - wbar / 2 for i in x], [p["ptq"]["mse"] for p in (pts[g] for g in labels)], wbar,
+               label="PTQ", color="tab:orange")
+        ax.bar([i + wbar / 2 for i in x], [p["int_engine"]["mse"] for p in (pts[g] for g in labels)], wbar,
+               label="QAT (integer engine)", color="tab:blue")
+        ax.axhline(ref["int_engine"]["mse"], color="tab:blue", ls="--", lw=1, label=f"QAT, {ref_label}")
+        ax.axhline(ref["ptq"]["mse"], color="tab:orange", ls="--", lw=1, label=f"PTQ, {ref_label}")
+        ax.axhline(fp_mse, color="black", ls=":", lw=1, label="FP32")
+        ax.axhline(base["persistence"]["mse"], color="0.5", ls="-.", lw=1, label="persistence")
+        ax.set_xticks(list(x))
+        ax.set_xticklabels(labels)
+        ax.set(title=title, ylabel="test MSE (normalized)")
+        allv = [p["ptq"]["mse"] for p in pts.values()] + [p["int_engine"]["mse"] for p in pts.values()] + \
+            [ref["ptq"]["mse"], ref["int_engine"]["mse"], fp_mse, base["persistence"]["mse"]]
+        lo, hi = min(allv), max(allv)
+        ax.set_ylim(lo - 0.15 * (hi - lo) - 1e-4, hi + 0.1 * (hi - lo) + 1e-4)
+        ax.grid(alpha=0.3, axis="y")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
+    fig.tight_layout()
+    save(fig, f"{a.out}/sensitivity.png")
+    figs.append(("sensitivity.png", "per-group sensitivity"))
+
+    # 4. Pareto: integer-engine MSE against deployed compression, every quantized point
+    hw = {}
+    if os.path.isdir(a.hw_dir):
+        for fn in sorted(os.listdir(a.hw_dir)):
+            if fn.endswith(".json"):
+                j = load(os.path.join(a.hw_dir, fn))
+                if isinstance(j, dict) and "preset" in j:
+                    hw.setdefault(j["preset"], []).append(j)
+    synth = load(a.synth_json, required=False)
+    if isinstance(synth, dict) and "preset" in synth:
+        hw.setdefault(synth["preset"], []).append(synth)
+    sim = load(a.sim_json, required=False)
+    speed = load(a.speed_json, required=False)
+    pts = [(p["compression"]["deployed_ratio"], p["int_engine"]["mse"], name, p) for name, p in quant_points]
+    front = pareto_front(pts)
+    fig, ax = plt.subplots(figsize=(8.5, 5.2))
+    for (cx, my, name, p), on in zip(pts, front):
+        kind = "tab:red" if name.startswith("all") and "kept" not in name else (
+            "tab:purple" if "kept" in name else "tab:green")
+        ax.scatter(cx, my, s=40 if on else 22, color=kind, edgecolor="black" if on else "none", zorder=3)
+        if on or name.startswith("all") and "kept" not in name:
+            ax.annotate(name, (cx, my), fontsize=7, xytext=(4, 3), textcoords="offset points")
+    fr = sorted([(cx, my) for (cx, my, _, _), on in zip(pts, front) if on])
+    ax.plot([c for c, _ in fr], [m for _, m in fr], color="black", lw=1, ls="-", zorder=2, label="Pareto front")
+    ax.axhline(fp_mse, color="tab:blue", ls=":", lw=1, label=f"FP32 {fp_mse:.4f}")
+    ax.axhline(base["persistence"]["mse"], color="0.5", ls="-.", lw=1,
+               label=f"persistence {base['persistence']['mse']:.4f}")
+    for c, l in (("tab:red", "every layer at N bits"), ("tab:green", "one group 2-bit, rest float (8-bit deployed)"),
+                 ("tab:purple", "all 2-bit, one group kept (8-bit deployed)")):
+        ax.scatter([], [], color=c, label=l)
+    ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.set_xticks([2, 3, 4, 6, 8, 12, 16])
+    ax.set(xlabel="deployed compression (x, log scale)", ylabel="test MSE, integer engine (normalized)",
+           title="accuracy against compression (every quantized sweep point)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, loc="upper left")
+    ymax = sorted(m for _, m, _, _ in pts)
+    if ymax[-1] > 3 * fp_mse:  # keep the interesting range visible; say which points are off the plot
+        ax.set_ylim(top=max(3 * fp_mse, ymax[-2] * 1.05 if len(ymax) > 1 else ymax[-1]))
+        off = [f"{n} ({m:.3f})" for _, m, n, _ in pts if m > ax.get_ylim()[1]]
+        if off:
+            ax.text(0.99, 0.98, "above the plot: " + ", ".join(off), transform=ax.transAxes, ha="right",
+                    va="top", fontsize=7)
+    fig.tight_layout()
+    save(fig, f"{a.out}/pareto.png")
+    figs.append(("pareto.png", "Pareto front"))
+
+    # 5. generalization forecasts
+    if gen_q:
+        gseries = read_column(a.gen_data, a.gen_target)
+        gfp = read_forecasts(f"{P}/gen-fp32.forecasts.csv")
+        gq = read_forecasts(f"{P}/gen-all2.forecasts.csv")
+        plot_forecasts(gseries, [("FP32", gfp, {"color": "tab:blue", "lw": 1.4}),
+                                 ("QAT 2-bit, integer engine", gq, {"color": "tab:red", "lw": 1.4, "ls": "--"})],
+                       [w for w in windows if w in gfp], seq_len, f"{a.gen_target} (data units)",
+                       f"generalization: {os.path.basename(a.gen_data)} column {a.gen_target}",
+                       f"{a.out}/generalization.png")
+        figs.append(("generalization.png", "generalization run"))
+
+    # ---------------- REPORT.md ----------------
+    L = []
+    w = L.append
+    wall = (t_end - t_start) if t_start else None
+    w(f"# shiftformer experiments report ({a.variant} sweep)")
+    w("")
+    w("Generated by `make report" + ("-quick" if a.variant == "quick" else "") + "` (mk/report.mk, "
+      "scripts/report.py). Every figure below comes from the sweep points of this run "
+      f"(`{P}/*.json`); hardware figures are read from their files when present and are otherwise marked "
+      f"*{NA}*.")
+    if a.variant == "quick":
+        w("")
+        w("**Quick variant**: a smaller model (d_model 16, 2 heads, d_ff 32, 1 encoder + 1 decoder layer), 1024 "
+          "training windows, FP32 3 epochs, QAT 1 epoch: it checks the pipeline end to end; its figures are not "
+          "those of the default model. Run `make report` for the real sweep.")
+    w("")
+    w("## Run")
+    w("")
+    w("| | |")
+    w("|---|---|")
+    if wall is not None:
+        w(f"| wall time of this `make` (all points and the report) | {wall / 60:.1f} min ({wall:.0f} s)"
+          + (f", make flags `{a.make_jobs}`" if a.make_jobs else ", points run one after another") + " |")
+    w(f"| sum of the points' own timers (training and QAT runs) | {point_seconds / 60:.1f} min |")
+    nq = len(quant_points) + (1 if gen_q else 0)
+    w(f"| points | {2 if gen_train else 1} FP32 training{'s' if gen_train else ''}, {nq} quantize runs (each PTQ + QAT + integer engine) |")
+    w(f"| FP32 epoch budget | up to {budget(a.train_args, 'the config' + chr(39) + 's')} epochs, early stopping "
+      f"patience 8; ran {train['epochs_run']} (best {train['best_epoch']}) in {train['seconds']:.0f} s, "
+      f"{train['seconds_per_epoch']:.1f} s/epoch, {train['threads']} threads |")
+    qb = max(len(bits[w_].get("qat_history") or []) for w_ in WIDTHS)
+    qs = max(len(p.get("qat_history") or []) for p in list(only2.values()) + list(keep.values()))
+    w(f"| QAT epoch budget | bit-width points up to {budget(a.qat_bits_args)} epochs, sensitivity points up to "
+      f"{budget(a.qat_sens_args)} (patience 3, best epoch kept); runs took up to {max(qb, qs)} epochs |")
+    w(f"| point options | train `{a.train_args or '(config defaults)'}`; QAT bit widths `{a.qat_bits_args}`, "
+      f"sensitivity `{a.qat_sens_args}` |")
+    w("")
+    w("| tool / machine | version |")
+    w("|---|---|")
+    for k, v in environment(a.build):
+        w(f"| {k} | {v} |")
+    w("")
+    w("Data: `data/ETT/ETTh1.csv` column OT (CC BY-ND 4.0, unmodified), Informer split, 48 h in, 24 h out, "
+      f"test split {ev['test']['windows']} windows; MSE on the z-scored scale. Model: `{a.config}`"
+      + (" with the quick overrides" if a.variant == "quick" else "") + f", {total_params:,} parameters.")
+    w("")
+    w("| reference | test MSE | test MAE |")
+    w("|---|---|---|")
+    w(f"| FP32 Transformer (this run) | {fp_mse:.4f} | {ev['test']['mae']:.4f} |")
+    w(f"| persistence | {base['persistence']['mse']:.4f} | {base['persistence']['mae']:.4f} |")
+    w(f"| seasonal naive (24 h) | {base['seasonal_naive']['mse']:.4f} | {base['seasonal_naive']['mae']:.4f} |")
+    w(f"| ridge 48 -> 24 | {base['ridge']['mse']:.4f} | {base['ridge']['mae']:.4f} |")
+    w("")
+
+    # 1. sensitivity
+    w("## 1. Layer sensitivity: which layers need high precision")
+    w("")
+    w("Each group (a) quantized **alone** to 2 bits with every other linear layer float (fake-quant; deployed at "
+      "8 bits), and (b) kept **alone** at high precision (float in fake-quant, 8 bits deployed) with every other "
+      "linear layer at 2 bits. Activations are 8 bits throughout. `quantize --preset fp32 --bits GROUP=2` and "
+      "`quantize --preset all2 --bits GROUP=32`. MSE: test split; *engine* = the integer-only engine on the "
+      "exported model (what the hardware computes). Delta: engine MSE minus the reference row's.")
+    w("")
+    w("| group | params | (a) PTQ | (a) QAT | (a) engine | (a) delta | (a) compression | (b) PTQ | (b) QAT | "
+      "(b) engine | (b) delta | (b) compression |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    ra, rb = ref_fp["int_engine"]["mse"], bits[2]["int_engine"]["mse"]
+    for g, label, _ in GROUPS:
+        p, q = only2[g], keep[g]
+        w(f"| {label} | {group_params(g):,} | {f4(p['ptq']['mse'])} | {f4(qmse(p))} | {f4(p['int_engine']['mse'])} "
+          f"| {p['int_engine']['mse'] - ra:+.4f} | {p['compression']['deployed_ratio']:.2f}x | {f4(q['ptq']['mse'])} "
+          f"| {f4(qmse(q))} | {f4(q['int_engine']['mse'])} | {q['int_engine']['mse'] - rb:+.4f} "
+          f"| {q['compression']['deployed_ratio']:.2f}x / {q['compression']['paper_ratio']:.2f}x |")
+    w(f"| *reference: no group 2-bit* (`--preset fp32`) | | {f4(ref_fp['ptq']['mse'])} | {f4(qmse(ref_fp))} | "
+      f"{f4(ra)} | | {ref_fp['compression']['deployed_ratio']:.2f}x | | | | | |")
+    w(f"| *reference: every group 2-bit* (`--preset all2`) | | | | | | | {f4(bits[2]['ptq']['mse'])} | "
+      f"{f4(qmse(bits[2]))} | {f4(rb)} | | {bits[2]['compression']['deployed_ratio']:.2f}x |")
+    w("")
+    w("(b) compression: deployed / paper accounting (kept layers counted at 32 bits). The sensitivity points "
+      f"use a QAT budget of {budget(a.qat_sens_args)} epochs, the all-2-bit reference {budget(a.qat_bits_args)}.")
+    w("")
+    sa = sorted(GROUPS, key=lambda t: only2[t[0]]["ptq"]["mse"], reverse=True)
+    sb = sorted(GROUPS, key=lambda t: keep[t[0]]["int_engine"]["mse"])
+    w(f"Measured: with PTQ alone the group that hurts most at 2 bits is **{sa[0][1]}** (PTQ MSE "
+      f"{only2[sa[0][0]]['ptq']['mse']:.4f} against {ref_fp['ptq']['mse']:.4f} with no group at 2 bits); "
+      f"after QAT the largest loss from one 2-bit group is {max(only2[g]['int_engine']['mse'] - ra for g, _, _ in GROUPS):+.4f}. "
+      f"Keeping one group at high precision in an otherwise 2-bit model helps most for **{sb[0][1]}** "
+      f"(engine MSE {keep[sb[0][0]]['int_engine']['mse']:.4f} against {rb:.4f} all 2-bit).")
+    w("")
+    w("![sensitivity](sensitivity.png)")
+    w("")
+
+    # 2. QAT vs PTQ
+    w("## 2. QAT against PTQ by bit width")
+    w("")
+    w("Every linear layer at N bits (`--preset allN`; 1 bit = binary weights +-2^e, 3 bits run in the MAC "
+      "array's 4-bit mode), activations 8 bits. PTQ: calibration only; QAT: fine-tuned from the PTQ start.")
+    w("")
+    w("| bits | PTQ MSE | QAT MSE | integer engine MSE | engine / FP32 | stored bits | deployed compression "
+      "| QAT epochs | QAT time |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for b in WIDTHS:
+        p = bits[b]
+        w(f"| {b} | {p['ptq']['mse']:.4f} | {f4(qmse(p))} | {p['int_engine']['mse']:.4f} | "
+          f"{p['int_engine']['mse'] / fp_mse:.2f} | {p['compression']['stored_bits']:,} | "
+          f"{p['compression']['deployed_ratio']:.2f}x | {p.get('qat_epochs', '')} | {p.get('qat_seconds', 0):.0f} s |")
+    w(f"| FP32 | {fp_mse:.4f} | | | 1.00 | {32 * total_params:,} | 1.00x | | |")
+    w("")
+    usable = [b for b in WIDTHS if bits[b]["int_engine"]["mse"] < base["persistence"]["mse"]]
+    w(f"Lowest width whose integer engine beats persistence ({base['persistence']['mse']:.4f}): "
+      + (f"**{min(usable)} bits** (engine MSE {bits[min(usable)]['int_engine']['mse']:.4f})." if usable
+         else "none in this run."))
+    w("")
+    w("![training](training.png)")
+    w("")
+
+    # 3. Pareto
+    w("## 3. Pareto: accuracy against compression and hardware")
+    w("")
+    w("All quantized points of this run; **front** = no other point is both at least as compressed and at least "
+      "as accurate. Hardware columns come from synthesized core configurations (`" + a.hw_dir + "/*.json`, "
+      "or `" + a.synth_json + "` with a `preset` key) and the core simulation (`" + a.sim_json + "`).")
+    w("")
+    any_hw = bool(hw) or (isinstance(sim, dict) and sim.get("cycles_per_forecast"))
+    if any_hw:
+        w("| point | spec | engine MSE | deployed compression | front | LUT4 | DP16KD (BRAM) | MULT18X18D | Fmax | "
+          "latency per forecast |")
+        w("|---|---|---:|---:|:---:|---:|---:|---:|---:|---:|")
+    else:
+        w("| point | spec | engine MSE | deployed compression | front | LUT4, DP16KD (BRAM), Fmax, latency |")
+        w("|---|---|---:|---:|:---:|---|")
+    order = sorted(zip(pts, front), key=lambda t: t[0][0])
+    n_hw = 0
+    for (cx, my, name, p), on in order:
+        if not any_hw:
+            w(f"| {name} | `{p.get('preset', '')}` | {my:.4f} | {cx:.2f}x | {'**yes**' if on else ''} | *{NA}* |")
+            continue
+        spec = p.get("preset", "")
+        cols = [NA] * 5
+        for hj in hw.get(spec, [])[:1]:
+            r = hj.get("resources", {})
+            clocks = hj.get("clocks", {})
+            fmax = min((c.get("achieved_mhz", 0) for c in clocks.values()), default=None)
+            cyc = hj.get("cycles_per_forecast")
+            mhz = hj.get("clock_mhz", fmax)
+            cols = [f"{r.get('LUT4', {}).get('used', '?'):,}" if "LUT4" in r else "?",
+                    str(r.get("DP16KD", {}).get("used", "?")), str(r.get("MULT18X18D", {}).get("used", "?")),
+                    f"{fmax:.1f} MHz" if fmax else "?",
+                    f"{cyc:,} cycles, {cyc / mhz:.1f} us" if cyc and mhz else NA]
+            n_hw += 1
+        if cols[4] == NA and isinstance(sim, dict) and sim.get("preset") == spec and sim.get("cycles_per_forecast"):
+            cyc, mhz = sim["cycles_per_forecast"], sim.get("clock_mhz", 100.0)
+            cols[4] = f"{cyc:,} cycles, {cyc / mhz:.1f} us (simulation)"
+        w(f"| {name} | `{spec}` | {my:.4f} | {cx:.2f}x | {'**yes**' if on else ''} | " + " | ".join(cols) + " |")
+    w("")
+    if n_hw == 0:
+        w(f"Hardware columns: *{NA}*: no synthesized core configuration with a `preset` key yet (the "
+          "accelerator core is being written; see section 6).")
+        w("")
+    w("![pareto](pareto.png)")
+    w("")
+
+    # 4. forecasts
+    w("## 4. Forecasts in degrees Celsius")
+    w("")
+    w(f"Test windows {', '.join(map(str, windows))}: the 48 input hours, the ground truth and the 24-hour "
+      "forecasts of the FP32 model and of the 2-bit QAT model run by the integer-only engine"
+      + (f", and of the RTL core in simulation (`{a.rtl_forecasts}`)." if rtl else
+         f". RTL line: *{NA}* (added when the core simulation writes `{a.rtl_forecasts}`)."))
+    mae_fp = sum(abs(f - t) for w_ in fc_fp for _, t, f in fc_fp[w_]) / sum(len(v) for v in fc_fp.values())
+    mae_q2 = sum(abs(f - t) for w_ in fc_q2 for _, t, f in fc_q2[w_]) / sum(len(v) for v in fc_q2.values())
+    w(f"Mean absolute error over every test window and step, in °C: FP32 {mae_fp:.3f}, "
+      f"QAT 2-bit integer engine {mae_q2:.3f}.")
+    w("")
+    w("![forecasts](forecasts.png)")
+    w("")
+
+    # 5. generalization
+    w("## 5. Generalization: another target column or CSV")
+    w("")
+    if gen_q:
+        gb = gen_train["baselines"]
+        w(f"The same pipeline (train, PTQ + QAT 2-bit, export, integer engine) on `{a.gen_data}` column "
+          f"**{a.gen_target}** (`shiftformer train --data {a.gen_data} --target {a.gen_target}`; the quantize "
+          "step reads data and target from the checkpoint).")
+        w("")
+        w("| model | test MSE | test MAE |")
+        w("|---|---:|---:|")
+        w(f"| FP32 ({gen_train['epochs_run']} epochs, best {gen_train['best_epoch']}) | "
+          f"{gen_eval['test']['mse']:.4f} | {gen_eval['test']['mae']:.4f} |")
+        w(f"| PTQ 2-bit | {gen_q['ptq']['mse']:.4f} | {gen_q['ptq']['mae']:.4f} |")
+        w(f"| QAT 2-bit, integer engine | {gen_q['int_engine']['mse']:.4f} | {gen_q['int_engine']['mae']:.4f} |")
+        w(f"| persistence | {gb['persistence']['mse']:.4f} | {gb['persistence']['mae']:.4f} |")
+        w(f"| seasonal naive (24 h) | {gb['seasonal_naive']['mse']:.4f} | {gb['seasonal_naive']['mae']:.4f} |")
+        w(f"| ridge | {gb['ridge']['mse']:.4f} | {gb['ridge']['mae']:.4f} |")
+        w("")
+        w("The bitstream step of this model needs the core (issue 5) and is *" + NA + "*.")
+        w("")
+        w("![generalization](generalization.png)")
+    else:
+        w("Not part of the quick variant; `make report` runs it (target column `RP_GEN_TARGET`, CSV "
+          "`RP_GEN_DATA`).")
+    w("")
+
+    # 6. hardware and simulation speed
+    w("## 6. Hardware and simulation speed")
+    w("")
+    if isinstance(synth, dict):
+        r = synth.get("resources", {})
+        w(f"`{a.synth_json}`: top `{synth.get('top', '?')}` on {synth.get('board', '?')} "
+          f"(LFE5U-{str(synth.get('device', '?')).upper()}, nextpnr seed {synth.get('seed', '?')}): "
+          + ", ".join(f"{k} {v.get('used', '?'):,}" for k, v in r.items() if k in ("LUT4", "FF", "DP16KD", "MULT18X18D"))
+          + "; " + ", ".join(f"{k} {v.get('achieved_mhz', 0):.1f} MHz" for k, v in synth.get("clocks", {}).items())
+          + ("" if "preset" in synth else ". It carries no `preset`, so it is not a quantized core configuration "
+             "and stays out of the Pareto table."))
+    else:
+        w(f"Synthesis: *{NA}* (`{a.synth_json}` absent).")
+    w("")
+    if isinstance(sim, dict):
+        w(f"Core simulation (`{a.sim_json}`): " + ", ".join(f"{k} {v}" for k, v in sim.items()))
+    else:
+        w(f"Core simulation: *{NA}* (`{a.sim_json}` absent).")
+    w("")
+    w("**Verilator against Icarus Verilog** (same top-level design, same windows, simulated cycles per second):")
+    w("")
+    if isinstance(speed, dict) and speed.get("runs"):
+        w(f"Design `{speed.get('design', '?')}`, {speed.get('windows', '?')} windows.")
+        w("")
+        w("| simulator | version | cycles | seconds | cycles / s |")
+        w("|---|---|---:|---:|---:|")
+        for rr in speed["runs"]:
+            cps = rr["cycles"] / rr["seconds"] if rr.get("seconds") else 0
+            w(f"| {rr.get('simulator', '?')} | {rr.get('version', '')} | {rr.get('cycles', 0):,} | "
+              f"{rr.get('seconds', 0):.2f} | {cps:,.0f} |")
+    else:
+        w(f"*{NA}*: placeholder until the core's top-level simulation writes `{a.speed_json}` "
+          "(format in scripts/report.py).")
+    w("")
+
+    # 7. reproduce
+    w("## Reproduce")
+    w("")
+    w("```sh")
+    w("make report            # this sweep; points in build/report/points/, one make target each")
+    w("make -j2 report        # fan the points out through make's job server (or GNU parallel, see README)")
+    w("make report-quick      # tiny budgets (CI)")
+    w("make report-clean      # forget the points, so the next make report reruns them all")
+    w("```")
+    w("")
+    w("Figures: " + ", ".join(f"[{d}]({f})" for f, d in figs) + ".")
+    text = "\n".join(L) + "\n"
+    tmp = f"{a.out}/REPORT.md.tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, f"{a.out}/REPORT.md")
+    summary = {"variant": a.variant, "wall_seconds": wall, "point_seconds": point_seconds, "fp32_mse": fp_mse,
+               "bits": {str(b): {"ptq": bits[b]["ptq"]["mse"], "qat": qmse(bits[b]),
+                                 "engine": bits[b]["int_engine"]["mse"],
+                                 "compression": bits[b]["compression"]["deployed_ratio"]} for b in WIDTHS}}
+    tmp = f"{a.out}/summary.json.tmp"
+    with open(tmp, "w") as f:
+        json.dump(summary, f, indent=2)
+    os.replace(tmp, f"{a.out}/summary.json")
+    print(f"wrote {a.out}/REPORT.md ({len(figs)} figures)" + (f", wall time {wall / 60:.1f} min" if wall else ""))
+
+
+def budget(args, default="6"):
+    """The --epochs value of a point's option string (the tool's default otherwise)."""
+    t = args.split()
+    return t[t.index("--epochs") + 1] if "--epochs" in t[:-1] else default
+
+
+if __name__ == "__main__":
+    main()
