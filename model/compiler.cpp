@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <tuple>
 
 #include "checkpoint.h"  // write_file_atomic, read_file, crc32_of
 #include "common.h"
@@ -23,6 +25,10 @@ namespace {
 constexpr int kRawFrac = 6;  // Q10.6 readings
 int ceil_div(int64_t a, int64_t b) {
   return static_cast<int>((a + b - 1) / b);
+}
+// The writer's residual-operand memory (DUAL writes): NA_W for W, NA_N for N.
+int dual_mem(int unit) {
+  return unit == isa::UNIT_W ? isa::SCR_NA_W : isa::SCR_NA_N;
 }
 int wmode_of(int wb) {
   return wb == 2 ? 0 : (wb == 4 ? 1 : 2);
@@ -63,6 +69,9 @@ void encode_instr(const Instr& in, uint32_t* w) {
   put_field(w, isa::F_WBASE, in.wbase, "wbase");
   put_field(w, isa::F_BBASE, in.bbase, "bbase");
   put_field(w, isa::F_PBASE, in.pbase, "pbase");
+  put_field(w, isa::F_D_MEM, in.d_mem, "d_mem");
+  put_field(w, isa::F_A_MEM, in.a_mem, "a_mem");
+  put_field(w, isa::F_B_MEM, in.b_mem, "b_mem");
   for (int u = 0; u < isa::N_UNITS; ++u) put_field(w, isa::F_WAIT[u], in.wait[u], "wait");
 }
 
@@ -90,6 +99,9 @@ Instr decode_instr(const uint32_t* w) {
   in.wbase = g(isa::F_WBASE);
   in.bbase = g(isa::F_BBASE);
   in.pbase = g(isa::F_PBASE);
+  in.d_mem = g(isa::F_D_MEM);
+  in.a_mem = g(isa::F_A_MEM);
+  in.b_mem = g(isa::F_B_MEM);
   for (int u = 0; u < isa::N_UNITS; ++u) in.wait[u] = g(isa::F_WAIT[u]);
   return in;
 }
@@ -102,70 +114,152 @@ std::vector<Instr> CoreImage::stream(int u) const {
 }
 
 // ---- timing of one instruction on its unit (shared by the compiler's scheduler and the cycle model) ----
+// The rules are those of the RTL engines (rtl/sf_eng_*.v); docs/core.md states them one by one.
 namespace {
-struct UnitState {
-  int64_t issue_free = 0;        // the unit can issue its next instruction
-  int64_t comp = 0;              // completion time of the last instruction (monotone)
-  std::vector<int64_t> ln_free;  // N: each LayerNorm instance free from
-  int64_t ln_rr = 0;             // N: rows issued so far (round robin over the instances)
+struct Ev {  // one write: cycle, memory, byte address, bytes
+  int64_t cycle;
+  int mem, addr, nbytes;
 };
+struct UnitState {
+  std::vector<int64_t> issues, ends;  // of the instructions issued so far
+  // W: the beat side's next pair, the drain's next free cycle
+  int64_t w_pair = 0, w_drain = 0;
+  // A: per item stage starts (the last two items)
+  int64_t a_q[2] = {-1000, -1000}, a_qend = 0, a_s[2] = {-1000, -1000}, a_sready = 0, a_v[2] = {-1000, -1000},
+          a_vend = 0, a_ovalid = -1000;
+  int a_nb[2] = {0, 0}, a_tk[2] = {0, 0};
+  int64_t a_items = 0;
+  // N: row starts, the residual lane, the LayerNorm instances
+  int64_t n_lane = 0, n_last_row = -1000, n_rows = 0;
+  int n_last_n = 0;
+  int64_t n_ln_ready[isa::LN_UNITS] = {};
+};
+constexpr int64_t kNever = std::numeric_limits<int64_t>::min() / 4;
 
-// Returns (free, end) for `in` issued at `start`; updates the unit state. Formulas: docs/isa.md.
-std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState& st, const CoreTiming& t) {
-  int64_t free = start, end = start;
-  const int64_t first = start + t.issue + t.mem_lat;  // first operand read
+// Earliest issue of the unit's next instruction (not counting its waits).
+int64_t issue_ok(const UnitState& st, const CoreTiming& t) {
+  const size_t n = st.issues.size();
+  int64_t x = 0;
+  if (n > 0) x = std::max(x, st.issues.back() + t.min_gap);
+  if (n >= static_cast<size_t>(t.ctx)) x = std::max(x, st.ends[n - t.ctx] + 1);
+  return x;
+}
+
+// Executes `in` issued at `start` on its unit; returns (free, end); appends its writes to ev (if given).
+std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState& st, const CoreTiming& t,
+                                      std::vector<Ev>* ev = nullptr, int64_t* busy = nullptr) {
+  int64_t end = start + 1, used = 0;
+  auto write = [&](int64_t c, int mem, int addr, int nb) {
+    end = std::max(end, c + 1);
+    if (ev) ev->push_back({c, mem, addr, nb});
+  };
+  const bool dual = in.flags & isa::FLAG_DUAL;
   switch (in.op) {
-    case isa::OP_INPUT:
-      free = first + in.rows + in.n_out;  // L encoder + S decoder values through one rescale lane
-      end = free + t.rescale_lat + 1;
+    case isa::OP_INPUT: {
+      const int L = in.rows, S = in.n_out;
+      for (int e = 0; e < L + S; ++e) {
+        const int64_t c = start + isa::T_IO_LAT + e;
+        if (e < L)
+          write(c, in.d_mem, in.d + e * in.d_stride, 1);
+        else
+          write(c, in.b_mem, in.b + (e - L) * in.b_stride, 1);
+      }
+      used = L + S;
       break;
+    }
     case isa::OP_LINEAR:
     case isa::OP_OUTPUT: {
-      const int tiles = ceil_div(in.n_out, t.w_lanes), beats = ceil_div(in.n_in, t.w_kpar), dg = 1 << in.wmode;
-      int64_t per_row = 0;
-      int last_n = 0;
-      for (int ti = 0; ti < tiles; ++ti) {
-        last_n = std::min(t.w_lanes, in.n_out - ti * t.w_lanes);
-        per_row += std::max({beats * dg, ceil_div(last_n, t.rs_w), ceil_div(t.w_lanes, t.bias_words)});
-      }
-      free = first + in.rows * per_row;
-      end = free + t.qlinear_lat + dg + ceil_div(last_n, t.rs_w) + t.rescale_lat + 1;
+      const int G = 1 << in.wmode, NB = ceil_div(in.n_in, t.w_kpar), tiles = ceil_div(in.n_out, t.w_lanes);
+      const int BL = NB * G + isa::T_QLINEAR_LAT + G;  // pair start -> o_valid
+      int64_t P = std::max(start + 1, st.w_pair);
+      for (int r = 0; r < in.rows; ++r)
+        for (int ti = 0; ti < tiles; ++ti) {
+          const int nt = std::min(t.w_lanes, in.n_out - ti * t.w_lanes), DR = ceil_div(nt, t.rs_w);
+          P = std::max(P, st.w_drain - BL);  // the drain takes the tile as it completes (no stall)
+          const int64_t V = P + BL;
+          if (in.op == isa::OP_OUTPUT) {
+            write(V + isa::T_W_DRAIN_LAT, kObufMem, in.r0 + r, 4);
+          } else {
+            for (int i = 0; i < DR; ++i) {
+              const int a = in.d + r * in.d_stride + ti * t.w_lanes + i * t.rs_w;
+              const int nb = std::min(t.rs_w, nt - i * t.rs_w);
+              write(V + i + isa::T_W_DRAIN_LAT, in.d_mem, a, nb);
+              if (dual) write(V + i + isa::T_W_DRAIN_LAT, dual_mem(isa::UNIT_W), a, nb);
+            }
+          }
+          st.w_drain = V + DR;
+          const int step = std::max(NB * G, DR);
+          used += step;
+          P += step;
+        }
+      st.w_pair = P;
       break;
     }
     case isa::OP_ATTN: {
-      const int tk = in.n_in, dh = in.dh;
-      const int qk = ceil_div(tk, t.act_lanes) * dh, pv = ceil_div(static_cast<int64_t>(dh) * tk, t.act_lanes);
-      const int sm_beats = ceil_div(tk, t.sm_lanes);
-      const int sm = 3 * sm_beats + t.softmax_lat;  // a row from its first input to its last output; the
-                                                    // next row starts after it (o_ready in IN only)
-      const int rsc = ceil_div(tk, t.rs_a) + ceil_div(dh, t.rs_a);
-      const int item = std::max({qk + pv, sm, rsc});
-      free = first + static_cast<int64_t>(in.rows) * in.heads * item;
-      end = free + 2 * (t.actmac_lat + t.rescale_lat) + sm + pv + 1;
+      const int tk = in.n_in, nb = ceil_div(tk, isa::SM_LANES), groups = ceil_div(in.heads * in.dh, t.a_lanes);
+      const int64_t params = start + 1 + ceil_div(isa::ATTN_WORDS, 2) + 1;  // parameter registers valid
+      for (int i = 0; i < in.rows; ++i)
+        for (int g = 0; g < groups; ++g) {
+          const int k = static_cast<int>(st.a_items & 1);  // slot of this item; slot k held item n-2
+          // QK: after the previous item's reads, once the score slot is free (its softmax fed), with params
+          int64_t Q = std::max({params, st.a_qend, st.a_s[k] + st.a_nb[k]});
+          st.a_qend = Q + tk + 1;
+          // softmax: every score written, the instances ready, the probability slot free (its P.V read)
+          const int64_t S = std::max({Q + tk + isa::T_A_SCORE_LAT, st.a_sready, st.a_v[k] + st.a_tk[k] + 1});
+          st.a_sready = S + nb - 1 + 2 * nb + isa::T_SOFTMAX_BUSY;
+          // P.V: every probability written, the previous item's value reads done, its output taken
+          int64_t V = std::max({S + 3 * nb + isa::T_SOFTMAX_LAT - 1, st.a_vend,
+                                st.a_ovalid + 8 - tk - isa::T_ACTMAC_LAT});
+          st.a_vend = V + tk;
+          st.a_ovalid = V + tk + isa::T_ACTMAC_LAT;
+          for (int m = 0; m < t.a_lanes / t.rs_w; ++m) {
+            const int col = g * t.a_lanes + m * isa::RS_A;
+            if (col >= in.heads * in.dh) continue;
+            write(V + tk + isa::T_A_PV_WLAT + m, in.d_mem, in.d + i * in.d_stride + col, isa::RS_A);
+          }
+          st.a_q[k] = Q;
+          st.a_s[k] = S;
+          st.a_v[k] = V;
+          st.a_nb[k] = nb;
+          st.a_tk[k] = tk;
+          ++st.a_items;
+          used += tk + 1;
+        }
       break;
     }
     case isa::OP_ADDNORM: {
       const int n = in.n_out;
-      if (static_cast<int>(st.ln_free.size()) != t.ln_units) st.ln_free.assign(t.ln_units, 0);
-      int64_t in_free = first;
-      for (int r = 0; r < in.rows; ++r) {
-        const int k = static_cast<int>(st.ln_rr++ % t.ln_units);
-        const int64_t s = std::max(in_free, st.ln_free[k] - t.residual_lat);
-        in_free = s + n;
-        // the instance holds the row from its first element (after residual_add) to its last output
-        st.ln_free[k] = s + t.residual_lat + 3 * n + t.layernorm_lat - 1;
-        end = std::max(end, st.ln_free[k] + 1);
+      // parameter load once the previous row's LayerNorm has taken its settings (its last element in)
+      const int64_t pl = std::max(start + 1, st.n_last_row + st.n_last_n + isa::T_RESIDUAL_LAT + 1);
+      int64_t R = std::max(pl + isa::T_N_PARAM, st.n_lane);
+      for (int i = 0; i < in.rows; ++i) {
+        const int u = static_cast<int>(st.n_rows % isa::LN_UNITS);
+        R = std::max({R, st.n_lane, st.n_ln_ready[u] - 1 - isa::T_RESIDUAL_LAT});
+        const int64_t first_out = R + n + isa::T_RESIDUAL_LAT + n + isa::T_LAYERNORM_LAT;
+        for (int m = 0; m < n / 2; ++m) {
+          const int a = in.d + i * in.d_stride + 2 * m;
+          write(first_out + 2 * m + 1, in.d_mem, a, 2);
+          if (dual) write(first_out + 2 * m + 1, dual_mem(isa::UNIT_N), a, 2);
+        }
+        // the instance takes its next row's first element 2n + busy after this row's last
+        st.n_ln_ready[u] = R + n + isa::T_RESIDUAL_LAT + 2 * n + isa::T_LAYERNORM_BUSY;
+        st.n_lane = R + n;
+        st.n_last_row = R;
+        st.n_last_n = n;
+        ++st.n_rows;
+        used += n;
+        R += n;
       }
-      free = in_free;
       break;
     }
     default:
       break;
   }
-  end = std::max(end, st.comp);
-  st.issue_free = free;
-  st.comp = end;
-  return {free, end};
+  if (!st.ends.empty()) end = std::max(end, st.ends.back());  // completion is in order
+  st.issues.push_back(start);
+  st.ends.push_back(end);
+  if (busy) *busy = used;
+  return {issue_ok(st, t), end};
 }
 
 int64_t dense_macs(const Instr& in) {
@@ -174,39 +268,43 @@ int64_t dense_macs(const Instr& in) {
   return 0;
 }
 
-// Scratchpad footprint: byte ranges [lo, hi) read and written.
+// Scratchpad footprint: byte ranges [lo, hi) read and written, as global addresses mem << 20 | byte.
 struct Range {
   int64_t lo, hi;
 };
 void footprint(const Instr& in, std::vector<Range>& rd, std::vector<Range>& wr) {
-  auto rows = [](int base, int stride, int r_lo, int r_hi, int width) {
-    return Range{base + int64_t{r_lo} * stride, base + int64_t{r_hi - 1} * stride + width};
+  auto rows = [](int mem, int base, int stride, int r_lo, int r_hi, int width) {
+    const int64_t g = int64_t{mem} << 20;
+    return Range{g + base + int64_t{r_lo} * stride, g + base + int64_t{r_hi - 1} * stride + width};
   };
   const int r1 = in.r0 + in.rows;
+  const bool dual = in.flags & isa::FLAG_DUAL;
   switch (in.op) {
     case isa::OP_INPUT:
-      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, 1));
-      wr.push_back(rows(in.b, in.b_stride, 0, in.n_out, 1));
+      wr.push_back(rows(in.d_mem, in.d, in.d_stride, 0, in.rows, 1));
+      wr.push_back(rows(in.b_mem, in.b, in.b_stride, 0, in.n_out, 1));
       break;
     case isa::OP_LINEAR:
-      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, in.n_in));
-      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, in.n_out));
+      rd.push_back(rows(in.a_mem, in.a, in.a_stride, 0, in.rows, in.n_in));
+      wr.push_back(rows(in.d_mem, in.d, in.d_stride, 0, in.rows, in.n_out));
+      if (dual) wr.push_back(rows(dual_mem(isa::UNIT_W), in.d, in.d_stride, 0, in.rows, in.n_out));
       break;
     case isa::OP_OUTPUT:
-      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, in.n_in));
+      rd.push_back(rows(in.a_mem, in.a, in.a_stride, 0, in.rows, in.n_in));
       break;
     case isa::OP_ATTN: {
       const int w = in.heads * in.dh, tk = (in.flags & isa::FLAG_CAUSAL) ? std::min(in.n_in, r1) : in.n_in;
-      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, w));
-      rd.push_back(rows(in.b, in.b_stride, 0, tk, w));
-      rd.push_back(rows(in.c, in.c_stride, 0, tk, w));
-      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, w));
+      rd.push_back(rows(isa::SCR_QK, in.a, in.a_stride, 0, in.rows, w));
+      rd.push_back(rows(isa::SCR_QK, in.b, in.b_stride, 0, tk, w));
+      rd.push_back(rows(isa::SCR_V, in.c, in.c_stride, 0, tk, w));
+      wr.push_back(rows(in.d_mem, in.d, in.d_stride, 0, in.rows, w));
       break;
     }
     case isa::OP_ADDNORM:
-      rd.push_back(rows(in.a, in.a_stride, 0, in.rows, in.n_out));
-      rd.push_back(rows(in.b, in.b_stride, 0, in.rows, in.n_out));
-      wr.push_back(rows(in.d, in.d_stride, 0, in.rows, in.n_out));
+      rd.push_back(rows(in.a_mem, in.a, in.a_stride, 0, in.rows, in.n_out));
+      rd.push_back(rows(in.b_mem, in.b, in.b_stride, 0, in.rows, in.n_out));
+      wr.push_back(rows(in.d_mem, in.d, in.d_stride, 0, in.rows, in.n_out));
+      if (dual) wr.push_back(rows(dual_mem(isa::UNIT_N), in.d, in.d_stride, 0, in.rows, in.n_out));
       break;
     default:
       break;
@@ -225,6 +323,8 @@ namespace {
 struct Tensor {
   std::string name;
   int rows = 0, width = 0, base = -1;
+  int mem = -1;       // scratch memory (assign_memories)
+  bool dual = false;  // also in the writer's residual-operand memory (NA_W / NA_N), same address
   int64_t born = std::numeric_limits<int64_t>::max(), dies = 0;
   std::vector<int> writers, readers;
 };
@@ -284,9 +384,19 @@ class Builder {
     tasks_.push_back(std::move(t));
     return id;
   }
-  int pblock(const std::vector<int32_t>& words) {
-    const int base = static_cast<int>(img_.pmem.size());
-    img_.pmem.insert(img_.pmem.end(), words.begin(), words.end());
+  // A parameter block in the region of the unit that reads it (each unit has its own parameter memory).
+  std::array<int, isa::N_UNITS> pfill_{};
+  int pblock(const std::vector<int32_t>& words, int unit) {
+    static constexpr int kBase[] = {isa::PREG_IO_BASE, isa::PREG_W_BASE, isa::PREG_A_BASE, isa::PREG_N_BASE};
+    static constexpr int kDepth[] = {isa::PREG_IO_DEPTH, isa::PREG_W_DEPTH, isa::PREG_A_DEPTH, isa::PREG_N_DEPTH};
+    const int base = kBase[unit] + pfill_[unit];
+    pfill_[unit] += static_cast<int>(words.size());
+    if (pfill_[unit] > kDepth[unit])
+      throw Error(fmt::format("model does not fit the core's memories: parameter region of unit {} needs {} words, "
+                              "has {} (spec/isa.toml [pregion])",
+                              isa::UNIT_NAMES[unit], pfill_[unit], kDepth[unit]));
+    if (img_.pmem.size() < static_cast<size_t>(base) + words.size()) img_.pmem.resize(base + words.size(), 0);
+    std::copy(words.begin(), words.end(), img_.pmem.begin() + base);
     return base;
   }
   static std::vector<int32_t> rs_words(const RescaleParams& r) {
@@ -307,8 +417,71 @@ class Builder {
   int attention(const IntMha& h, int q_src, int tq, int kv_src, int tk, bool causal, const std::string& name);
   int addnorm(int a, int act_a, int b, int act_b, int ln, int rows, const std::string& name);
   void schedule();
+  void assign_memories();
   void allocate();
+  // The scratch memory operand `slot` (0 = a, 1 = b, 2 = c) of task t reads tensor ti from.
+  int role_mem(const Task& t, int slot, int ti) const;
 };
+
+int Builder::role_mem(const Task& t, int slot, int ti) const {
+  const int w = tasks_[ts_[ti].writers.at(0)].unit;
+  switch (t.in.op) {
+    case isa::OP_LINEAR:
+    case isa::OP_OUTPUT:
+      return w == isa::UNIT_IO ? isa::SCR_X_IO : w == isa::UNIT_W ? isa::SCR_X_W : w == isa::UNIT_A ? isa::SCR_X_A : isa::SCR_X_N;
+    case isa::OP_ATTN:
+      if (w != isa::UNIT_W) throw Error("compiler: attention operands must come from the weight array (a bug)");
+      return slot == 2 ? isa::SCR_V : isa::SCR_QK;
+    case isa::OP_ADDNORM:
+      if (slot == 0) {
+        if (w != isa::UNIT_W && w != isa::UNIT_N) throw Error("compiler: residual operand a from an unexpected unit");
+        return dual_mem(w);
+      }
+      if (w != isa::UNIT_W) throw Error("compiler: residual operand b must come from the weight array (a bug)");
+      return isa::SCR_NB;
+    default:
+      throw Error("compiler: unexpected reader (a bug)");
+  }
+}
+
+// Every tensor lives in the memory its readers read it from; a tensor read both as a linear's input and as
+// a residual operand a (embeddings, LayerNorm outputs) lives in X_<writer> and, at the same address, in
+// NA_<writer> (the DUAL flag of its writers).
+void Builder::assign_memories() {
+  for (size_t ti = 0; ti < ts_.size(); ++ti) {
+    Tensor& t = ts_[ti];
+    if (t.writers.empty()) continue;
+    std::vector<int> mems;
+    for (int r : t.readers) {
+      const Task& rt = tasks_[r];
+      const int slots[3] = {rt.ta, rt.tb, rt.tc};
+      for (int sl = 0; sl < 3; ++sl)
+        if (slots[sl] == static_cast<int>(ti)) {
+          const int m = role_mem(rt, sl, static_cast<int>(ti));
+          if (std::find(mems.begin(), mems.end(), m) == mems.end()) mems.push_back(m);
+        }
+    }
+    const int w = tasks_[t.writers[0]].unit;
+    if (w == isa::UNIT_IO) {
+      t.mem = isa::SCR_X_IO;
+      continue;
+    }
+    std::sort(mems.begin(), mems.end());
+    if (mems.empty()) throw Error(fmt::format("compiler: tensor {} has no reader (a bug)", t.name));
+    if (mems.size() == 1) {
+      t.mem = mems[0];
+    } else if (mems.size() == 2 && (w == isa::UNIT_W || w == isa::UNIT_N) && mems[1] == dual_mem(w) &&
+               mems[0] == (w == isa::UNIT_W ? isa::SCR_X_W : isa::SCR_X_N)) {
+      t.mem = mems[0];
+      t.dual = true;
+    } else {
+      throw Error(fmt::format("compiler: tensor {} is read from {} memories the ISA cannot address (a bug)", t.name,
+                              mems.size()));
+    }
+    for (int wt : t.writers)
+      if (tasks_[wt].unit != w) throw Error(fmt::format("compiler: tensor {} has writers on two units (a bug)", t.name));
+  }
+}
 
 // Weights (tiles of W_LANES outputs x beats of W_KPAR inputs, wb/2 words per beat), biases, rescale.
 void Builder::load_linear(int li) {
@@ -345,7 +518,7 @@ void Builder::load_linear(int li) {
     img_.bmem.insert(img_.bmem.end(), fb.begin() + static_cast<size_t>(r0) * l.n_out,
                      fb.begin() + static_cast<size_t>(r0 + rows) * l.n_out);
   }
-  lin_pbase_[li] = pblock(rs_words(e_.out_rescale(li)));
+  lin_pbase_[li] = pblock(rs_words(e_.out_rescale(li)), isa::UNIT_W);
 }
 
 int Builder::linear(int li, int src, int rows, const std::string& name, int bias_rows_from) {
@@ -392,7 +565,7 @@ int Builder::attention(const IntMha& h, int q_src, int tq, int kv_src, int tk, b
   std::vector<int32_t> pw = rs_words(score);
   for (int32_t x : rs_words(pv)) pw.push_back(x);
   for (int32_t x : {int32_t{aq.zp}, int32_t{ak.zp}, int32_t{av.zp}, int32_t{m_.in_frac}}) pw.push_back(x);
-  const int pbase = pblock(pw);
+  const int pbase = pblock(pw, isa::UNIT_A);
   const int o = tensor(name + ".o", tq, d);
   chunks(tq, [&](int r0, int n) {
     Task t;
@@ -432,7 +605,7 @@ int Builder::addnorm(int a, int act_a, int b, int act_b, int ln, int rows, const
   for (int32_t x : rs_words(act_rescale(o.exp - eb, o, false))) pw.push_back(x);
   for (int j = 0; j < n.d; ++j) pw.push_back(n.gamma[j]);
   for (int j = 0; j < n.d; ++j) pw.push_back(static_cast<int32_t>(round_shift(n.beta[j], eb - n.beta_exp)));
-  const int pbase = pblock(pw);
+  const int pbase = pblock(pw, isa::UNIT_N);
   const int dst = tensor(name, rows, n.d);
   chunks(rows, [&](int r0, int cnt) {
     Task t;
@@ -490,7 +663,7 @@ void Builder::schedule() {
       for (size_t p = 0; p < todo.size(); ++p) {
         const Task& t = tasks_[todo[p]];
         if (t.unit != u) continue;
-        int64_t s = st[u].issue_free;
+        int64_t s = issue_ok(st[u], tm);
         bool ready = true;
         for (int dpd : t.deps) {
           const Task& q = tasks_[dpd];
@@ -501,8 +674,9 @@ void Builder::schedule() {
           s = std::max(s, comp[q.unit][q.seq]);
         }
         if (!ready) continue;
-        const int64_t key = std::max(s, st[u].issue_free + 0);
-        const bool now = key <= st[u].issue_free, cnow = cand >= 0 && cs <= st[u].issue_free;
+        const int64_t ufree = issue_ok(st[u], tm);
+        const int64_t key = std::max(s, ufree);
+        const bool now = key <= ufree, cnow = cand >= 0 && cs <= ufree;
         bool better;
         if (cand < 0)
           better = true;
@@ -610,29 +784,44 @@ void Builder::allocate() {
       if (o.born <= bufs[bi].born && o.dies > bufs[bi].born) live += size_of(o);
     img_.amem_live = std::max<int64_t>(img_.amem_live, live);
   }
+  auto targets = [&](const Buf& b) {
+    const Tensor& t = ts_[b.tensor];
+    std::vector<int> m{t.mem};
+    if (t.dual) m.push_back(dual_mem(tasks_[t.writers.at(0)].unit));
+    return m;
+  };
+  auto share = [&](const Buf& x, const Buf& y) {
+    for (int a : targets(x))
+      for (int b : targets(y))
+        if (a == b) return true;
+    return false;
+  };
   std::vector<int> placed;
   for (int bi : order) {
     Buf& b = bufs[bi];
     const int size = size_of(b);
-    std::vector<std::pair<int, int>> busy;  // live ranges
+    std::vector<std::pair<int, int>> busy;  // live ranges in the buffer's memories
     for (int pi : placed)
-      if (bufs[pi].dies > b.born) busy.push_back({bufs[pi].base, bufs[pi].base + size_of(bufs[pi])});
+      if (bufs[pi].dies > b.born && share(bufs[pi], b))
+        busy.push_back({bufs[pi].base, bufs[pi].base + size_of(bufs[pi])});
     std::sort(busy.begin(), busy.end());
     int base = 0;
     for (const auto& x : busy) {
       if (base + size <= x.first) break;
       base = std::max(base, (x.second + 15) / 16 * 16);
     }
-    if (base + size > isa::AMEM_DEPTH)
-      throw Error(
-          fmt::format("model does not fit the scratchpad: {} rows {}..{} ({} bytes) needs bytes up to {}, "
-                      "AMEM has {} (spec/isa.toml)",
-                      ts_[b.tensor].name, b.lo, b.hi - 1, size, base + size, isa::AMEM_DEPTH));
+    for (int m : targets(b)) {
+      if (base + size > isa::SCR_DEPTH[m])
+        throw Error(
+            fmt::format("model does not fit the scratchpad: {} rows {}..{} ({} bytes) needs bytes up to {} of "
+                        "scratch memory {}, which has {} (spec/isa.toml)",
+                        ts_[b.tensor].name, b.lo, b.hi - 1, size, base + size, isa::SCR_NAMES[m], isa::SCR_DEPTH[m]));
+      img_.scratch_bytes[m] = std::max(img_.scratch_bytes[m], base + size);
+    }
     b.base = base;
-    img_.amem_bytes = std::max(img_.amem_bytes, base + size);
     for (int pi : placed) {
       const Buf& p = bufs[pi];
-      if (p.base < base + size && base < p.base + size_of(p)) {
+      if (share(p, b) && p.base < base + size && base < p.base + size_of(p)) {
         for (int w : b.writers) {
           for (int r : p.readers) tasks_[w].deps.push_back(r);
           for (int r : p.writers) tasks_[w].deps.push_back(r);
@@ -641,6 +830,8 @@ void Builder::allocate() {
     }
     placed.push_back(bi);
   }
+  img_.amem_bytes = 0;
+  for (int m = 0; m < isa::N_SCRATCH; ++m) img_.amem_bytes += img_.scratch_bytes[m];
   buf_lo_.clear();
   buf_hi_.clear();
   buf_base_.clear();
@@ -668,12 +859,24 @@ CoreImage Builder::build() {
   limit(D <= isa::MAX_D_MODEL && (D & (D - 1)) == 0,
         fmt::format("d_model {} (power of two <= {})", D, isa::MAX_D_MODEL));
   limit(m.n_heads >= 1 && m.n_heads <= isa::MAX_HEADS && D % m.n_heads == 0, fmt::format("heads {}", m.n_heads));
-  limit(D / m.n_heads <= isa::MAX_D_HEAD, fmt::format("d_head {}", D / m.n_heads));
+  limit(D / m.n_heads == isa::A_DH && (m.n_heads * isa::A_DH) % isa::A_LANES == 0,
+        fmt::format("d_head {} with {} heads (the activation array takes heads of {} in groups of {} bytes)",
+                    D / m.n_heads, m.n_heads, isa::A_DH, isa::A_LANES));
   limit(L <= isa::MAX_SEQ && S <= isa::MAX_SEQ && L <= isa::IBUF_DEPTH,
         fmt::format("L {} / S {} (<= {})", L, S, isa::MAX_SEQ));
   limit(H <= isa::MAX_PRED && H <= isa::OBUF_DEPTH && ll <= L, fmt::format("H {} / label_len {}", H, ll));
   for (const IntLinear& l : m.lin)
-    limit(l.n_in <= isa::MAX_D_FF && l.n_out <= isa::MAX_D_FF, fmt::format("linear {} {}x{}", l.name, l.n_in, l.n_out));
+  {
+    const bool head = static_cast<int>(&l - m.lin.data()) == m.l_out;
+    const bool ok = l.n_in <= isa::MAX_D_FF && l.n_out <= isa::MAX_D_FF &&
+                    (l.n_in == 1 || l.n_in % isa::W_KPAR == 0) && (l.n_out % isa::RS_W == 0 || (head && l.n_out == 1));
+    limit(ok, fmt::format("linear {} {}x{} (widths <= {}, inputs 1 or a multiple of {}, outputs a multiple of {})",
+                          l.name, l.n_in, l.n_out, isa::MAX_D_FF, isa::W_KPAR, isa::RS_W));
+  }
+  for (const IntLinear& l : m.lin)
+    limit(weight_mode_bits(l.bits) <= isa::W_MAX,
+          fmt::format("linear {} has {}-bit weights; this build's array takes at most {}", l.name,
+                      weight_mode_bits(l.bits), isa::W_MAX));
   if (opt_.chunk_rows < 1 || opt_.chunk_rows > 255) throw Error("compile: chunk_rows must be 1..255");
   if (opt_.policy < 0 || opt_.policy > 1) throw Error("compile: policy must be 0 or 1");
   img_.seq_len = L;
@@ -696,7 +899,7 @@ CoreImage Builder::build() {
     t.in.rows = L;
     t.in.n_in = ll;
     t.in.n_out = S;
-    t.in.pbase = pblock(rs_words(act_rescale(in.exp + kRawFrac, in, false)));
+    t.in.pbase = pblock(rs_words(act_rescale(in.exp + kRawFrac, in, false)), isa::UNIT_IO);
     t.td = xe;
     t.tb = xd;
     t.write = {xe, 0, L};
@@ -776,6 +979,7 @@ CoreImage Builder::build() {
         "(spec/isa.toml)",
         img_.wmem.size(), isa::WMEM_DEPTH, img_.bmem.size(), isa::BMEM_DEPTH, img_.pmem.size(), isa::PMEM_DEPTH));
 
+  assign_memories();
   schedule();
   allocate();
 
@@ -794,6 +998,12 @@ CoreImage Builder::build() {
     addr(t.tb, t.in.b, t.in.b_stride, t.rb);
     addr(t.tc, t.in.c, t.in.c_stride, t.rc);
     addr(t.td, t.in.d, t.in.d_stride, t.rd);
+    if (t.ta >= 0) t.in.a_mem = role_mem(t, 0, t.ta);
+    if (t.tb >= 0) t.in.b_mem = t.in.op == isa::OP_INPUT ? ts_[t.tb].mem : role_mem(t, 1, t.tb);
+    if (t.td >= 0) {
+      t.in.d_mem = ts_[t.td].mem;
+      if (ts_[t.td].dual) t.in.flags |= isa::FLAG_DUAL;
+    }
     t.in.wait.fill(0);
     for (int dpd : t.deps) {
       const Task& q = tasks_[dpd];
@@ -867,9 +1077,11 @@ CoreImage compile_core(const IntEngine& e, const CompileOptions& opt) {
 namespace {
 struct Machine {
   const CoreImage& img;
-  std::vector<uint8_t> amem;
+  std::vector<std::vector<uint8_t>> scr;  // the scratch memories
   std::vector<int32_t> ibuf, obuf;
   int32_t last = 0;
+  std::vector<ByteWrite>* log = nullptr;  // every byte written, in execution order
+  int cur = -1;                            // the executing instruction (index into CycleReport::instrs order)
 
   RescaleParams rs(int p) const {
     RescaleParams r;
@@ -880,10 +1092,16 @@ struct Machine {
     r.hi = img.pmem.at(p + 4);
     return r;
   }
-  uint8_t& at(int64_t addr) {
-    if (addr < 0 || addr >= static_cast<int64_t>(amem.size()))
-      throw Error(fmt::format("simulate_core: scratchpad address {} out of range", addr));
-    return amem[static_cast<size_t>(addr)];
+  uint8_t at(int mem, int64_t addr) {
+    if (mem < 0 || mem >= isa::N_SCRATCH || addr < 0 || addr >= static_cast<int64_t>(scr[mem].size()))
+      throw Error(fmt::format("simulate_core: scratch memory {} address {} out of range", mem, addr));
+    return scr[mem][static_cast<size_t>(addr)];
+  }
+  void put(int mem, int64_t addr, int v, bool dual = false, int unit = 0) {
+    at(mem, addr);
+    scr[mem][static_cast<size_t>(addr)] = static_cast<uint8_t>(v);
+    if (log) log->push_back({cur, mem, static_cast<int>(addr), static_cast<uint8_t>(v)});
+    if (dual) put(dual_mem(unit), addr, v);
   }
   // Weight (o, i) of the linear at wbase, from the packed weight memory.
   int weight(const Instr& in, int o, int i) const {
@@ -907,10 +1125,9 @@ struct Machine {
         const int L = in.rows, ll = in.n_in, S = in.n_out;
         last = ibuf.at(L - 1);
         for (int t = 0; t < L; ++t)
-          at(in.d + int64_t{t} * in.d_stride) = static_cast<uint8_t>(shift_rescale(ibuf[t] - last, r));
+          put(in.d_mem, in.d + int64_t{t} * in.d_stride, shift_rescale(ibuf[t] - last, r));
         for (int t = 0; t < S; ++t)
-          at(in.b + int64_t{t} * in.b_stride) =
-              static_cast<uint8_t>(shift_rescale(t < ll ? ibuf.at(L - ll + t) - last : 0, r));
+          put(in.b_mem, in.b + int64_t{t} * in.b_stride, shift_rescale(t < ll ? ibuf.at(L - ll + t) - last : 0, r));
         break;
       }
       case isa::OP_LINEAR:
@@ -924,16 +1141,18 @@ struct Machine {
         std::vector<int32_t> acc(in.n_out);
         for (int r = in.r0; r < in.r0 + in.rows; ++r) {
           const int64_t rr = r - in.r0;  // a and d point at row r0
-          for (int i = 0; i < in.n_in; ++i) x[i] = at(in.a + rr * in.a_stride + i);
+          for (int i = 0; i < in.n_in; ++i) x[i] = at(in.a_mem, in.a + rr * in.a_stride + i);
           const int64_t brow = (in.flags & isa::FLAG_BIAS_ROWS) ? int64_t{in.brow0 + r} * in.n_out : 0;
           if (in.bbase + brow + in.n_out > static_cast<int64_t>(img.bmem.size()))
             throw Error("simulate_core: bias address out of range");
           qlinear(w.data(), x.data(), img.bmem.data() + in.bbase + brow, in.n_out, in.n_in, 2 << in.wmode, acc.data());
           if (in.op == isa::OP_OUTPUT) {
             obuf.at(r) = shift_rescale(acc[0], rsp) + last;
+            if (log) log->push_back({cur, kObufMem, r, 0});
           } else {
             for (int o = 0; o < in.n_out; ++o)
-              at(in.d + rr * in.d_stride + o) = static_cast<uint8_t>(shift_rescale(acc[o], rsp));
+              put(in.d_mem, in.d + rr * in.d_stride + o, shift_rescale(acc[o], rsp), in.flags & isa::FLAG_DUAL,
+                  isa::UNIT_W);
           }
         }
         break;
@@ -948,17 +1167,17 @@ struct Machine {
         for (int hh = 0; hh < in.heads; ++hh)
           for (int i = in.r0; i < in.r0 + in.rows; ++i) {
             const int64_t ii = i - in.r0;  // a and d point at row r0, b and c at key row 0
-            for (int c = 0; c < dh; ++c) qrow[c] = at(in.a + ii * in.a_stride + hh * dh + c);
+            for (int c = 0; c < dh; ++c) qrow[c] = at(isa::SCR_QK, in.a + ii * in.a_stride + hh * dh + c);
             for (int j = 0; j < tk; ++j) {
-              for (int c = 0; c < dh; ++c) krow[c] = at(in.b + int64_t{j} * in.b_stride + hh * dh + c);
+              for (int c = 0; c < dh; ++c) krow[c] = at(isa::SCR_QK, in.b + int64_t{j} * in.b_stride + hh * dh + c);
               s[j] = shift_rescale(actmac(qrow.data(), zq, krow.data(), zk, dh), score);
               keep[j] = (!(in.flags & isa::FLAG_CAUSAL) || j <= i) ? 1 : 0;
             }
             softmax(s.data(), keep.data(), tk, in_frac, p.data());
             for (int c = 0; c < dh; ++c) {
-              for (int j = 0; j < tk; ++j) vcol[j] = at(in.c + int64_t{j} * in.c_stride + hh * dh + c);
-              at(in.d + ii * in.d_stride + hh * dh + c) =
-                  static_cast<uint8_t>(shift_rescale(actmac(p.data(), 0, vcol.data(), zv, tk), pv));
+              for (int j = 0; j < tk; ++j) vcol[j] = at(isa::SCR_V, in.c + int64_t{j} * in.c_stride + hh * dh + c);
+              put(in.d_mem, in.d + ii * in.d_stride + hh * dh + c,
+                  shift_rescale(actmac(p.data(), 0, vcol.data(), zv, tk), pv));
             }
           }
         break;
@@ -977,9 +1196,11 @@ struct Machine {
         std::vector<int32_t> xv(n), out(n);
         for (int64_t r = 0; r < in.rows; ++r) {  // a, b and d point at row r0
           for (int j = 0; j < n; ++j)
-            xv[j] = residual_add(at(in.a + r * in.a_stride + j), za, sa, at(in.b + r * in.b_stride + j), zb, sb);
+            xv[j] = residual_add(at(in.a_mem, in.a + r * in.a_stride + j), za, sa, at(in.b_mem, in.b + r * in.b_stride + j),
+                                 zb, sb);
           layernorm(xv.data(), gamma, beta, lp, out.data());
-          for (int j = 0; j < n; ++j) at(in.d + r * in.d_stride + j) = static_cast<uint8_t>(out[j]);
+          for (int j = 0; j < n; ++j)
+            put(in.d_mem, in.d + r * in.d_stride + j, out[j], in.flags & isa::FLAG_DUAL, isa::UNIT_N);
         }
         break;
       }
@@ -991,16 +1212,22 @@ struct Machine {
 }  // namespace
 
 void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
-                   const std::array<int, isa::N_UNITS>& unit_order) {
-  Machine mc{img, std::vector<uint8_t>(isa::AMEM_DEPTH, 0), std::vector<int32_t>(img.seq_len),
-             std::vector<int32_t>(img.pred_len)};
+                   const std::array<int, isa::N_UNITS>& unit_order, std::vector<ByteWrite>* log) {
+  Machine mc{img, {}, std::vector<int32_t>(img.seq_len), std::vector<int32_t>(img.pred_len)};
+  for (int m = 0; m < isa::N_SCRATCH; ++m) mc.scr.emplace_back(static_cast<size_t>(isa::SCR_DEPTH[m]), uint8_t{0});
   for (int t = 0; t < img.seq_len; ++t) {
     if (raw[t] < -32768 || raw[t] > 32767)
       throw Error(fmt::format("simulate_core: reading {} = {} does not fit the 16-bit input buffer", t, raw[t]));
     mc.ibuf[t] = raw[t];
   }
   std::vector<std::vector<Instr>> s(isa::N_UNITS);
-  for (int u = 0; u < isa::N_UNITS; ++u) s[u] = img.stream(u);
+  std::array<int, isa::N_UNITS> base{};
+  for (int u = 0, n = 0; u < isa::N_UNITS; ++u) {
+    s[u] = img.stream(u);
+    base[u] = n;
+    n += static_cast<int>(s[u].size());
+  }
+  mc.log = log;
   std::array<size_t, isa::N_UNITS> done{};
   bool progress = true;
   while (progress) {
@@ -1011,6 +1238,7 @@ void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
         bool ok = true;
         for (int v = 0; v < isa::N_UNITS; ++v) ok = ok && done[v] >= static_cast<size_t>(in.wait[v]);
         if (!ok) break;
+        mc.cur = base[u] + static_cast<int>(done[u]);
         mc.exec(in);
         ++done[u];
         progress = true;
@@ -1043,12 +1271,13 @@ CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
   UnitState st[isa::N_UNITS];
   bool progress = true;
   size_t left = rep.instrs.size();
+  std::vector<Ev> ev;
   while (left > 0 && progress) {
     progress = false;
     for (int u = 0; u < isa::N_UNITS; ++u)
       while (comp[u].size() < s[u].size()) {
         const Instr& in = s[u][comp[u].size()];
-        int64_t start = st[u].issue_free;
+        int64_t start = issue_ok(st[u], t);
         bool ok = true;
         for (int v = 0; v < isa::N_UNITS && ok; ++v) {
           if (in.wait[v] == 0) continue;
@@ -1058,9 +1287,12 @@ CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
             start = std::max(start, comp[v][in.wait[v] - 1]);
         }
         if (!ok) break;
-        InstrTime& it = rep.instrs[base[u] + comp[u].size()];
+        const size_t idx = base[u] + comp[u].size();
+        InstrTime& it = rep.instrs[idx];
         it.start = start;
-        std::tie(it.free, it.end) = exec_time(in, start, st[u], t);
+        ev.clear();
+        std::tie(it.free, it.end) = exec_time(in, start, st[u], t, &ev, &it.busy);
+        for (const Ev& e : ev) rep.writes.push_back({e.cycle, e.mem, e.addr, e.nbytes, static_cast<int>(idx), 0});
         comp[u].push_back(it.end);
         --left;
         progress = true;
@@ -1074,12 +1306,46 @@ CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
   }
   for (const InstrTime& it : rep.instrs) {
     rep.total = std::max(rep.total, it.end);
-    rep.busy[it.unit] += it.free - it.start;
+    rep.busy[it.unit] += it.busy;
     if (it.in.op == isa::OP_ATTN)
       rep.act_macs += it.dense_macs;
     else
       rep.weight_macs += it.dense_macs;
   }
+  std::stable_sort(rep.writes.begin(), rep.writes.end(),
+                   [](const TraceWrite& x, const TraceWrite& y) { return x.cycle < y.cycle; });
+  return rep;
+}
+
+CycleReport core_trace(const CoreImage& img, const int32_t* raw, int32_t* forecast) {
+  CycleReport rep = cycle_model(img);
+  std::vector<ByteWrite> log;
+  simulate_core(img, raw, forecast, {0, 1, 2, 3}, &log);
+  // value of (instruction, memory, address): every address is written once per instruction
+  std::map<std::tuple<int, int, int>, uint8_t> val;
+  for (const ByteWrite& b : log) val[{b.instr, b.mem, b.addr}] = b.v;
+  for (TraceWrite& w : rep.writes) {
+    if (w.mem == kObufMem) {
+      w.value = forecast[w.addr];
+      continue;
+    }
+    w.value = 0;
+    for (int k = 0; k < w.nbytes; ++k) {
+      const auto it = val.find({w.instr, w.mem, w.addr + k});
+      if (it == val.end())
+        throw Error(fmt::format("core_trace: the cycle model writes {}:{} in instruction {}, the simulator does not "
+                                "(a bug)",
+                                isa::SCR_NAMES[w.mem], w.addr + k, w.instr));
+      w.value |= int64_t{it->second} << (8 * k);
+    }
+  }
+  size_t modeled = 0;
+  for (const TraceWrite& w : rep.writes) modeled += w.mem == kObufMem ? 0 : static_cast<size_t>(w.nbytes);
+  if (modeled != log.size() - static_cast<size_t>(std::count_if(log.begin(), log.end(), [](const ByteWrite& b) {
+                                return b.mem == kObufMem;
+                              })))
+    throw Error(fmt::format("core_trace: the cycle model writes {} bytes, the simulator {} (a bug)", modeled,
+                            log.size()));
   return rep;
 }
 
@@ -1149,7 +1415,11 @@ std::string cycle_table(const CoreImage& img, const CycleReport& r, const CoreTi
       "cycles per forecast {}; weight MACs {} -> utilization {:.1f} % of {} x {} lanes; activation MACs {} -> "
       "{:.1f} % of {} lanes\n",
       r.total, r.weight_macs, 100.0 * r.weight_util(t), t.w_lanes, t.w_kpar, r.act_macs, 100.0 * r.act_util(t),
-      t.act_lanes);
+      2 * t.a_lanes);
+  s += "scratch memories (bytes used / depth):";
+  for (int m = 0; m < isa::N_SCRATCH; ++m)
+    s += fmt::format(" {} {}/{}", isa::SCR_NAMES[m], img.scratch_bytes[m], isa::SCR_DEPTH[m]);
+  s += "\n";
   s += fmt::format("unit busy cycles: IO {}, W {} ({:.1f} %), A {} ({:.1f} %), N {} ({:.1f} %)\n", r.busy[0], r.busy[1],
                    100.0 * r.busy[1] / r.total, r.busy[2], 100.0 * r.busy[2] / r.total, r.busy[3],
                    100.0 * r.busy[3] / r.total);
@@ -1227,9 +1497,10 @@ CoreImage load_core_image(const std::string& path) {
   fits(nw, isa::WMEM_DEPTH, "WMEM");
   fits(nb, isa::BMEM_DEPTH, "BMEM");
   fits(npm, isa::PMEM_DEPTH, "PMEM");
-  if (img.amem_bytes < 0 || img.amem_bytes > isa::AMEM_DEPTH)
-    throw Error(
-        fmt::format("{}: scratchpad use {} bytes exceeds this build's {}", path, img.amem_bytes, isa::AMEM_DEPTH));
+  int scratch_total = 0;
+  for (int m = 0; m < isa::N_SCRATCH; ++m) scratch_total += isa::SCR_DEPTH[m];
+  if (img.amem_bytes < 0 || img.amem_bytes > scratch_total)
+    throw Error(fmt::format("{}: scratchpad use {} bytes exceeds this build's {}", path, img.amem_bytes, scratch_total));
   const uint64_t need = 4ull * (np + nw * (isa::WMEM_WIDTH / 32) + nb + npm);
   if (b.size() - 4 - pos != need)
     throw Error(fmt::format("{}: image sizes in the header ({} bytes) do not match the file ({} bytes)", path, need,

@@ -27,6 +27,7 @@ struct Instr {
   int a_stride = 0, b_stride = 0, c_stride = 0, d_stride = 0;
   int n_in = 0, n_out = 0, brow0 = 0, dh = 0;
   int wbase = 0, bbase = 0, pbase = 0;
+  int d_mem = 0, a_mem = 0, b_mem = 0;   // scratch memories ([[scratch]] ids) of d, a, b (ATTN c: V)
   std::array<int, isa::N_UNITS> wait{};  // wait[u] = n: unit u has completed n instructions
 };
 void encode_instr(const Instr& in, uint32_t* words);  // isa::INSTR_WORDS words; throws if a field overflows
@@ -42,8 +43,9 @@ struct CoreImage {
   std::vector<uint32_t> prog;
   std::vector<WWord> wmem;
   std::vector<int32_t> bmem, pmem;
-  int amem_bytes = 0;     // scratchpad high-water mark
+  int amem_bytes = 0;     // scratchpad high-water mark, summed over the scratch memories
   int64_t amem_live = 0;  // most bytes live at once (compiler statistics, not in the file)
+  std::array<int, isa::N_SCRATCH> scratch_bytes{};  // high-water mark per scratch memory (not in the file)
   int seq_len = 0, pred_len = 0, label_len = 0, d_model = 0;
   int chunk_rows = 0, taper = 0, policy = 0, dec_first = 0;  // compile options used (header word 11)
   std::vector<std::string> notes;  // per instruction (stream order, unit by unit): what it computes
@@ -76,40 +78,56 @@ CoreImage compile_core(const IntEngine& e, const CompileOptions& opt = {});
 // satisfied; the units are polled in the order of `unit_order` (a permutation of 0..N_UNITS-1), each
 // running ahead as far as its waits allow, so different orders exercise different legal interleavings.
 // raw: L readings in Q10.6 (must fit int16); forecast: H values in Q10.6.
+struct ByteWrite {
+  int instr, mem, addr;
+  uint8_t v;
+};
 void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
-                   const std::array<int, isa::N_UNITS>& unit_order = {0, 1, 2, 3});
+                   const std::array<int, isa::N_UNITS>& unit_order = {0, 1, 2, 3},
+                   std::vector<ByteWrite>* log = nullptr);
 
-// ---- cycle model ------------------------------------------------------------------------------------
-// Lane counts and latencies default to spec/isa.toml [core] and [timing]; they are parameters.
+// ---- cycle model ----------------------------------------------------------------------------------------
+// The engines' lane counts and cycle offsets (spec/isa.toml [core], [timing]; docs/core.md states every rule).
 struct CoreTiming {
-  int w_lanes = isa::W_LANES, w_kpar = isa::W_KPAR, act_lanes = isa::ACT_LANES, sm_lanes = isa::SM_LANES;
-  int rs_w = isa::RS_W, rs_a = isa::RS_A, ln_units = isa::LN_UNITS, bias_words = isa::BIAS_WORDS;
-  int qlinear_lat = isa::T_QLINEAR_LAT, actmac_lat = isa::T_ACTMAC_LAT, rescale_lat = isa::T_RESCALE_LAT;
-  int residual_lat = isa::T_RESIDUAL_LAT, layernorm_lat = isa::T_LAYERNORM_LAT;
-  int softmax_lat = isa::T_SOFTMAX_LAT, mem_lat = isa::T_MEM_LAT, issue = isa::T_ISSUE;
+  int w_lanes = isa::W_LANES, w_kpar = isa::W_KPAR, rs_w = isa::RS_W, a_lanes = isa::A_LANES;
+  int ctx = isa::CTX, min_gap = isa::MIN_GAP;
 };
 struct InstrTime {
   int unit = 0, seq = 0;  // stream and position in it
   Instr in;
   int64_t start = 0;       // cycle the unit issues it (waits satisfied, previous instruction issued)
-  int64_t free = 0;        // cycle the unit can issue its next instruction
-  int64_t end = 0;         // cycle its last result is written (completion, monotone per unit)
+  int64_t free = 0;        // earliest cycle the unit may issue its next instruction
+  int64_t end = 0;         // cycle the unit reports it complete (its last write was the cycle before)
+  int64_t busy = 0;        // cycles its unit's main datapath is occupied by it
   int64_t dense_macs = 0;  // weight MACs (LINEAR/OUTPUT) or activation MACs (ATTN), dense
+};
+// One write into a scratch memory (or the forecast buffer, mem = kObufMem): `nbytes` bytes at byte address
+// `addr` (the forecast: element addr), written at the end of `cycle`. value: the bytes, addr first in the
+// low byte (the forecast: the int32). instr: index into CycleReport::instrs.
+constexpr int kObufMem = 15;
+struct TraceWrite {
+  int64_t cycle = 0;
+  int mem = 0, addr = 0, nbytes = 0, instr = 0;
+  int64_t value = 0;
 };
 struct CycleReport {
   std::vector<InstrTime> instrs;  // unit by unit, stream order
-  int64_t total = 0;              // cycles per forecast: INPUT issued at cycle 0 -> last result written
+  std::vector<TraceWrite> writes; // every write, in cycle order (values 0 unless from core_trace)
+  int64_t total = 0;              // cycles per forecast: INPUT issued at cycle 0 -> last instruction complete
   int64_t weight_macs = 0, act_macs = 0;
-  int64_t busy[isa::N_UNITS] = {};  // cycles each unit spends issuing/executing (sum of free - start)
+  int64_t busy[isa::N_UNITS] = {};  // cycles each unit's main datapath is occupied
   double weight_util(const CoreTiming& t) const {
     return static_cast<double>(weight_macs) / (static_cast<double>(t.w_lanes) * t.w_kpar * total);
   }
   double act_util(const CoreTiming& t) const {
-    return static_cast<double>(act_macs) / (static_cast<double>(t.act_lanes) * total);
+    return static_cast<double>(act_macs) / (2.0 * t.a_lanes * total);  // Q.K and P.V lanes run side by side
   }
 };
 // From the program alone. Throws on a deadlock (waits that can never be satisfied).
 CycleReport cycle_model(const CoreImage& img, const CoreTiming& t = {});
+// The cycle model's write trace with the values of one window: every scratch-memory and forecast write
+// (cycle, memory, address, bytes) the RTL core must perform, in cycle order; the forecast as well.
+CycleReport core_trace(const CoreImage& img, const int32_t* raw, int32_t* forecast);
 // Verifies the timed schedule is race-free: any two instructions whose scratchpad footprints conflict
 // (write/read, read/write, write/write) must not overlap in time and must keep their stream order
 // semantics (the earlier-compiled one ends before the other starts). Returns "" or the first violation.

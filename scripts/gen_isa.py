@@ -78,6 +78,41 @@ def load(path):
         where = f"[[memory]] {m.get('name')}"
         need_int(path, m, where, "width", 1, 1024)
         need_int(path, m, where, "depth", 1, 1 << 20)
+    for sec in ("scratch", "pregion"):
+        if sec not in s:
+            fail(path, f"missing section [{sec}]")
+    unit_names = {u["name"] for u in s["unit"]}
+    sids = set()
+    for m in s["scratch"]:
+        where = f"[[scratch]] {m.get('name')}"
+        i = need_int(path, m, where, "id", 0, 15)
+        if i in sids:
+            fail(path, f"{where}: id {i} used twice")
+        sids.add(i)
+        w = need_int(path, m, where, "width", 8, 1024)
+        if w % 8 or (w // 8) & (w // 8 - 1):
+            fail(path, f"{where}: width {w} must be 8 times a power of two")
+        d = need_int(path, m, where, "depth", w // 8, 1 << 16)
+        if d % (w // 8):
+            fail(path, f"{where}: depth {d} bytes is not a whole number of {w}-bit words")
+        for k in ("writer", "reader"):
+            if m.get(k) not in unit_names:
+                fail(path, f"{where}: {k} '{m.get(k)}' is not a unit")
+    if sorted(sids) != list(range(len(sids))):
+        fail(path, "[[scratch]]: ids must be 0..n-1")
+    pr = s["pregion"]
+    regs = []
+    for u in ("w", "a", "io", "n"):
+        b = need_int(path, pr, "[pregion]", u + "_base", 0)
+        d = need_int(path, pr, "[pregion]", u + "_depth", 1)
+        regs.append((b, b + d, u))
+    regs.sort()
+    for (b0, e0, u0), (b1, e1, u1) in zip(regs, regs[1:]):
+        if b1 < e0:
+            fail(path, f"[pregion]: regions {u0} and {u1} overlap")
+    pm = [m for m in s["memory"] if m["name"] == "PMEM"]
+    if pm and regs[-1][1] > pm[0]["depth"]:
+        fail(path, f"[pregion]: region {regs[-1][2]} ends at {regs[-1][1]}, past PMEM depth {pm[0]['depth']}")
     ids = [m["host_id"] for m in s["memory"] if m["host_id"] >= 0]
     if len(ids) != len(set(ids)):
         fail(path, "[[memory]]: host_id used twice")
@@ -109,6 +144,12 @@ def main():
     scal += [("MAX_" + k.upper(), v) for k, v in s["maxima"].items()]
     scal += [(k.upper(), v) for k, v in s["core"].items()]
     scal += [("T_" + k.upper(), v) for k, v in s["timing"].items()]
+    scal += [("PREG_" + k.upper(), v) for k, v in s["pregion"].items()]
+    scr = sorted(s["scratch"], key=lambda m: m["id"])
+    scal += [("N_SCRATCH", len(scr))]
+    for m in scr:
+        scal += [("SCR_" + m["name"], m["id"]), ("SCR_" + m["name"] + "_WIDTH", m["width"]),
+                 ("SCR_" + m["name"] + "_DEPTH", m["depth"])]
     for m in s["memory"]:
         scal += [(m["name"] + "_WIDTH", m["width"]), (m["name"] + "_DEPTH", m["depth"]),
                  (m["name"] + "_HOST_ID", m["host_id"])]
@@ -132,6 +173,11 @@ def main():
     h.append("  return \"?\";")
     h.append("}")
     h += [f"inline constexpr int FLAG_{f['name']} = 1 << {f['bit']};" for f in s["flag"]]
+    h.append("inline constexpr const char* SCR_NAMES[] = {" + ", ".join(f'"{m["name"]}"' for m in scr) + "};")
+    h.append("inline constexpr int SCR_WIDTH[] = {" + ", ".join(str(m["width"]) for m in scr) + "};")
+    h.append("inline constexpr int SCR_DEPTH[] = {" + ", ".join(str(m["depth"]) for m in scr) + "};")
+    h.append("inline constexpr int SCR_WRITER[] = {" + ", ".join(str(unit_of[m["writer"]]) for m in scr) + "};")
+    h.append("inline constexpr int SCR_READER[] = {" + ", ".join(str(unit_of[m["reader"]]) for m in scr) + "};")
     h.append("struct Field { int word, lsb, width; };")
     h += [f"inline constexpr Field F_{f['name'].upper()} = {{{f['word']}, {f['lsb']}, {f['width']}}};"
           for f in s["field"]]
