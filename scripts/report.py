@@ -199,9 +199,12 @@ def main():
     P = a.points
     os.makedirs(a.out, exist_ok=True)
     t_end = time.time()
-    t_start = None
+    t_start, load_start = None, None
     if a.start_file and os.path.exists(a.start_file):
-        t_start = float(open(a.start_file).read().strip())
+        f = open(a.start_file).read().split()  # epoch seconds, then the 1/5/15-minute load averages
+        t_start = float(f[0])
+        load_start = " / ".join(f[1:4]) if len(f) >= 4 else None
+    load_end = " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
     train = load(f"{P}/fp32.train.json")
     ev = load(f"{P}/fp32.eval.json")
@@ -393,10 +396,20 @@ def main():
     if wall is not None:
         w(f"| wall time of this `make` (all points and the report) | {wall / 60:.1f} min ({wall:.0f} s)"
           + (f", make flags `{a.make_jobs}`" if a.make_jobs else ", points run one after another") + " |")
+    if t_start:
+        files = [os.path.join(P, fn) for fn in os.listdir(P) if fn.endswith(".json")]
+        reused = [fn for fn in files if os.path.getmtime(fn) < t_start]
+        if reused:
+            w(f"| points reused | {len(reused)} of {len(files)} point files predate this `make` (up to date from an "
+              "earlier run), so the wall time above excludes them; `make report-clean` forces a full rerun |")
     w(f"| sum of the points' own timers (training and QAT runs) | {point_seconds / 60:.1f} min |")
+    busy = max(float(x) for x in ((load_start or "0").split(" / ") + load_end.split(" / "))) > os.cpu_count()
+    w(f"| load average (1 / 5 / 15 min) at start; at end | {load_start or '?'}; {load_end}"
+      + (f" (above {os.cpu_count()}: other jobs shared the cores, so the times are longer than on an idle "
+         "machine)" if busy else "") + " |")
     nq = len(quant_points) + (1 if gen_q else 0)
     w(f"| points | {2 if gen_train else 1} FP32 training{'s' if gen_train else ''}, {nq} quantize runs (each PTQ + QAT + integer engine) |")
-    w(f"| FP32 epoch budget | up to {budget(a.train_args, 'the config' + chr(39) + 's')} epochs, early stopping "
+    w(f"| FP32 epoch budget | up to {budget(a.train_args, config_epochs(a.config))} epochs, early stopping "
       f"patience 8; ran {train['epochs_run']} (best {train['best_epoch']}) in {train['seconds']:.0f} s, "
       f"{train['seconds_per_epoch']:.1f} s/epoch, {train['threads']} threads |")
     qb = max(len(bits[w_].get("qat_history") or []) for w_ in WIDTHS)
@@ -633,6 +646,21 @@ def main():
         json.dump(summary, f, indent=2)
     os.replace(tmp, f"{a.out}/summary.json")
     print(f"wrote {a.out}/REPORT.md ({len(figs)} figures)" + (f", wall time {wall / 60:.1f} min" if wall else ""))
+
+
+def config_epochs(path):
+    """train.epochs of a TOML config (the FP32 budget when the point gives no --epochs)."""
+    section = ""
+    try:
+        for ln in open(path):
+            ln = ln.split("#", 1)[0].strip()
+            if ln.startswith("["):
+                section = ln.strip("[] ")
+            elif section == "train" and ln.replace(" ", "").startswith("epochs="):
+                return ln.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return "?"
 
 
 def budget(args, default="6"):
