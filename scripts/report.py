@@ -147,7 +147,7 @@ def plot_forecasts(series, lines, windows, seq_len, unit, title, path):
     for ax, w in zip(axes[0], windows):
         rows = [r for r, _, _ in first[w]]
         t0 = rows[0]
-        hist = list(range(t0 - seq_len, t0))
+        hist = list(range(max(0, t0 - seq_len), t0))
         rel = lambda rr: [r - t0 for r in rr]  # noqa: E731
         ax.plot(rel(hist), [series[r] for r in hist], color="0.55", lw=1.2, label="input (48 h)")
         ax.plot(rel(rows), [t for _, t, _ in first[w]], color="black", lw=1.8, label="ground truth")
