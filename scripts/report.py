@@ -360,6 +360,29 @@ def main():
     fig.tight_layout()
     save(fig, f"{a.out}/pareto.png")
     figs.append(("pareto.png", "Pareto front"))
+    # hardware Pareto (only when synthesized configurations exist): engine MSE against LUT4
+    hpts = []
+    for cx, my, name, p in pts:
+        for hj in hw.get(p.get("preset", ""), [])[:1]:
+            lut = hj.get("resources", {}).get("LUT4", {}).get("used")
+            if isinstance(lut, (int, float)):
+                hpts.append((-lut, my, name, lut))  # fewer LUT4 is better: negate for pareto_front
+    if hpts:
+        hfront = pareto_front(hpts)
+        fig, ax = plt.subplots(figsize=(7.5, 4.6))
+        for (_, my, name, lut), on in zip(hpts, hfront):
+            ax.scatter(lut, my, s=40 if on else 22, color="tab:red" if on else "tab:gray",
+                       edgecolor="black" if on else "none", zorder=3)
+            ax.annotate(name, (lut, my), fontsize=7, xytext=(4, 3), textcoords="offset points")
+        fr = sorted((lut, my) for (_, my, _, lut), on in zip(hpts, hfront) if on)
+        ax.plot([x_ for x_, _ in fr], [y_ for _, y_ in fr], color="black", lw=1, label="Pareto front")
+        ax.set(xlabel="LUT4 (synthesized core)", ylabel="test MSE, integer engine (normalized)",
+               title="accuracy against logic (synthesized configurations)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        save(fig, f"{a.out}/pareto_hw.png")
+        figs.append(("pareto_hw.png", "Pareto front against LUT4"))
 
     # 5. generalization forecasts
     if gen_q:
@@ -542,6 +565,9 @@ def main():
           "accelerator core is being written; see section 6).")
         w("")
     w("![pareto](pareto.png)")
+    if any(f == "pareto_hw.png" for f, _ in figs):
+        w("")
+        w("![pareto against LUT4](pareto_hw.png)")
     w("")
 
     # 4. forecasts

@@ -158,6 +158,7 @@ TEST(Report, HardwareColumnsFromFilesOrNotYetMeasured) {
   EXPECT_EQ(md.find("RTL line: *not yet measured*"), std::string::npos);
   EXPECT_NE(md.find("| verilator |"), std::string::npos);
   EXPECT_NE(md.find("| 2,000 |"), std::string::npos);  // 1000 cycles / 0.5 s
+  EXPECT_TRUE(fs::exists(root / "out" / "pareto_hw.png"));
 
   // a missing point: one line naming it, exit 1
   fs::remove(root / "points" / "keep-ff.json");
