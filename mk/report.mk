@@ -48,10 +48,10 @@ RP_GRP_selfattn := *.attn *.self
 RP_GRP_cross    := *.cross
 RP_GRP_ff       := *.ff
 RP_GRP_out      := out
-comma := ,
-empty :=
-space := $(empty) $(empty)
-rp_bits = $(subst $(space),$(comma),$(addsuffix =$(2),$(RP_GRP_$(1))))
+rp_comma := ,
+rp_empty :=
+rp_space := $(rp_empty) $(rp_empty)
+rp_bits = $(subst $(rp_space),$(rp_comma),$(addsuffix =$(2),$(RP_GRP_$(1))))
 RP_WIDTHS := 8 4 3 2 1
 
 RP_CKPT     := $(RP_PTS)/fp32.ckpt
