@@ -37,7 +37,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator, ScalarFormatter  # noqa: E402
+from matplotlib.ticker import (FormatStrFormatter, LogLocator, MaxNLocator, NullFormatter,  # noqa: E402
+                               ScalarFormatter)
 
 GROUPS = [  # tag, label, linear layers of the default model it covers
     ("enc_in", "encoder input embedding", ["enc_in"]),
@@ -284,6 +285,32 @@ def main():
                    "ETTh1 oil temperature (OT): 24 h forecasts on test windows", f"{a.out}/forecasts.png")
     figs.append(("forecasts.png", "forecast against ground truth (°C)"))
 
+    # 2b. QAT against PTQ by bit width
+    fig, ax = plt.subplots(figsize=(6.8, 4.0))
+    xs = list(range(len(WIDTHS)))
+    ax.plot(xs, [bits[b]["ptq"]["mse"] for b in WIDTHS], marker="s", color="tab:orange", label="PTQ")
+    ax.plot(xs, [bits[b]["int_engine"]["mse"] for b in WIDTHS], marker="o", color="tab:blue",
+            label="QAT (integer engine)")
+    for i, b in enumerate(WIDTHS):
+        for v, dy in ((bits[b]["ptq"]["mse"], 5), (bits[b]["int_engine"]["mse"], -11)):
+            ax.annotate(f"{v:.4f}", (i, v), fontsize=7, ha="center", xytext=(0, dy), textcoords="offset points")
+    ax.axhline(fp_mse, color="black", ls=":", lw=1, label=f"FP32 {fp_mse:.4f}")
+    ax.axhline(base["persistence"]["mse"], color="0.5", ls="-.", lw=1,
+               label=f"persistence {base['persistence']['mse']:.4f}")
+    ax.set_xticks(xs)
+    ax.set_xticklabels([f"{b} bit{'s' if b > 1 else ''}\n{bits[b]['compression']['deployed_ratio']:.1f}x"
+                        for b in WIDTHS])
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9)))
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set(ylabel="test MSE (normalized, log scale)", title="every linear layer at N bits: PTQ and QAT")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    save(fig, f"{a.out}/bitwidth.png")
+    figs.append(("bitwidth.png", "QAT against PTQ by bit width"))
+
     # 3. sensitivity bars
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
     labels = [g for g, _, _ in GROUPS]
@@ -517,6 +544,8 @@ def main():
     w(f"Lowest width whose integer engine beats persistence ({base['persistence']['mse']:.4f}): "
       + (f"**{min(usable)} bits** (engine MSE {bits[min(usable)]['int_engine']['mse']:.4f})." if usable
          else "none in this run."))
+    w("")
+    w("![bit widths](bitwidth.png)")
     w("")
     w("![training](training.png)")
     w("")
