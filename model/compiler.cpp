@@ -170,7 +170,7 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
     case isa::OP_LINEAR:
     case isa::OP_OUTPUT: {
       const int G = 1 << in.wmode, NB = ceil_div(in.n_in, t.w_kpar), tiles = ceil_div(in.n_out, t.w_lanes);
-      const int BL = NB * G + isa::T_QLINEAR_LAT + G;  // pair start -> o_valid
+      const int BL = NB * G + isa::T_QLINEAR_LAT + G + 1;  // pair decided at P, fetched from P + 1 -> o_valid
       int64_t P = std::max(start + 1, st.w_pair);
       for (int r = 0; r < in.rows; ++r)
         for (int ti = 0; ti < tiles; ++ti) {
@@ -197,7 +197,7 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
     }
     case isa::OP_ATTN: {
       const int tk = in.n_in, nb = ceil_div(tk, isa::SM_LANES), groups = ceil_div(in.heads * in.dh, t.a_lanes);
-      const int64_t params = start + 1 + ceil_div(isa::ATTN_WORDS, 2) + 1;  // parameter registers valid
+      const int64_t params = start + 1 + ceil_div(isa::ATTN_WORDS, 2) + 2;  // parameter registers valid
       for (int i = 0; i < in.rows; ++i)
         for (int g = 0; g < groups; ++g) {
           const int k = static_cast<int>(st.a_items & 1);  // slot of this item; slot k held item n-2
@@ -205,13 +205,12 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
           int64_t Q = std::max({params, st.a_qend, st.a_s[k] + st.a_nb[k]});
           st.a_qend = Q + tk + 1;
           // softmax: every score written, the instances ready, the probability slot free (its P.V read)
-          const int64_t S = std::max({Q + tk + isa::T_A_SCORE_LAT, st.a_sready, st.a_v[k] + st.a_tk[k] + 1});
+          const int64_t S = std::max({Q + tk + isa::T_A_SCORE_LAT, st.a_sready, st.a_v[k] + st.a_tk[k] + 3});
           st.a_sready = S + nb - 1 + 2 * nb + isa::T_SOFTMAX_BUSY;
           // P.V: every probability written, the previous item's value reads done, its output taken
-          int64_t V = std::max({S + 3 * nb + isa::T_SOFTMAX_LAT - 1, st.a_vend,
-                                st.a_ovalid + 8 - tk - isa::T_ACTMAC_LAT});
-          st.a_vend = V + tk;
-          st.a_ovalid = V + tk + isa::T_ACTMAC_LAT;
+          int64_t V = std::max({S + 3 * nb + isa::T_SOFTMAX_LAT - 1, st.a_vend, st.a_ovalid + 8 - tk - 5});
+          st.a_vend = V + tk + 1;
+          st.a_ovalid = V + tk + 5;
           for (int m = 0; m < t.a_lanes / t.rs_w; ++m) {
             const int col = g * t.a_lanes + m * isa::RS_A;
             if (col >= in.heads * in.dh) continue;
@@ -229,20 +228,24 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
     }
     case isa::OP_ADDNORM: {
       const int n = in.n_out;
-      // parameter load once the previous row's LayerNorm has taken its settings (its last element in)
-      const int64_t pl = std::max(start + 1, st.n_last_row + st.n_last_n + isa::T_RESIDUAL_LAT + 1);
+      // parameter load once the previous row's LayerNorm has taken its settings (its last element in at
+      // R + n + 5) and its gamma / beta reads are over
+      const int64_t pl = std::max(start + 1, st.n_last_row + st.n_last_n + 5);
       int64_t R = std::max(pl + isa::T_N_PARAM, st.n_lane);
       for (int i = 0; i < in.rows; ++i) {
         const int u = static_cast<int>(st.n_rows % isa::LN_UNITS);
-        R = std::max({R, st.n_lane, st.n_ln_ready[u] - 1 - isa::T_RESIDUAL_LAT});
-        const int64_t first_out = R + n + isa::T_RESIDUAL_LAT + n + isa::T_LAYERNORM_LAT;
+        R = std::max({R, st.n_lane, st.n_ln_ready[u]});
+        // element j addressed at R + 2 + j, into the residual lane at R + 3 + j, the LayerNorm at R + 6 + j
+        const int64_t in_last = R + 6 + n - 1;
+        const int64_t first_out = in_last + n + isa::T_LAYERNORM_LAT;
         for (int m = 0; m < n / 2; ++m) {
           const int a = in.d + i * in.d_stride + 2 * m;
           write(first_out + 2 * m + 1, in.d_mem, a, 2);
           if (dual) write(first_out + 2 * m + 1, dual_mem(isa::UNIT_N), a, 2);
         }
-        // the instance takes its next row's first element 2n + busy after this row's last
-        st.n_ln_ready[u] = R + n + isa::T_RESIDUAL_LAT + 2 * n + isa::T_LAYERNORM_BUSY;
+        // the instance takes its next row's first element 2n + busy after this row's last: that row starts
+        // 6 cycles before
+        st.n_ln_ready[u] = in_last + 2 * n + isa::T_LAYERNORM_BUSY - 6;
         st.n_lane = R + n;
         st.n_last_row = R;
         st.n_last_n = n;

@@ -1,15 +1,16 @@
-// sf_core: the accelerator core of issue 5 -- SKELETON: the sequencer only (docs/isa.md section 1).
-// The program memory (the host's PROG writes, 32-bit words), the header check, one instruction stream per
-// unit (IO, W, A, N) with a one-instruction prefetch buffer each, the wait comparators against four in-order
-// completion counters, and the issue handshake. The units themselves are outside: a unit reports that it can
-// take its next instruction (i_free) and how many of its instructions completed (i_done) each cycle; the
-// testbench stands in for them with the durations of the C++ cycle model (sim/core/tb_core_seq.cpp), and
-// checks that every instruction issues on the cycle model's start cycle.
-// Program memory: PROG_DEPTH 32-bit words stored as rows of one instruction (INSTR_WORDS x 32 bit), so a
-// unit fetches an instruction in one read; the four units share the read port round robin (an instruction
-// runs >= 16 cycles, a fetch waits <= 4).
-// Cycle 0 (o_run rises) follows the header check and the first fetch of every stream; an instruction issues
-// on the cycle its unit is free and every wait holds (both checked on the same cycle's i_free / i_done).
+// sf_core: the accelerator core (issue 5; docs/core.md). A sequencer runs the program's four instruction
+// streams (units IO, W, A, N; docs/isa.md), each on its engine (rtl/core/sf_eng_*.v), over the on-chip
+// memories: the program, weights (WMEM), biases (BMEM), parameters (one memory per unit's region of PMEM), the
+// raw window (IBUF), the forecast (OBUF) and the scratchpad -- nine memories, each with one writer unit and
+// one reading unit/operand ([[scratch]] of spec/isa.toml), so that no unit ever waits for another's port and
+// each unit's timing follows from the program alone (the C++ cycle model computes it: model/compiler.h).
+//
+// Host side (idle only): i_hw_* writes 32-bit words into PROG (id 0), WMEM (1: word w, lane k at address
+// 4 w + k), PMEM (2), BMEM (3); i_ib_* writes the raw window; i_ob_addr reads the forecast (registered).
+// i_start starts a forecast: header check (o_error: not MAGIC|VERSION, the streams do not start), first
+// fetch, then o_run rises (cycle 0) and stays high until every stream is issued and complete (o_done).
+// o_dbg_*: every scratch-memory write of each engine (and the forecast writes), for the testbench's
+// cycle-by-cycle comparison with the cycle model; unconnected in a synthesized top.
 `default_nettype none
 `include "sf_isa.vh"
 
@@ -18,23 +19,39 @@ module sf_core #(
   parameter integer INSTR_WORDS = `SF_ISA_INSTR_WORDS,
   parameter integer N_UNITS     = `SF_ISA_N_UNITS
 ) (
-  input  wire                              i_clk,
-  input  wire                              i_rst,
-  // program-memory write port (host WRITE_MEM to PROG)
-  input  wire                              i_pw_valid,
-  input  wire [$clog2(PROG_DEPTH)-1:0]     i_pw_addr,
-  input  wire [31:0]                       i_pw_data,
-  // one forecast
-  input  wire                              i_start,
-  output reg                               o_run,      // streams running (cycle 0 = first cycle high)
-  output reg                               o_done,     // one cycle: every stream issued and completed
-  output reg                               o_error,    // header word 0 is not MAGIC|VERSION (sticky until i_start)
-  // per unit
-  output wire [N_UNITS-1:0]                o_issue,
-  output wire [N_UNITS*INSTR_WORDS*32-1:0] o_instr,    // the instruction issued (valid with o_issue)
-  input  wire [N_UNITS-1:0]                i_free,     // the unit can take its next instruction this cycle
-  input  wire [N_UNITS*2-1:0]              i_done      // instructions of the unit completed this cycle (in order)
+  input  wire         i_clk,
+  input  wire         i_rst,
+  input  wire         i_hw_valid,
+  input  wire [7:0]   i_hw_mem,
+  input  wire [15:0]  i_hw_addr,
+  input  wire [31:0]  i_hw_data,
+  input  wire         i_ib_valid,
+  input  wire [5:0]   i_ib_addr,
+  input  wire [15:0]  i_ib_data,
+  input  wire [5:0]   i_ob_addr,
+  output reg  [31:0]  o_ob_data,
+  input  wire         i_start,
+  output reg          o_run,
+  output reg          o_done,
+  output reg          o_error,
+  // debug: engine writes (valid, memory, dual, byte address, two bytes) and forecast writes
+  output wire [3:0]   o_dbg_wv,
+  output wire [15:0]  o_dbg_wmem,
+  output wire [3:0]   o_dbg_wdual,
+  output wire [63:0]  o_dbg_waddr,
+  output wire [63:0]  o_dbg_wdata,
+  output wire         o_dbg_obv,
+  output wire [7:0]   o_dbg_oba,
+  output wire [31:0]  o_dbg_obd
 );
+  localparam integer IW = INSTR_WORDS * 32;
+  wire [N_UNITS-1:0]    issue;
+  wire [N_UNITS*IW-1:0] instr;
+  wire [N_UNITS-1:0]    ufree;
+  wire [N_UNITS*2-1:0]  udone;
+  wire                  pw_valid = i_hw_valid && i_hw_mem == 8'd`SF_ISA_PROG_HOST_ID;
+  wire [$clog2(PROG_DEPTH)-1:0] pw_addr = i_hw_addr[$clog2(PROG_DEPTH)-1:0];
+
   localparam integer IW_BITS = INSTR_WORDS * 32;
   localparam integer ROWS    = PROG_DEPTH / INSTR_WORDS;
   localparam integer RA_W    = $clog2(ROWS);
@@ -48,7 +65,7 @@ module sf_core #(
   reg [IW_BITS-1:0] rdata;
   reg [RA_W-1:0]    raddr;
   always @(posedge i_clk) begin
-    if (i_pw_valid) prog[i_pw_addr[LANE_W +: RA_W]][i_pw_addr[LANE_W-1:0] * 32 +: 32] <= i_pw_data;
+    if (pw_valid) prog[pw_addr[LANE_W +: RA_W]][pw_addr[LANE_W-1:0] * 32 +: 32] <= i_hw_data;
     rdata <= prog[raddr];
   end
 
@@ -62,7 +79,6 @@ module sf_core #(
   reg [CW-1:0]       comp   [0:N_UNITS-1];  // completion counters
   reg [IW_BITS-1:0]  buf_q  [0:N_UNITS-1];  // prefetched instruction
   reg [N_UNITS-1:0]  buf_v;
-  reg [N_UNITS-1:0]  busy;                  // issued, not yet reported free
   reg                rd_pend;               // a fetch is in flight for unit rd_unit
   reg [UW-1:0]       rd_unit;
   reg [UW-1:0]       rr;                    // round-robin pointer
@@ -72,15 +88,15 @@ module sf_core #(
   genvar gu;
   generate
     for (gu = 0; gu < N_UNITS; gu = gu + 1) begin : g_unit
-      assign comp_next[gu] = comp[gu] + {{(CW-2){1'b0}}, i_done[gu*2 +: 2]};
+      assign comp_next[gu] = comp[gu] + {{(CW-2){1'b0}}, udone[gu*2 +: 2]};
       wire [IW_BITS-1:0] ins = buf_q[gu];
       // every wait field (unit v has completed wait_v instructions) against the completion counters
       wire ok_io = {1'b0, ins[`SF_F_WAIT_IO]} <= comp_next[`SF_UNIT_IO];
       wire ok_w  = {1'b0, ins[`SF_F_WAIT_W]}  <= comp_next[`SF_UNIT_W];
       wire ok_a  = {1'b0, ins[`SF_F_WAIT_A]}  <= comp_next[`SF_UNIT_A];
       wire ok_n  = {1'b0, ins[`SF_F_WAIT_N]}  <= comp_next[`SF_UNIT_N];
-      assign o_issue[gu] = (state == S_RUN) && buf_v[gu] && (!busy[gu] || i_free[gu]) && ok_io && ok_w && ok_a && ok_n;
-      assign o_instr[gu*IW_BITS +: IW_BITS] = ins;
+      assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && ok_io && ok_w && ok_a && ok_n;
+      assign instr[gu*IW_BITS +: IW_BITS] = ins;
     end
   endgenerate
 
@@ -94,7 +110,7 @@ module sf_core #(
     pick = rr;
     for (k = N_UNITS - 1; k >= 0; k = k - 1) begin
       cand = rr + k[UW-1:0];
-      if ((!buf_v[cand] || o_issue[cand]) && left[cand] != 0 && !(rd_pend && rd_unit == cand)) begin
+      if ((!buf_v[cand] || issue[cand]) && left[cand] != 0 && !(rd_pend && rd_unit == cand)) begin
         want = 1'b1;
         pick = cand;
       end
@@ -124,12 +140,9 @@ module sf_core #(
     o_done <= 1'b0;
     for (u = 0; u < N_UNITS; u = u + 1) begin
       comp[u] <= comp_next[u];
-      if (o_issue[u]) begin
+      if (issue[u]) begin
         issued[u] <= issued[u] + 1'b1;
         buf_v[u] <= 1'b0;
-        busy[u] <= 1'b1;
-      end else if (i_free[u]) begin
-        busy[u] <= 1'b0;
       end
     end
     if (rd_pend) begin
@@ -160,7 +173,6 @@ module sf_core #(
           issued[u] <= {CW{1'b0}};
           comp[u] <= {CW{1'b0}};
         end
-        busy <= {N_UNITS{1'b0}};
         buf_v <= {N_UNITS{1'b0}};
       end
       S_HDR1: begin               // rdata = row 1: word 8 = count of the last unit
@@ -187,7 +199,6 @@ module sf_core #(
       rd_pend <= 1'b0;
       rr <= {UW{1'b0}};
       buf_v <= {N_UNITS{1'b0}};
-      busy <= {N_UNITS{1'b0}};
       for (u = 0; u < N_UNITS; u = u + 1) begin
         left[u] <= {CW{1'b0}};
         count[u] <= {CW{1'b0}};
@@ -196,5 +207,146 @@ module sf_core #(
       end
     end
   end
+
+  // ======================= memories and engines =======================
+  wire hw_w = i_hw_valid && i_hw_mem == 8'd`SF_ISA_WMEM_HOST_ID;
+  wire hw_p = i_hw_valid && i_hw_mem == 8'd`SF_ISA_PMEM_HOST_ID;
+  wire hw_b = i_hw_valid && i_hw_mem == 8'd`SF_ISA_BMEM_HOST_ID;
+  localparam integer WA = $clog2(`SF_ISA_WMEM_DEPTH), BA = $clog2(`SF_ISA_BMEM_DEPTH);
+
+  // ---- engine ports ----
+  wire [11:0] io_pa0, io_pa1, w_pa0, w_pa1, a_pa0, a_pa1, n_pa0, n_pa1;
+  wire [31:0] io_pd0, io_pd1, w_pd0, w_pd1, a_pd0, a_pd1, n_pd0, n_pd1;
+  wire [5:0]  ib_ra;
+  reg  [15:0] ib_rd;
+  wire        io_wv, w_wv, a_wv, n_wv, w_dual, n_dual;
+  wire [3:0]  io_wm, w_wm, a_wm, n_wm;
+  wire [15:0] io_wa, w_wa, a_wa, n_wa, io_wd, w_wd, a_wd, n_wd;
+  wire [15:0] last;
+  wire [WA-1:0] wm_ra;
+  wire [`SF_ISA_WMEM_WIDTH-1:0] wm_rd;
+  wire [BA-1:0] bm_ra0, bm_ra1;
+  wire [31:0] bm_rd0, bm_rd1;
+  wire [15:0] x_ra;
+  wire [63:0] x_rd;
+  wire [15:0] na_ra, nb_ra;
+  wire [31:0] na_rd;
+  wire [15:0] nb_rd;
+  localparam integer QA = $clog2(`SF_ISA_SCR_QK_DEPTH / 16), VA = $clog2(`SF_ISA_SCR_V_DEPTH / 16);
+  wire [QA-1:0] qk_ra;
+  wire [VA-1:0] v_ra;
+  wire [127:0] qk_rd, v_rd;
+  wire        ob_v;
+  wire [7:0]  ob_a;
+  wire [31:0] ob_d;
+
+  sf_eng_io u_io (.i_clk(i_clk), .i_rst(i_rst), .i_issue(issue[`SF_UNIT_IO]), .i_instr(instr[`SF_UNIT_IO*IW +: IW]),
+    .o_free(ufree[`SF_UNIT_IO]), .o_done(udone[`SF_UNIT_IO*2]), .o_pa0(io_pa0), .o_pa1(io_pa1), .i_pd0(io_pd0),
+    .i_pd1(io_pd1), .o_ib_addr(ib_ra), .i_ib_data(ib_rd), .o_wr_valid(io_wv), .o_wr_mem(io_wm), .o_wr_addr(io_wa),
+    .o_wr_data(io_wd), .o_last(last));
+  sf_eng_w u_w (.i_clk(i_clk), .i_rst(i_rst), .i_issue(issue[`SF_UNIT_W]), .i_instr(instr[`SF_UNIT_W*IW +: IW]),
+    .o_free(ufree[`SF_UNIT_W]), .o_done(udone[`SF_UNIT_W*2]), .o_pa0(w_pa0), .o_pa1(w_pa1), .i_pd0(w_pd0),
+    .i_pd1(w_pd1), .o_wmem_addr(wm_ra), .i_wmem_data(wm_rd), .o_bmem_addr0(bm_ra0), .o_bmem_addr1(bm_ra1),
+    .i_bmem_data0(bm_rd0), .i_bmem_data1(bm_rd1), .o_x_addr(x_ra), .i_x_data(x_rd), .o_wr_valid(w_wv),
+    .o_wr_mem(w_wm), .o_wr_dual(w_dual), .o_wr_addr(w_wa), .o_wr_data(w_wd), .o_ob_valid(ob_v), .o_ob_addr(ob_a),
+    .o_ob_data(ob_d), .i_last(last));
+  sf_eng_a u_a (.i_clk(i_clk), .i_rst(i_rst), .i_issue(issue[`SF_UNIT_A]), .i_instr(instr[`SF_UNIT_A*IW +: IW]),
+    .o_free(ufree[`SF_UNIT_A]), .o_done(udone[`SF_UNIT_A*2]), .o_pa0(a_pa0), .o_pa1(a_pa1), .i_pd0(a_pd0),
+    .i_pd1(a_pd1), .o_qk_addr(qk_ra), .i_qk_data(qk_rd), .o_v_addr(v_ra), .i_v_data(v_rd), .o_wr_valid(a_wv),
+    .o_wr_mem(a_wm), .o_wr_addr(a_wa), .o_wr_data(a_wd));
+  sf_eng_n u_n (.i_clk(i_clk), .i_rst(i_rst), .i_issue(issue[`SF_UNIT_N]), .i_instr(instr[`SF_UNIT_N*IW +: IW]),
+    .o_free(ufree[`SF_UNIT_N]), .o_done(udone[`SF_UNIT_N*2]), .o_pa0(n_pa0), .o_pa1(n_pa1), .i_pd0(n_pd0),
+    .i_pd1(n_pd1), .o_a_addr(na_ra), .i_a_data(na_rd), .o_b_addr(nb_ra), .i_b_data(nb_rd), .o_wr_valid(n_wv),
+    .o_wr_mem(n_wm), .o_wr_dual(n_dual), .o_wr_addr(n_wa), .o_wr_data(n_wd));
+  assign udone[1] = 1'b0;
+  assign udone[3] = 1'b0;
+  assign udone[5] = 1'b0;
+  assign udone[7] = 1'b0;
+
+  // ---- weights, biases, parameters ----
+  sf_ram #(.WIDTH(`SF_ISA_WMEM_WIDTH), .DEPTH(`SF_ISA_WMEM_DEPTH)) u_wmem (.i_clk(i_clk),
+    .i_we({(`SF_ISA_WMEM_WIDTH/8){hw_w}} & ({{(`SF_ISA_WMEM_WIDTH/8-4){1'b0}}, 4'hF} << {i_hw_addr[1:0], 2'b00})),
+    .i_waddr(i_hw_addr[WA+1:2]), .i_wdata({(`SF_ISA_WMEM_WIDTH/32){i_hw_data}}), .i_raddr0(wm_ra), .o_rdata0(wm_rd),
+    .i_raddr1({WA{1'b0}}), .o_rdata1());
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_BMEM_DEPTH), .NREAD(2)) u_bmem (.i_clk(i_clk), .i_we({4{hw_b}}),
+    .i_waddr(i_hw_addr[BA-1:0]), .i_wdata(i_hw_data), .i_raddr0(bm_ra0), .o_rdata0(bm_rd0), .i_raddr1(bm_ra1),
+    .o_rdata1(bm_rd1));
+  // PMEM regions: one memory per unit
+  wire pw_w  = hw_p && i_hw_addr < `SF_ISA_PREG_W_BASE + `SF_ISA_PREG_W_DEPTH;
+  wire pw_a  = hw_p && i_hw_addr >= `SF_ISA_PREG_A_BASE && i_hw_addr < `SF_ISA_PREG_A_BASE + `SF_ISA_PREG_A_DEPTH;
+  wire pw_io = hw_p && i_hw_addr >= `SF_ISA_PREG_IO_BASE && i_hw_addr < `SF_ISA_PREG_IO_BASE + `SF_ISA_PREG_IO_DEPTH;
+  wire pw_n  = hw_p && i_hw_addr >= `SF_ISA_PREG_N_BASE && i_hw_addr < `SF_ISA_PREG_N_BASE + `SF_ISA_PREG_N_DEPTH;
+  wire [15:0] pa_w = i_hw_addr - `SF_ISA_PREG_W_BASE, pa_a = i_hw_addr - `SF_ISA_PREG_A_BASE;
+  wire [15:0] pa_io = i_hw_addr - `SF_ISA_PREG_IO_BASE, pa_n = i_hw_addr - `SF_ISA_PREG_N_BASE;
+  wire [11:0] w_ra0 = w_pa0 - `SF_ISA_PREG_W_BASE, w_ra1 = w_pa1 - `SF_ISA_PREG_W_BASE;
+  wire [11:0] a_ra0 = a_pa0 - `SF_ISA_PREG_A_BASE, a_ra1 = a_pa1 - `SF_ISA_PREG_A_BASE;
+  wire [11:0] io_ra0 = io_pa0 - `SF_ISA_PREG_IO_BASE, io_ra1 = io_pa1 - `SF_ISA_PREG_IO_BASE;
+  wire [11:0] n_ra0 = n_pa0 - `SF_ISA_PREG_N_BASE, n_ra1 = n_pa1 - `SF_ISA_PREG_N_BASE;
+  localparam integer PWA = $clog2(`SF_ISA_PREG_W_DEPTH), PAA = $clog2(`SF_ISA_PREG_A_DEPTH);
+  localparam integer PIA = $clog2(`SF_ISA_PREG_IO_DEPTH), PNA = $clog2(`SF_ISA_PREG_N_DEPTH);
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_W_DEPTH), .NREAD(2)) u_pm_w (.i_clk(i_clk), .i_we({4{pw_w}}),
+    .i_waddr(pa_w[PWA-1:0]), .i_wdata(i_hw_data), .i_raddr0(w_ra0[PWA-1:0]), .o_rdata0(w_pd0),
+    .i_raddr1(w_ra1[PWA-1:0]), .o_rdata1(w_pd1));
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_A_DEPTH), .NREAD(2)) u_pm_a (.i_clk(i_clk), .i_we({4{pw_a}}),
+    .i_waddr(pa_a[PAA-1:0]), .i_wdata(i_hw_data), .i_raddr0(a_ra0[PAA-1:0]), .o_rdata0(a_pd0),
+    .i_raddr1(a_ra1[PAA-1:0]), .o_rdata1(a_pd1));
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_IO_DEPTH), .NREAD(2)) u_pm_io (.i_clk(i_clk), .i_we({4{pw_io}}),
+    .i_waddr(pa_io[PIA-1:0]), .i_wdata(i_hw_data), .i_raddr0(io_ra0[PIA-1:0]), .o_rdata0(io_pd0),
+    .i_raddr1(io_ra1[PIA-1:0]), .o_rdata1(io_pd1));
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_N_DEPTH), .NREAD(2)) u_pm_n (.i_clk(i_clk), .i_we({4{pw_n}}),
+    .i_waddr(pa_n[PNA-1:0]), .i_wdata(i_hw_data), .i_raddr0(n_ra0[PNA-1:0]), .o_rdata0(n_pd0),
+    .i_raddr1(n_ra1[PNA-1:0]), .o_rdata1(n_pd1));
+
+  // ---- raw window and forecast ----
+  reg [15:0] ibuf [0:`SF_ISA_IBUF_DEPTH-1];
+  reg [31:0] obuf [0:`SF_ISA_OBUF_DEPTH-1];
+  always @(posedge i_clk) begin
+    if (i_ib_valid) ibuf[i_ib_addr] <= i_ib_data;
+    ib_rd <= ibuf[ib_ra];
+    if (ob_v) obuf[ob_a[5:0]] <= ob_d;
+    o_ob_data <= obuf[i_ob_addr];
+  end
+
+  // ---- the scratch memories ----
+  // 16-bit memories: word = byte address >> 1; a one-byte write (IO) uses its byte's enable
+  function [1:0] be16(input [15:0] a, input one);
+    be16 = one ? (a[0] ? 2'b10 : 2'b01) : 2'b11;
+  endfunction
+  wire wq_xw  = w_wv && w_wm == `SF_ISA_SCR_X_W;
+  wire wq_naw = w_wv && (w_wm == `SF_ISA_SCR_NA_W || w_dual);
+  wire wq_nb  = w_wv && w_wm == `SF_ISA_SCR_NB;
+  wire wq_qk  = w_wv && w_wm == `SF_ISA_SCR_QK;
+  wire wq_v   = w_wv && w_wm == `SF_ISA_SCR_V;
+  wire nq_xn  = n_wv && n_wm == `SF_ISA_SCR_X_N;
+  wire nq_nan = n_wv && (n_wm == `SF_ISA_SCR_NA_N || n_dual);
+  `define SF_SCR16(NAME, DEPTHB, WE, WA_, WD, RA, RD) \
+    sf_ram #(.WIDTH(16), .DEPTH(DEPTHB / 2)) NAME (.i_clk(i_clk), .i_we(WE), \
+      .i_waddr(WA_[$clog2(DEPTHB / 2):1]), .i_wdata(WD), .i_raddr0(RA[$clog2(DEPTHB / 2)-1:0]), .o_rdata0(RD), \
+      .i_raddr1({$clog2(DEPTHB / 2){1'b0}}), .o_rdata1());
+  `SF_SCR16(u_x_io, `SF_ISA_SCR_X_IO_DEPTH, {2{io_wv}} & be16(io_wa, 1'b1), io_wa, {io_wd[7:0], io_wd[7:0]}, x_ra, x_rd[15:0])
+  `SF_SCR16(u_x_w, `SF_ISA_SCR_X_W_DEPTH, {2{wq_xw}}, w_wa, w_wd, x_ra, x_rd[31:16])
+  `SF_SCR16(u_x_a, `SF_ISA_SCR_X_A_DEPTH, {2{a_wv}}, a_wa, a_wd, x_ra, x_rd[47:32])
+  `SF_SCR16(u_x_n, `SF_ISA_SCR_X_N_DEPTH, {2{nq_xn}}, n_wa, n_wd, x_ra, x_rd[63:48])
+  `SF_SCR16(u_na_w, `SF_ISA_SCR_NA_W_DEPTH, {2{wq_naw}}, w_wa, w_wd, na_ra, na_rd[15:0])
+  `SF_SCR16(u_na_n, `SF_ISA_SCR_NA_N_DEPTH, {2{nq_nan}}, n_wa, n_wd, na_ra, na_rd[31:16])
+  `SF_SCR16(u_nb, `SF_ISA_SCR_NB_DEPTH, {2{wq_nb}}, w_wa, w_wd, nb_ra, nb_rd)
+  `undef SF_SCR16
+  // 128-bit memories: word = byte address >> 4, the two bytes' enables at (address >> 1) & 7
+  wire [15:0] be128 = 16'b11 << {w_wa[3:1], 1'b0};
+  sf_ram #(.WIDTH(128), .DEPTH(`SF_ISA_SCR_QK_DEPTH / 16)) u_qk (.i_clk(i_clk), .i_we({16{wq_qk}} & be128),
+    .i_waddr(w_wa[QA+3:4]), .i_wdata({8{w_wd}}), .i_raddr0(qk_ra), .o_rdata0(qk_rd), .i_raddr1({QA{1'b0}}),
+    .o_rdata1());
+  sf_ram #(.WIDTH(128), .DEPTH(`SF_ISA_SCR_V_DEPTH / 16)) u_v (.i_clk(i_clk), .i_we({16{wq_v}} & be128),
+    .i_waddr(w_wa[VA+3:4]), .i_wdata({8{w_wd}}), .i_raddr0(v_ra), .o_rdata0(v_rd), .i_raddr1({VA{1'b0}}),
+    .o_rdata1());
+
+  assign o_dbg_wv    = {n_wv, a_wv, w_wv, io_wv};
+  assign o_dbg_wmem  = {n_wm, a_wm, w_wm, io_wm};
+  assign o_dbg_wdual = {n_dual, 1'b0, w_dual, 1'b0};
+  assign o_dbg_waddr = {n_wa, a_wa, w_wa, io_wa};
+  assign o_dbg_wdata = {n_wd, a_wd, w_wd, io_wd};
+  assign o_dbg_obv   = ob_v;
+  assign o_dbg_oba   = ob_a;
+  assign o_dbg_obd   = ob_d;
 endmodule
 `default_nettype wire

@@ -1,0 +1,467 @@
+// sf_eng_a: the A unit's engine -- ATTN. An item is one query row and one group of two heads (16 bytes of the
+// row); three stages run concurrently on consecutive items, with two buffer slots between them:
+//   QK : the query word, then key word j (QK memory, 128-bit) -> 16 products (q - zq)(k - zk) -> one sum per
+//        head -> score rescale (2 sf_shift_rescale lanes) -> the score slot
+//   SM : the slot's scores, 8 per beat, into two sf_softmax instances (one per head, in lockstep; causal mask
+//        j <= query row) -> the probability slot
+//   PV : value word j (V memory) x p_h[j] in sf_actmac (16 lanes, one per column) -> P.V rescale (2 lanes) ->
+//        two bytes per cycle into X_A
+// Rules (docs/core.md; the C++ cycle model states the same): QK decided at Q: q addressed at Q + 1, key j at
+// Q + 2 + j, score j written at Q + A_SCORE_LAT + j; the next QK at Q + tk + 1. SM decided at S when the score
+// slot is full, both softmax instances take input and the probability slot is free: beat b at S + b,
+// probabilities from S + 2 nb + 13. PV decided at V when the probability slot is full: value j addressed at
+// V + 2 + j, the sums complete at V + tk + 5, output pair m written at V + tk + A_PV_WLAT + m.
+`default_nettype none
+`include "sf_isa.vh"
+`include "sf_policy.vh"
+module sf_eng_a #(
+  parameter integer IW = `SF_ISA_INSTR_WORDS * 32,
+  parameter integer QA = $clog2(`SF_ISA_SCR_QK_DEPTH / 16),
+  parameter integer VA = $clog2(`SF_ISA_SCR_V_DEPTH / 16)
+) (
+  input  wire              i_clk,
+  input  wire              i_rst,
+  input  wire              i_issue,
+  input  wire [IW-1:0]     i_instr,
+  output wire              o_free,
+  output reg               o_done,
+  output reg  [11:0]       o_pa0,
+  output reg  [11:0]       o_pa1,
+  input  wire [31:0]       i_pd0,
+  input  wire [31:0]       i_pd1,
+  output reg  [QA-1:0]     o_qk_addr,
+  input  wire [127:0]      i_qk_data,
+  output reg  [VA-1:0]     o_v_addr,
+  input  wire [127:0]      i_v_data,
+  output wire              o_wr_valid,
+  output wire [3:0]        o_wr_mem,
+  output wire [15:0]       o_wr_addr,
+  output wire [15:0]       o_wr_data
+);
+  localparam integer CTX = `SF_ISA_CTX;
+  localparam integer CI  = $clog2(CTX);
+  localparam integer ZW  = `SF_ZP_BITS;
+  localparam integer SW  = `SF_SM_SCORE_BITS;
+  localparam integer PW  = `SF_SM_PROB_BITS;
+  localparam integer ACC = `SF_ACC_BITS;
+
+  sf_eng_slot u_slot (.i_clk(i_clk), .i_rst(i_rst), .i_issue(i_issue), .i_done(o_done), .o_free(o_free));
+
+  // ---- contexts ----
+  reg [IW-1:0]  c_ins [0:CTX-1];
+  reg [31:0]    c_par [0:CTX*14-1];   // the 14 parameter words
+  reg [CTX-1:0] c_rdy;
+  reg [CI-1:0]  wp, pl_idx;
+  reg [3:0]     pl_cnt;
+  reg           pl_run;
+  always @(posedge i_clk) begin
+    if (i_issue) begin
+      c_ins[wp] <= i_instr;
+      c_rdy[wp] <= 1'b0;
+      pl_idx <= wp;
+      pl_run <= 1'b1;
+      pl_cnt <= 4'd0;
+      wp <= wp + 1'b1;
+    end else if (pl_run) begin
+      pl_cnt <= pl_cnt + 1'b1;
+      if (pl_cnt == 4'd8) begin
+        pl_run <= 1'b0;
+        c_rdy[pl_idx] <= 1'b1;
+      end
+    end
+    // words 2k, 2k + 1 addressed at pl_cnt k (k < 7), the data at k + 2
+    o_pa0 <= c_ins[pl_idx][`SF_F_PBASE] + {7'd0, pl_cnt, 1'b0};
+    o_pa1 <= c_ins[pl_idx][`SF_F_PBASE] + {7'd0, pl_cnt, 1'b0} + 12'd1;
+    if (pl_run && pl_cnt >= 4'd2) begin
+      c_par[pl_idx * 14 + (pl_cnt - 4'd2) * 2] <= i_pd0;
+      c_par[pl_idx * 14 + (pl_cnt - 4'd2) * 2 + 1] <= i_pd1;
+    end
+    if (i_rst) begin
+      wp <= {CI{1'b0}};
+      pl_run <= 1'b0;
+      c_rdy <= {CTX{1'b0}};
+    end
+  end
+
+  // ---- item sequencing (QK decides items in order) ----
+  reg  [CI-1:0] qi;          // context of the next item
+  reg  [7:0]    q_row;       // its row in the instruction
+  reg  [2:0]    q_grp;
+  reg  [CI:0]   pending;
+  wire [IW-1:0] qins = c_ins[qi];
+  wire [7:0]    q_tk = qins[`SF_F_N_IN];
+  wire [3:0]    q_ngrp = (qins[`SF_F_HEADS] + 4'd1) >> 1;
+  wire          q_lastitem = (q_row == qins[`SF_F_ROWS] - 8'd1) && ({1'b0, q_grp} == q_ngrp - 4'd1);
+  reg  [8:0]    qk_cnt;      // cycles until the next QK may be decided
+  reg  [1:0]    s_full, p_full;   // score / probability slots
+  reg           slot_q;      // slot of the next item (items alternate)
+  wire          qk_go = pending != 0 && c_rdy[qi] && qk_cnt == 0 && !s_full[slot_q] && !sq_busy[slot_q];
+  // QK pipeline state
+  reg           qk_on;
+  reg  [7:0]    qk_j, qk_tk;
+  reg  [15:0]   qk_kaddr;
+  reg  [7:0]    qk_bstride;
+  reg           qk_slot;
+  reg  [1:0]    sq_busy;     // slot being written by QK (until its last score)
+  always @(posedge i_clk) begin
+    if (qk_cnt != 0) qk_cnt <= qk_cnt - 1'b1;
+    if (qk_go) begin
+      qk_cnt <= {1'b0, q_tk};                                    // next decision at Q + tk + 1
+      o_qk_addr <= qaddr[QA+3:4];
+      qk_on <= 1'b1;
+      qk_j <= 8'd0;
+      qk_tk <= q_tk;
+      qk_kaddr <= qins[`SF_F_B] + {9'd0, q_grp, 4'd0};
+      qk_bstride <= qins[`SF_F_B_STRIDE];
+      qk_slot <= slot_q;
+      slot_q <= !slot_q;
+      if (q_lastitem) begin
+        q_row <= 8'd0;
+        q_grp <= 3'd0;
+        qi <= qi + 1'b1;
+      end else if ({1'b0, q_grp} == q_ngrp - 4'd1) begin
+        q_grp <= 3'd0;
+        q_row <= q_row + 1'b1;
+      end else begin
+        q_grp <= q_grp + 1'b1;
+      end
+    end else if (qk_on) begin
+      o_qk_addr <= qk_kaddr[QA+3:4];
+      qk_kaddr <= qk_kaddr + {8'd0, qk_bstride};
+      qk_j <= qk_j + 1'b1;
+      if (qk_j == qk_tk - 8'd1) qk_on <= 1'b0;
+    end
+    pending <= pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, qk_go && q_lastitem};
+    if (i_rst) begin
+      qi <= {CI{1'b0}};
+      q_row <= 8'd0;
+      q_grp <= 3'd0;
+      qk_cnt <= 9'd0;
+      qk_on <= 1'b0;
+      slot_q <= 1'b0;
+      pending <= {(CI+1){1'b0}};
+    end
+  end
+  wire [15:0] qaddr = qins[`SF_F_A] + q_row * qins[`SF_F_A_STRIDE] + {9'd0, q_grp, 4'd0};
+
+  // item metadata: captured at the QK decision, indexed by slot
+  reg [CI-1:0] it_ctx [0:1];
+  reg [7:0]    it_row [0:1];
+  reg [2:0]    it_grp [0:1];
+  reg          it_last [0:1];
+  always @(posedge i_clk) begin
+    if (qk_go) begin
+      it_ctx[slot_q] <= qi;
+      it_row[slot_q] <= q_row;
+      it_grp[slot_q] <= q_grp;
+      it_last[slot_q] <= q_lastitem;
+    end
+  end
+
+  // QK data path: q at Q + 2, key j at Q + 3 + j; products and sums registered; rescale; score write
+  reg          q_take, q_take1;
+  reg  [127:0] q_reg;
+  reg          k_v1, k_v2, k_v3, k_v4;
+  reg  [7:0]   k_j1, k_j2, k_j3, k_j4;
+  reg          k_s1, k_s2, k_s3, k_s4;
+  reg          k_l1, k_l2, k_l3, k_l4;
+  reg          qk_v0, qk_l0;
+  reg  [7:0]   qk_j0;
+  wire [CI-1:0] kc = it_ctx[k_s1];
+  wire signed [ZW-1:0] zq = c_par[kc * 14 + 10][ZW-1:0], zk = c_par[kc * 14 + 11][ZW-1:0];
+  reg  signed [9:0] dq [0:15], dk [0:15];
+  reg  signed [19:0] pr [0:15];
+  reg  signed [ACC-1:0] hs0, hs1;
+  integer l;
+  always @(posedge i_clk) begin
+    q_take1 <= qk_go;
+    q_take <= q_take1;
+    if (q_take) q_reg <= i_qk_data;             // Q + 2: the query word
+    qk_v0 <= qk_on;                             // the key address of j is presented at Q + 2 + j
+    qk_j0 <= qk_j;
+    qk_l0 <= qk_on && qk_j == qk_tk - 8'd1;
+    k_v1 <= qk_v0; k_j1 <= qk_j0; k_s1 <= qk_slot; k_l1 <= qk_l0;      // Q + 3 + j: the key data
+    for (l = 0; l < 16; l = l + 1) begin
+      dq[l] <= $signed({2'b00, q_reg[l*8 +: 8]}) - $signed({{(10-ZW){zq[ZW-1]}}, zq});
+      dk[l] <= $signed({2'b00, i_qk_data[l*8 +: 8]}) - $signed({{(10-ZW){zk[ZW-1]}}, zk});
+      pr[l] <= dq[l] * dk[l];
+    end
+    k_v2 <= k_v1; k_j2 <= k_j1; k_s2 <= k_s1; k_l2 <= k_l1;
+    hs0 <= {{(ACC-20){pr[0][19]}}, pr[0]} + {{(ACC-20){pr[1][19]}}, pr[1]} + {{(ACC-20){pr[2][19]}}, pr[2]} +
+           {{(ACC-20){pr[3][19]}}, pr[3]} + {{(ACC-20){pr[4][19]}}, pr[4]} + {{(ACC-20){pr[5][19]}}, pr[5]} +
+           {{(ACC-20){pr[6][19]}}, pr[6]} + {{(ACC-20){pr[7][19]}}, pr[7]};
+    hs1 <= {{(ACC-20){pr[8][19]}}, pr[8]} + {{(ACC-20){pr[9][19]}}, pr[9]} + {{(ACC-20){pr[10][19]}}, pr[10]} +
+           {{(ACC-20){pr[11][19]}}, pr[11]} + {{(ACC-20){pr[12][19]}}, pr[12]} + {{(ACC-20){pr[13][19]}}, pr[13]} +
+           {{(ACC-20){pr[14][19]}}, pr[14]} + {{(ACC-20){pr[15][19]}}, pr[15]};
+    k_v3 <= k_v2; k_j3 <= k_j2; k_s3 <= k_s2; k_l3 <= k_l2;
+    k_v4 <= k_v3; k_j4 <= k_j3; k_s4 <= k_s3; k_l4 <= k_l3;
+    if (i_rst) begin
+      qk_v0 <= 1'b0; k_v1 <= 1'b0; k_v2 <= 1'b0; k_v3 <= 1'b0; k_v4 <= 1'b0; q_take <= 1'b0; q_take1 <= 1'b0;
+    end
+  end
+  // stage timing: qk_v0 at Q + 2 + j (address), k_v1 at Q + 3 + j (data: dq/dk registered at its end),
+  // k_v2 (dq/dk), k_v3 (products), k_v4 (sums) = the rescale input at Q + 6 + j, its output at Q + 10 + j
+  wire [2*16-1:0] sc;
+  wire            sc_v;
+  wire [CI-1:0]   kc3 = it_ctx[k_s4];
+  sf_shift_rescale #(.LANES(2), .OUT_W(SW), .ZP_W(17)) u_rs_s (
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v4), .o_ready(), .i_acc({hs1, hs0}),
+    .i_mult(c_par[kc3 * 14 + 0][15:0]), .i_shift($signed(c_par[kc3 * 14 + 1][5:0])),
+    .i_zp($signed(c_par[kc3 * 14 + 2][16:0])), .i_lo($signed(c_par[kc3 * 14 + 3][16:0])),
+    .i_hi($signed(c_par[kc3 * 14 + 4][16:0])), .o_valid(sc_v), .i_ready(1'b1), .o_y(sc));
+  reg [7:0] w_j [0:3];
+  reg [3:0] w_s, w_l;
+  always @(posedge i_clk) begin
+    w_j[0] <= k_j4; w_j[1] <= w_j[0]; w_j[2] <= w_j[1]; w_j[3] <= w_j[2];
+    w_s <= {w_s[2:0], k_s4};
+    w_l <= {w_l[2:0], k_l4 && k_v4};
+  end
+  // score slots: [slot][head][beat] of 8 scores
+  reg [8*SW-1:0] sbuf [0:31];
+  wire [7:0] wj = w_j[3];
+  always @(posedge i_clk) begin
+    if (sc_v) begin
+      sbuf[{w_s[3], 1'b0, wj[5:3]}][wj[2:0] * SW +: SW] <= sc[0 +: SW];
+      sbuf[{w_s[3], 1'b1, wj[5:3]}][wj[2:0] * SW +: SW] <= sc[SW +: SW];
+    end
+  end
+  // a slot is busy from the QK decision until its last score is written, then full until SM has fed it
+  always @(posedge i_clk) begin
+    if (qk_go) sq_busy[slot_q] <= 1'b1;
+    if (sc_v && w_l[3]) begin
+      sq_busy[w_s[3]] <= 1'b0;
+      s_full[w_s[3]] <= 1'b1;
+    end
+    if (sm_go_last) s_full[sm_slot_now] <= 1'b0;
+    if (i_rst) begin
+      sq_busy <= 2'b00;
+      s_full <= 2'b00;
+    end
+  end
+
+  // ---- SM ----
+  reg         sm_on;
+  reg  [2:0]  sm_b;
+  reg         sm_slot;
+  reg         slot_s;        // slot of the next item for SM
+  wire [1:0]  sm_rdy;
+  wire [CI-1:0] sc_ctx = sm_on ? pm_ctx[sm_slot] : it_ctx[slot_s];
+  wire [IW-1:0] sins = c_ins[sc_ctx];
+  wire [7:0]  s_tk = sins[`SF_F_N_IN];
+  wire [2:0]  s_nb1 = (s_tk[5:0] - 6'd1) >> 3;                       // beats - 1
+  wire        sm_go = !sm_on && s_full[slot_s] && !p_full[slot_s] && !p_busy[slot_s] && !pv_rd[slot_s] && sm_rdy[0];
+  wire unused_rdy = sm_rdy[1];
+  wire        sm_beat = sm_go || sm_on;
+  wire [2:0]  sm_bn = sm_on ? sm_b : 3'd0;
+  wire        sm_slot_now = sm_on ? sm_slot : slot_s;
+  wire        sm_last = sm_beat && sm_bn == s_nb1;
+  wire        sm_go_last = sm_last;
+  wire [7:0]  s_row = sins[`SF_F_R0] + (sm_on ? pm_row[sm_slot] : it_row[slot_s]);
+  // item metadata by probability slot: captured at the SM decision (the score slot's may be reused after)
+  reg [CI-1:0] pm_ctx [0:1];
+  reg [7:0]    pm_row [0:1];
+  reg [2:0]    pm_grp [0:1];
+  reg          pm_last [0:1];
+  always @(posedge i_clk) begin
+    if (sm_go) begin
+      pm_ctx[slot_s] <= it_ctx[slot_s];
+      pm_row[slot_s] <= it_row[slot_s];
+      pm_grp[slot_s] <= it_grp[slot_s];
+      pm_last[slot_s] <= it_last[slot_s];
+    end
+  end
+  reg  [7:0]  keep;
+  integer kk;
+  always @* begin
+    for (kk = 0; kk < 8; kk = kk + 1)
+      keep[kk] = ({2'b0, sm_bn, kk[2:0]} < s_tk) &&
+                 (!sins[4 + `SF_FLAG_CAUSAL] || {2'b0, sm_bn, kk[2:0]} <= s_row);
+  end
+  always @(posedge i_clk) begin
+    if (sm_go) begin
+      sm_slot <= slot_s;
+      slot_s <= !slot_s;
+      sm_on <= s_nb1 != 3'd0;
+      sm_b <= 3'd1;
+    end else if (sm_on) begin
+      sm_b <= sm_b + 1'b1;
+      if (sm_b == s_nb1) sm_on <= 1'b0;
+    end
+    if (i_rst) begin
+      sm_on <= 1'b0;
+      slot_s <= 1'b0;
+    end
+  end
+  wire [1:0]      p_v, p_lastb;
+  wire [2*8*PW-1:0] p_beat;
+  genvar gh;
+  generate
+    for (gh = 0; gh < 2; gh = gh + 1) begin : g_sm
+      sf_softmax u_sm (
+        .i_clk(i_clk), .i_rst(i_rst), .i_valid(sm_beat), .o_ready(sm_rdy[gh]),
+        .i_s(sbuf[{sm_slot_now, gh[0], sm_bn}]), .i_keep(keep), .i_last(sm_last),
+        .i_frac(c_par[sc_ctx * 14 + 13][3:0]), .o_valid(p_v[gh]), .i_ready(1'b1),
+        .o_p(p_beat[gh*8*PW +: 8*PW]), .o_last(p_lastb[gh]));
+    end
+  endgenerate
+  // probability slots: [slot][head][beat] of 8; written in output order
+  reg [8*PW-1:0] pbuf [0:31];
+  reg [2:0]      po_b;
+  reg            po_slot;      // slot the softmax outputs go to (outputs follow the inputs in order)
+  reg [1:0]      p_busy;
+  always @(posedge i_clk) begin
+    if (sm_go) p_busy[slot_s] <= 1'b1;
+    if (p_v[0]) begin
+      pbuf[{po_slot, 1'b0, po_b}] <= p_beat[0 +: 8*PW];
+      pbuf[{po_slot, 1'b1, po_b}] <= p_beat[8*PW +: 8*PW];
+      po_b <= p_lastb[0] ? 3'd0 : po_b + 1'b1;
+      if (p_lastb[0]) begin
+        po_slot <= !po_slot;
+        p_busy[po_slot] <= 1'b0;
+        p_full[po_slot] <= 1'b1;
+      end
+    end
+    if (pv_go) p_full[slot_v] <= 1'b0;   // taken by P.V (pv_rd guards it until its last read)
+    if (i_rst) begin
+      po_b <= 3'd0;
+      po_slot <= 1'b0;
+      p_busy <= 2'b00;
+      p_full <= 2'b00;
+    end
+  end
+
+  // ---- PV ----
+  reg          slot_v;        // slot of the next item for PV
+  reg  [8:0]   pv_cnt;        // cycles until the next PV may be decided (value reads)
+  reg  [8:0]   ov_cnt;        // cycles until the P.V output register is free (shadow read over)
+  wire [CI-1:0] pc = pm_ctx[slot_v];
+  wire [IW-1:0] pins = c_ins[pc];
+  wire [7:0]   v_tk = pins[`SF_F_N_IN];
+  wire         pv_go = p_full[slot_v] && pv_cnt == 0 && ov_cnt <= {1'b0, v_tk} + 9'd5;
+  reg          pv_on;
+  reg  [7:0]   pv_j, pv_tk;
+  reg  [15:0]  pv_vaddr;
+  reg  [7:0]   pv_cstride;
+  reg          pv_slot;
+  reg  [CI-1:0] pv_ctx;
+  reg  [7:0]   pv_row;
+  reg  [2:0]   pv_grp;
+  reg          pv_last;
+  reg  [1:0]   pv_rd;          // slot being read by PV
+  always @(posedge i_clk) begin
+    if (pv_cnt != 0) pv_cnt <= pv_cnt - 1'b1;
+    if (ov_cnt != 0) ov_cnt <= ov_cnt - 1'b1;
+    if (pv_go) begin
+      pv_cnt <= {1'b0, v_tk};                                          // next decision at V + tk + 1
+      ov_cnt <= {1'b0, v_tk} + 9'd5 + 9'd8 - 9'd1;                     // output taken at V + tk + 5, read 8
+      pv_on <= 1'b1;
+      pv_j <= 8'd0;
+      pv_tk <= v_tk;
+      pv_vaddr <= pins[`SF_F_C] + {9'd0, pm_grp[slot_v], 4'd0};
+      pv_cstride <= pins[`SF_F_C_STRIDE];
+      pv_slot <= slot_v;
+      pv_ctx <= pm_ctx[slot_v];
+      pv_row <= pm_row[slot_v];
+      pv_grp <= pm_grp[slot_v];
+      pv_last <= pm_last[slot_v];
+      slot_v <= !slot_v;
+      pv_rd[slot_v] <= 1'b1;
+    end else if (pv_on) begin
+      o_v_addr <= pv_vaddr[VA+3:4];
+      pv_vaddr <= pv_vaddr + {8'd0, pv_cstride};
+      pv_j <= pv_j + 1'b1;
+      if (pv_j == pv_tk - 8'd1) pv_on <= 1'b0;
+    end
+    if (v_lastbeat) pv_rd[v_s2] <= 1'b0;   // the slot's last probability read
+    if (i_rst) begin
+      slot_v <= 1'b0;
+      pv_cnt <= 9'd0;
+      ov_cnt <= 9'd0;
+      pv_on <= 1'b0;
+      pv_rd <= 2'b00;
+    end
+  end
+  // value j: addressed at V + 2 + j (o_v_addr set at V + 1 + j), the data and p at V + 3 + j
+  reg        v_v1, v_v2, v_f1, v_f2, v_l1, v_l2, v_s1, v_s2;
+  reg  [7:0] v_j1, v_j2;
+  reg  [CI-1:0] v_c1, v_c2;
+  always @(posedge i_clk) begin
+    v_v1 <= pv_on; v_j1 <= pv_j; v_f1 <= pv_on && pv_j == 8'd0; v_l1 <= pv_on && pv_j == pv_tk - 8'd1;
+    v_s1 <= pv_slot; v_c1 <= pv_ctx;
+    v_v2 <= v_v1; v_j2 <= v_j1; v_f2 <= v_f1; v_l2 <= v_l1; v_s2 <= v_s1; v_c2 <= v_c1;
+    if (i_rst) begin v_v1 <= 1'b0; v_v2 <= 1'b0; end
+  end
+  wire v_lastbeat = v_v2 && v_l2;
+  wire [8*PW-1:0] pw0 = pbuf[{v_s2, 1'b0, v_j2[5:3]}], pw1 = pbuf[{v_s2, 1'b1, v_j2[5:3]}];
+  wire [PW-1:0] p0 = pw0[v_j2[2:0] * PW +: PW], p1 = pw1[v_j2[2:0] * PW +: PW];
+  wire [16*ACC-1:0] pv_acc;
+  wire              pv_ov;
+  sf_actmac #(.LANES(16)) u_pv (
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(v_v2), .o_ready(), .i_first(v_f2), .i_last(v_l2),
+    .i_a({{8{p1}}, {8{p0}}}), .i_b(i_v_data), .i_za({ZW{1'b0}}), .i_zb(c_par[v_c2 * 14 + 12][ZW-1:0]),
+    .o_valid(pv_ov), .i_ready(1'b1), .o_acc(pv_acc));
+  // the item's output metadata: from the PV decision to its last beat (ov_*), to the capture (o_*)
+  reg [CI-1:0] ov_ctx, o_ctx;
+  reg [7:0]    ov_row, o_row;
+  reg [2:0]    ov_grp, o_grp;
+  reg          ov_last, o_islast;
+  // the output: captured at V + tk + 5, drained two lanes a cycle from V + tk + 6
+  reg [16*ACC-1:0] shadow;
+  reg              dr_on;
+  reg [2:0]        dr_m;
+  always @(posedge i_clk) begin
+    if (v_lastbeat) begin ov_ctx <= v_c2; ov_row <= pv_row_q; ov_grp <= pv_grp_q; ov_last <= pv_last_q; end
+    if (pv_ov) begin
+      shadow <= pv_acc;
+      dr_on <= 1'b1;
+      dr_m <= 3'd0;
+      o_ctx <= ov_ctx;
+      o_row <= ov_row;
+      o_grp <= ov_grp;
+      o_islast <= ov_last;
+    end else if (dr_on) begin
+      dr_m <= dr_m + 1'b1;
+      if (dr_m == 3'd7) dr_on <= 1'b0;
+    end
+    if (i_rst) dr_on <= 1'b0;
+  end
+  // the PV decision's row / group / last flag, carried to the last beat
+  reg [7:0] pv_row_q1, pv_row_q;
+  reg [2:0] pv_grp_q1, pv_grp_q;
+  reg       pv_last_q1, pv_last_q;
+  always @(posedge i_clk) begin
+    pv_row_q1 <= pv_row; pv_row_q <= pv_row_q1;
+    pv_grp_q1 <= pv_grp; pv_grp_q <= pv_grp_q1;
+    pv_last_q1 <= pv_last; pv_last_q <= pv_last_q1;
+  end
+  wire [CI-1:0] oc = o_ctx;
+  wire [IW-1:0] oins = c_ins[oc];
+  wire [2*16-1:0] oy;
+  wire            oy_v;
+  sf_shift_rescale #(.LANES(2), .OUT_W(16), .ZP_W(17)) u_rs_o (
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(dr_on), .o_ready(),
+    .i_acc({shadow[(2 * dr_m + 1) * ACC +: ACC], shadow[(2 * dr_m) * ACC +: ACC]}),
+    .i_mult(c_par[oc * 14 + 5][15:0]), .i_shift($signed(c_par[oc * 14 + 6][5:0])),
+    .i_zp($signed(c_par[oc * 14 + 7][16:0])), .i_lo($signed(c_par[oc * 14 + 8][16:0])),
+    .i_hi($signed(c_par[oc * 14 + 9][16:0])), .o_valid(oy_v), .i_ready(1'b1), .o_y(oy));
+  reg [15:0] o_addr [0:3];
+  reg [3:0]  o_mem [0:3];
+  reg [3:0]  o_last;
+  wire [15:0] d_addr = oins[`SF_F_D] + o_row * oins[`SF_F_D_STRIDE] + {9'd0, o_grp, 4'd0} +
+                       {12'd0, dr_m, 1'b0};
+  always @(posedge i_clk) begin
+    o_addr[0] <= d_addr; o_addr[1] <= o_addr[0]; o_addr[2] <= o_addr[1]; o_addr[3] <= o_addr[2];
+    o_mem[0] <= oins[`SF_F_D_MEM]; o_mem[1] <= o_mem[0]; o_mem[2] <= o_mem[1]; o_mem[3] <= o_mem[2];
+    o_last <= {o_last[2:0], dr_on && dr_m == 3'd7 && o_islast};
+    o_done <= oy_v && o_last[3];
+    if (i_rst) begin
+      o_last <= 4'd0;
+      o_done <= 1'b0;
+    end
+  end
+  assign o_wr_valid = oy_v;
+  assign o_wr_mem   = o_mem[3];
+  assign o_wr_addr  = o_addr[3];
+  assign o_wr_data  = {oy[16 +: 8], oy[0 +: 8]};
+endmodule
+`default_nettype wire

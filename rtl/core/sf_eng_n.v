@@ -1,0 +1,286 @@
+// sf_eng_n: the N unit's engine -- ADDNORM: per row, residual_add(a[j], b[j]) through one sf_residual_add
+// lane into one of LN_UNITS sf_layernorm instances (rows alternate), outputs written two bytes at a time.
+// docs/core.md gives the rules; the C++ cycle model (model/compiler.cpp, exec_time) states the same ones.
+//
+// Per instruction: the parameter load (11 words, two per cycle) starts at pl >= issue + 1, once the previous
+// row's LayerNorm has taken its settings (pl >= R_prev + n + 5); its first row starts at pl + N_PARAM at the
+// earliest. A row is decided at R when the residual lane is free (R >= R_prev + n) and its instance will take
+// the first element in time (R + 6 >= the instance's ready cycle); element j's operands are addressed at
+// R + 2 + j (a, b, gamma, beta), added from R + 3 + j, enter the LayerNorm at R + 6 + j; outputs from
+// R + 2n + 20, the pair m written at R + 2n + 21 + 2m. Two instances never write in the same cycle (rows start >= n apart and
+// a row's writes span n cycles).
+`default_nettype none
+`include "sf_isa.vh"
+`include "sf_policy.vh"
+module sf_eng_n #(
+  parameter integer IW = `SF_ISA_INSTR_WORDS * 32
+) (
+  input  wire              i_clk,
+  input  wire              i_rst,
+  input  wire              i_issue,
+  input  wire [IW-1:0]     i_instr,
+  output wire              o_free,
+  output reg               o_done,
+  output reg  [11:0]       o_pa0,
+  output reg  [11:0]       o_pa1,
+  input  wire [31:0]       i_pd0,
+  input  wire [31:0]       i_pd1,
+  // operand a: NA_W and NA_N (the same address; a_mem selects), operand b: NB; 16-bit words
+  output reg  [15:0]       o_a_addr,
+  input  wire [31:0]       i_a_data,     // {NA_N, NA_W}
+  output reg  [15:0]       o_b_addr,
+  input  wire [15:0]       i_b_data,
+  output wire              o_wr_valid,
+  output wire [3:0]        o_wr_mem,
+  output wire              o_wr_dual,
+  output wire [15:0]       o_wr_addr,
+  output wire [15:0]       o_wr_data
+);
+  localparam integer CTX = `SF_ISA_CTX;
+  localparam integer CI  = $clog2(CTX);
+  localparam integer NPAR = `SF_ISA_T_N_PARAM;
+  localparam integer RL = `SF_ISA_T_RESIDUAL_LAT;
+  localparam integer ZW = `SF_ZP_BITS;
+
+  sf_eng_slot u_slot (.i_clk(i_clk), .i_rst(i_rst), .i_issue(i_issue), .i_done(o_done), .o_free(o_free));
+
+  reg [IW-1:0] c_ins [0:CTX-1];
+  reg [CI-1:0] wp, ni;
+  reg [CI:0]   pending;
+  always @(posedge i_clk) begin
+    if (i_issue) c_ins[wp] <= i_instr;
+    if (i_rst) wp <= {CI{1'b0}};
+    else if (i_issue) wp <= wp + 1'b1;
+  end
+  wire [IW-1:0] ins  = c_ins[ni];
+  wire [7:0]    n    = ins[`SF_F_N_OUT];
+  wire [7:0]    rows = ins[`SF_F_ROWS];
+  wire [11:0]   pb   = ins[`SF_F_PBASE];
+
+  // the active parameters (one set: a new set loads after the previous row's LayerNorm took its own)
+  reg  signed [ZW-1:0] za, zb, ln_zp, ln_lo, ln_hi;
+  reg  signed [4:0]    sa, sb;
+  reg  [2:0]           log2n;
+  reg  [15:0]          eps;
+  reg  signed [5:0]    ln_shift;
+
+  localparam [1:0] S_IDLE = 2'd0, S_PL = 2'd1, S_ROWS = 2'd2;
+  reg [1:0]  st;
+  reg [3:0]  pc;              // parameter load cycle
+  reg [7:0]  ri;              // next row of the instruction
+  reg [7:0]  pl_cnt;          // cycles until a parameter load may start (previous row's settings taken)
+  reg [7:0]  lane_cnt;        // cycles until the residual lane is free
+  reg [3:0]  par_cnt;         // cycles until the first row may start after the load
+  reg [8:0]  ln_cnt [0:1];    // cycles until instance u may be given a row (its ready cycle - 5)
+  reg        rr;              // instance of the next row
+  wire       row_go = st == S_ROWS && par_cnt == 0 && lane_cnt == 0 && ln_cnt[rr] == 0;
+  wire       pl_go  = st == S_IDLE && pending != 0 && pl_cnt == 0;
+
+  // the row being read: element j, addresses presented at R + 1 + j
+  reg        rd_on;
+  reg  [7:0] rd_j, rd_n;
+  reg  [15:0] rd_a, rd_b;
+  reg  [11:0] rd_g;
+  reg        rd_u, rd_lastrow;
+  reg  [3:0] rd_amem;
+
+  integer u;
+  always @(posedge i_clk) begin
+    if (pl_cnt != 0) pl_cnt <= pl_cnt - 1'b1;
+    if (lane_cnt != 0) lane_cnt <= lane_cnt - 1'b1;
+    if (par_cnt != 0) par_cnt <= par_cnt - 1'b1;
+    for (u = 0; u < 2; u = u + 1) if (ln_cnt[u] != 0) ln_cnt[u] <= ln_cnt[u] - 1'b1;
+    case (st)
+      S_IDLE: if (pl_go) begin
+        st <= S_PL;
+        pc <= 4'd0;
+        par_cnt <= NPAR[3:0] - 4'd1;
+      end
+      S_PL: begin
+        pc <= pc + 1'b1;
+        if (pc == 4'd5) begin
+          st <= S_ROWS;
+          ri <= 8'd0;
+        end
+      end
+      default: if (row_go) begin   // S_ROWS
+        lane_cnt <= n - 8'd1;
+        pl_cnt <= n + 8'd4;        // a load may start at R + n + 5
+        ln_cnt[rr] <= {n, 1'b0} + {1'b0, n} + 9'd6;  // its next row may start at R + 3n + 7 (first element in at +6)
+        rr <= !rr;
+        ri <= ri + 1'b1;
+        if (ri == rows - 8'd1) begin
+          st <= S_IDLE;
+          ni <= ni + 1'b1;
+        end
+      end
+    endcase
+    pending <= pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, row_go && ri == rows - 8'd1};
+    if (i_rst) begin
+      st <= S_IDLE;
+      ni <= {CI{1'b0}};
+      pending <= {(CI+1){1'b0}};
+      pl_cnt <= 8'd0;
+      lane_cnt <= 8'd0;
+      par_cnt <= 4'd0;
+      ln_cnt[0] <= 9'd0;
+      ln_cnt[1] <= 9'd0;
+      rr <= 1'b0;
+    end
+  end
+
+  // parameter reads: pc k presents words 2k, 2k + 1 (from pl + 1), the data arrives a cycle later
+  reg       pv;
+  reg [3:0] pk;
+  always @(posedge i_clk) begin
+    pv <= st == S_PL || pl_go;
+    pk <= pl_go ? 4'd0 : pc + 4'd1;
+    if (pv) begin
+      case (pk)
+        4'd1: begin za <= i_pd0[ZW-1:0]; sa <= i_pd1[4:0]; end
+        4'd2: begin zb <= i_pd0[ZW-1:0]; sb <= i_pd1[4:0]; end
+        4'd3: begin log2n <= i_pd0[2:0]; eps <= i_pd1[15:0]; end
+        4'd4: ln_shift <= i_pd1[5:0];  // word 6 (mult) is 1: the LayerNorm's rescale has no multiplier
+        4'd5: begin ln_zp <= i_pd0[ZW-1:0]; ln_lo <= i_pd1[ZW-1:0]; end
+        4'd6: ln_hi <= i_pd0[ZW-1:0];
+        default: ;
+      endcase
+    end
+    if (i_rst) pv <= 1'b0;
+  end
+
+  // operand reads
+  always @(posedge i_clk) begin
+    if (pl_go) begin
+      o_pa0 <= pb;
+      o_pa1 <= pb + 12'd1;
+    end else if (st == S_PL) begin
+      o_pa0 <= pb + {7'd0, pc, 1'b0} + 12'd2;
+      o_pa1 <= pb + {7'd0, pc, 1'b0} + 12'd3;
+    end else if (rd_on) begin
+      o_pa0 <= rd_g + {4'd0, rd_j};
+      o_pa1 <= rd_g + {4'd0, rd_j} + {4'd0, rd_n};
+    end
+    if (row_go) begin
+      rd_on <= 1'b1;
+      rd_j <= 8'd0;
+      rd_n <= n;
+      rd_a <= ins[`SF_F_A] + ri * ins[`SF_F_A_STRIDE];
+      rd_b <= ins[`SF_F_B] + ri * ins[`SF_F_B_STRIDE];
+      rd_g <= pb + 12'd11;
+      rd_u <= rr;
+      rd_lastrow <= ri == rows - 8'd1;
+      rd_amem <= ins[`SF_F_A_MEM];
+    end else if (rd_on) begin
+      rd_j <= rd_j + 1'b1;
+      if (rd_j == rd_n - 8'd1) rd_on <= 1'b0;
+    end
+    if (i_rst) rd_on <= 1'b0;
+  end
+  // addresses of element rd_j: presented the cycle after the row decision (registered here as o_*_addr)
+  wire [15:0] ea = rd_a + {8'd0, rd_j}, eb = rd_b + {8'd0, rd_j};
+  reg        e_v, e_odd_a, e_odd_b, e_last, e_u, e_sel, f_sel;
+  always @(posedge i_clk) begin
+    // cycle R + 1 + j: the addresses; the gamma / beta addresses go out on o_pa* in the same cycle
+    o_a_addr <= {1'b0, ea[15:1]};
+    o_b_addr <= {1'b0, eb[15:1]};
+    e_v <= rd_on;
+    e_odd_a <= ea[0];
+    e_odd_b <= eb[0];
+    e_last <= rd_on && rd_j == rd_n - 8'd1;
+    e_u <= rd_u;
+    e_sel <= rd_amem == `SF_ISA_SCR_NA_N;
+    if (i_rst) e_v <= 1'b0;
+  end
+  // cycle R + 2 + j: the data; gamma and beta delayed to the LayerNorm input (residual_add: RL cycles)
+  reg        f_v, f_last, f_u;
+  always @(posedge i_clk) begin
+    f_v <= e_v;
+    f_last <= e_last;
+    f_u <= e_u;
+    f_sel <= e_sel;
+    if (i_rst) f_v <= 1'b0;
+  end
+  wire [15:0] aw = f_sel ? i_a_data[31:16] : i_a_data[15:0];
+  reg  [7:0]  a_byte, b_byte;
+  reg         odd_a, odd_b;
+  always @(posedge i_clk) begin odd_a <= e_odd_a; odd_b <= e_odd_b; end
+  always @* begin
+    a_byte = odd_a ? aw[15:8] : aw[7:0];
+    b_byte = odd_b ? i_b_data[15:8] : i_b_data[7:0];
+  end
+  reg  [`SF_LN_GAMMA_BITS-1:0] g_d [0:RL-1];
+  reg  [`SF_LN_BETA_BITS-1:0]  b_d [0:RL-1];
+  reg  [RL-1:0] l_d, u_d;
+  integer k;
+  always @(posedge i_clk) begin
+    g_d[0] <= i_pd0[`SF_LN_GAMMA_BITS-1:0];
+    b_d[0] <= i_pd1[`SF_LN_BETA_BITS-1:0];
+    for (k = 1; k < RL; k = k + 1) begin g_d[k] <= g_d[k-1]; b_d[k] <= b_d[k-1]; end
+    l_d <= {l_d[RL-2:0], f_last};
+    u_d <= {u_d[RL-2:0], f_u};
+  end
+  wire                       x_v;
+  wire [`SF_RES_OUT_BITS-1:0] x;
+  sf_residual_add u_res (
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(f_v), .o_ready(), .i_a(a_byte), .i_b(b_byte), .i_za(za), .i_zb(zb),
+    .i_sa(sa), .i_sb(sb), .o_valid(x_v), .i_ready(1'b1), .o_y(x));
+
+  // the LayerNorm instances; per instance the destination of the row it is reading (in) and writing (out)
+  reg  [15:0] m_in_addr [0:1], m_out_addr [0:1];
+  reg  [3:0]  m_in_mem [0:1], m_out_mem [0:1];
+  reg         m_in_dual [0:1], m_out_dual [0:1], m_in_last [0:1], m_out_last [0:1];
+  always @(posedge i_clk) begin
+    if (row_go) begin
+      m_in_addr[rr] <= ins[`SF_F_D] + ri * ins[`SF_F_D_STRIDE];
+      m_in_mem[rr] <= ins[`SF_F_D_MEM];
+      m_in_dual[rr] <= ins[4 + `SF_FLAG_DUAL];
+      m_in_last[rr] <= ri == rows - 8'd1;
+    end
+  end
+  wire [1:0]  y_v, y_last;
+  wire [15:0] y;
+  reg  [7:0]  y_lo [0:1];
+  reg  [7:0]  y_m [0:1];
+  reg  [1:0]  y_odd;
+  genvar gu;
+  generate
+    for (gu = 0; gu < 2; gu = gu + 1) begin : g_ln
+      wire take = x_v && u_d[RL-1] == gu[0];
+      wire lin_last = take && l_d[RL-1];
+      sf_layernorm u_ln (
+        .i_clk(i_clk), .i_rst(i_rst), .i_valid(take), .o_ready(), .i_x(x), .i_gamma(g_d[RL-1]), .i_beta(b_d[RL-1]),
+        .i_last(lin_last), .i_log2n(log2n), .i_eps(eps), .i_shift(ln_shift), .i_zp(ln_zp), .i_lo(ln_lo),
+        .i_hi(ln_hi), .o_valid(y_v[gu]), .i_ready(1'b1), .o_y(y[gu*8 +: 8]), .o_last(y_last[gu]));
+      always @(posedge i_clk) begin
+        if (lin_last) begin
+          m_out_addr[gu] <= m_in_addr[gu];
+          m_out_mem[gu] <= m_in_mem[gu];
+          m_out_dual[gu] <= m_in_dual[gu];
+          m_out_last[gu] <= m_in_last[gu];
+        end
+        if (y_v[gu]) begin
+          y_odd[gu] <= !y_odd[gu] && !y_last[gu];
+          if (!y_odd[gu]) y_lo[gu] <= y[gu*8 +: 8];
+          else y_m[gu] <= y_m[gu] + 8'd1;
+        end
+        if (y_v[gu] && y_last[gu]) y_m[gu] <= 8'd0;
+        if (i_rst) begin
+          y_odd[gu] <= 1'b0;
+          y_m[gu] <= 8'd0;
+        end
+      end
+    end
+  endgenerate
+  wire w0 = y_v[0] && y_odd[0], w1 = y_v[1] && y_odd[1];
+  assign o_wr_valid = w0 || w1;
+  assign o_wr_mem   = w1 ? m_out_mem[1] : m_out_mem[0];
+  assign o_wr_dual  = w1 ? m_out_dual[1] : m_out_dual[0];
+  assign o_wr_addr  = w1 ? m_out_addr[1] + {7'd0, y_m[1], 1'b0} : m_out_addr[0] + {7'd0, y_m[0], 1'b0};
+  assign o_wr_data  = w1 ? {y[15:8], y_lo[1]} : {y[7:0], y_lo[0]};
+  always @(posedge i_clk) begin
+    o_done <= (w0 && y_last[0] && m_out_last[0]) || (w1 && y_last[1] && m_out_last[1]);
+    if (i_rst) o_done <= 1'b0;
+  end
+endmodule
+`default_nettype wire

@@ -1,0 +1,363 @@
+// sf_eng_w: the W unit's engine -- LINEAR and OUTPUT on sf_qlinear (W_LANES outputs x W_KPAR inputs per
+// beat) with RS_W sf_shift_rescale lanes behind it. docs/core.md gives the rules; the C++ cycle model
+// (model/compiler.cpp, exec_time) states the same ones.
+//
+// An instruction is a sequence of pairs (row r, tile of W_LANES outputs), rows outer. Beat side: a pair is
+// decided at cycle P (the previous pair's step is over and the drain will be free when the tile completes);
+// from P + 1 it fetches NB x G weight words (NB = ceil(n_in / W_KPAR) beats, G = 1, 2, 4 digits = words per
+// beat) and, at each beat's first word, two input bytes; each beat is handed to sf_qlinear when its last word
+// arrives; the tile is complete (o_valid) at V = P + BL, BL = NB G + G + 3. The next pair is decided at
+// P + max(NB G, DR) at the earliest. Drain: from V, step i (i < DR = ceil(n_tile / RS_W)) takes outputs
+// 2i, 2i+1 with their biases (BMEM, two ports), adds them (int32, wraps: the same sum as a bias loaded
+// first), rescales them and writes both bytes at V + i + W_DRAIN_LAT. OUTPUT: one output, rescaled to int16,
+// plus the last reading, into the forecast buffer.
+// Parameters (the output rescale, 5 words) are read right after the issue into the instruction's context
+// (CTX contexts: up to CTX instructions in flight).
+`default_nettype none
+`include "sf_isa.vh"
+`include "sf_policy.vh"
+module sf_eng_w #(
+  parameter integer IW    = `SF_ISA_INSTR_WORDS * 32,
+  parameter integer LANES = `SF_ISA_W_LANES,
+  parameter integer KPAR  = `SF_ISA_W_KPAR,
+  parameter integer W_MAX = `SF_ISA_W_MAX,
+  parameter integer WW    = `SF_ISA_WMEM_WIDTH,
+  parameter integer WA    = $clog2(`SF_ISA_WMEM_DEPTH),
+  parameter integer BA    = $clog2(`SF_ISA_BMEM_DEPTH)
+) (
+  input  wire                i_clk,
+  input  wire                i_rst,
+  input  wire                i_issue,
+  input  wire [IW-1:0]       i_instr,
+  output wire                o_free,
+  output reg                 o_done,
+  // parameter memory (the W region), registered read
+  output reg  [11:0]         o_pa0,
+  output reg  [11:0]         o_pa1,
+  input  wire [31:0]         i_pd0,
+  input  wire [31:0]         i_pd1,
+  // weights, registered read
+  output wire [WA-1:0]       o_wmem_addr,
+  input  wire [WW-1:0]       i_wmem_data,
+  // biases, two registered read ports
+  output wire [BA-1:0]       o_bmem_addr0,
+  output wire [BA-1:0]       o_bmem_addr1,
+  input  wire [31:0]         i_bmem_data0,
+  input  wire [31:0]         i_bmem_data1,
+  // the input memories X_IO, X_W, X_A, X_N (16-bit words, byte address >> 1), registered read
+  output wire [15:0]         o_x_addr,
+  input  wire [4*16-1:0]     i_x_data,
+  // writes: two bytes (one for OUTPUT into the forecast buffer)
+  output wire                o_wr_valid,
+  output wire [3:0]          o_wr_mem,
+  output wire                o_wr_dual,
+  output wire [15:0]         o_wr_addr,
+  output wire [15:0]         o_wr_data,
+  output wire                o_ob_valid,
+  output wire [7:0]          o_ob_addr,
+  output wire [31:0]         o_ob_data,
+  input  wire [15:0]         i_last
+);
+  localparam integer CTX = `SF_ISA_CTX;
+  localparam integer CI  = $clog2(CTX);
+  localparam integer RS  = `SF_ISA_RS_W;
+  localparam integer OW  = 16;                 // rescale output width (OUTPUT: int16)
+  localparam integer ZW  = 17;
+  localparam integer ACC = `SF_ACC_BITS;
+
+  sf_eng_slot u_slot (.i_clk(i_clk), .i_rst(i_rst), .i_issue(i_issue), .i_done(o_done), .o_free(o_free));
+
+  // ---- contexts: the instruction and its rescale parameters ----
+  reg [IW-1:0]      c_ins  [0:CTX-1];
+  reg [15:0]        c_mult [0:CTX-1];
+  reg [5:0]         c_shift[0:CTX-1];
+  reg [ZW-1:0]      c_zp   [0:CTX-1], c_lo [0:CTX-1], c_hi [0:CTX-1];
+  reg [CI-1:0]      wp;          // next context to fill
+  reg [CI:0]        pending;     // issued, not yet started by the beat side
+  reg [2:0]         pl_cnt;      // parameter load: cycles since the issue
+  reg               pl_run;
+  reg [CI-1:0]      pl_idx;
+  always @(posedge i_clk) begin
+    if (i_issue) begin
+      c_ins[wp] <= i_instr;
+      pl_idx <= wp;
+      pl_run <= 1'b1;
+      pl_cnt <= 3'd0;
+      wp <= wp + 1'b1;
+    end else if (pl_run) begin
+      pl_cnt <= pl_cnt + 1'b1;
+      if (pl_cnt == 3'd4) pl_run <= 1'b0;
+    end
+    // addresses set at pl_cnt k are read at k + 1, the data arrives at k + 2
+    case (pl_cnt)
+      3'd0: begin o_pa0 <= c_ins[pl_idx][`SF_F_PBASE]; o_pa1 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd1; end
+      3'd1: begin o_pa0 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd2; o_pa1 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd3; end
+      3'd2: o_pa0 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd4;
+      default: ;
+    endcase
+    if (pl_run && pl_cnt == 3'd2) begin c_mult[pl_idx] <= i_pd0[15:0]; c_shift[pl_idx] <= i_pd1[5:0]; end
+    if (pl_run && pl_cnt == 3'd3) begin c_zp[pl_idx] <= i_pd0[ZW-1:0]; c_lo[pl_idx] <= i_pd1[ZW-1:0]; end
+    if (pl_run && pl_cnt == 3'd4) c_hi[pl_idx] <= i_pd0[ZW-1:0];
+    if (i_rst) begin
+      wp <= {CI{1'b0}};
+      pl_run <= 1'b0;
+      pl_cnt <= 3'd0;
+    end
+  end
+
+  // ---- beat side ----
+  reg  [CI-1:0] bi;              // context of the instruction being fetched
+  wire [IW-1:0] b_ins = c_ins[bi];
+  wire [1:0]    b_mode  = b_ins[`SF_F_WMODE];
+  wire [7:0]    b_nin   = b_ins[`SF_F_N_IN];
+  wire [7:0]    b_nout  = b_ins[`SF_F_N_OUT];
+  wire [7:0]    b_rows  = b_ins[`SF_F_ROWS];
+  wire [2:0]    b_g     = (b_mode == 2'd0) ? 3'd1 : ((b_mode == 2'd1) ? 3'd2 : 3'd4);
+  wire [7:0]    b_nb    = (b_nin + KPAR[7:0] - 8'd1) / KPAR[7:0];
+  wire [9:0]    b_nbg   = b_nb * b_g;                                   // fetch cycles
+  wire [7:0]    b_tiles = (b_nout + LANES[7:0] - 8'd1) / LANES[7:0];
+  reg  [7:0]    r, tile;                                               // next pair
+  wire [7:0]    nt      = (b_nout - tile * LANES[7:0] >= LANES[7:0]) ? LANES[7:0] : (b_nout - tile * LANES[7:0]);
+  wire [7:0]    b_dr    = (nt + RS[7:0] - 8'd1) / RS[7:0];
+  wire [10:0]   b_bl    = {1'b0, b_nbg} + {8'd0, b_g} + 11'd3;
+  wire [10:0]   b_step  = ({1'b0, b_nbg} > {3'd0, b_dr}) ? {1'b0, b_nbg} : {3'd0, b_dr};
+  reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
+  wire          have    = pending != 0;
+  wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && mf_n < 4'd8;
+  wire          last_pair = (r == b_rows - 8'd1) && (tile == b_tiles - 8'd1);
+
+  // fetch of the decided pair
+  reg           f_on;
+  reg  [9:0]    f_c, f_n;            // fetch cycle, cycles
+  reg  [WA-1:0] f_wa;
+  reg  [15:0]   f_xa;                // byte address of beat 0's inputs
+  reg  [2:0]    f_g;
+  reg  [1:0]    f_mode;
+  reg  [1:0]    f_xsel;
+  reg  [7:0]    f_nb;
+  wire [2:0]    f_dig   = f_c[2:0] & (f_g - 3'd1);                    // word of the beat (G a power of two)
+  wire [9:0]    f_beat  = (f_g == 3'd1) ? f_c : ((f_g == 3'd2) ? {1'b0, f_c[9:1]} : {2'b0, f_c[9:2]});
+  wire [15:0]   f_xbyte = f_xa + {5'd0, f_beat, 1'b0};
+  assign o_wmem_addr = f_wa + f_c[WA-1:0];
+  assign o_x_addr    = {1'b0, f_xbyte[15:1]};
+  // the data cycle: one behind the fetch
+  reg           d_on, d_first, d_lastbeat, d_odd;
+  reg  [2:0]    d_dig, d_g;
+  reg  [1:0]    d_mode, d_xsel;
+  reg  [WW-1:0] stage [0:2];
+  reg  [15:0]   x_q;
+  always @(posedge i_clk) begin
+    d_on <= f_on;
+    d_dig <= f_dig;
+    d_g <= f_g;
+    d_mode <= f_mode;
+    d_xsel <= f_xsel;
+    d_first <= f_beat == 10'd0;
+    d_lastbeat <= f_beat == {2'b0, f_nb} - 10'd1;
+    d_odd <= f_xbyte[0];
+    if (i_rst) d_on <= 1'b0;
+  end
+  wire [15:0] x_live = i_x_data[d_xsel * 16 +: 16];
+  wire [15:0] x_word = (d_dig == 3'd0) ? x_live : x_q;
+  wire [15:0] x_pair = d_odd ? {8'h00, x_word[15:8]} : x_word;         // n_in = 1 at an odd byte
+  always @(posedge i_clk) begin
+    if (d_on && d_dig == 3'd0) x_q <= x_live;
+    if (d_on && d_dig != d_g - 3'd1) stage[d_dig[1:0]] <= i_wmem_data;
+  end
+  // the beat bus in the mode's layout (word c = bits [WW c +: WW]), then each weight sign-extended to W_MAX
+  wire [4*WW-1:0] bus = (d_g == 3'd1) ? {{(3*WW){1'b0}}, i_wmem_data}
+                      : (d_g == 3'd2) ? {{(2*WW){1'b0}}, i_wmem_data, stage[0]}
+                      : {i_wmem_data, stage[2], stage[1], stage[0]};
+  wire [LANES*KPAR*W_MAX-1:0] wbus;
+  genvar gq;
+  generate
+    for (gq = 0; gq < LANES * KPAR; gq = gq + 1) begin : g_w
+      if (W_MAX == 2) begin : g2
+        assign wbus[gq*2 +: 2] = bus[gq*2 +: 2];
+      end else if (W_MAX == 4) begin : g4
+        assign wbus[gq*4 +: 4] = (d_mode == 2'd0) ? {{2{bus[gq*2+1]}}, bus[gq*2 +: 2]} : bus[gq*4 +: 4];
+      end else begin : g8
+        assign wbus[gq*8 +: 8] = (d_mode == 2'd0) ? {{6{bus[gq*2+1]}}, bus[gq*2 +: 2]}
+                               : (d_mode == 2'd1) ? {{4{bus[gq*4+3]}}, bus[gq*4 +: 4]} : bus[gq*8 +: 8];
+      end
+    end
+  endgenerate
+  wire beat_v = d_on && d_dig == d_g - 3'd1;
+
+  // pair metadata to the drain (FIFO, in decision order)
+  reg  [CI-1:0] mf_ctx  [0:7];
+  reg  [7:0]    mf_r    [0:7];
+  reg  [7:0]    mf_tile [0:7];
+  reg           mf_last [0:7];
+  reg  [2:0]    mf_wp, mf_rp;
+  reg  [3:0]    mf_n;
+
+  always @(posedge i_clk) begin
+    if (step_cnt != 0) step_cnt <= step_cnt - 1'b1;
+    if (dfree_cnt != 0) dfree_cnt <= dfree_cnt - 1'b1;
+    if (f_on) begin
+      f_c <= f_c + 1'b1;
+      if (f_c == f_n - 10'd1) f_on <= 1'b0;
+    end
+    if (decide) begin
+      step_cnt <= b_step - 11'd1;
+      dfree_cnt <= b_bl + {3'd0, b_dr} - 11'd1;
+      f_on <= 1'b1;
+      f_c <= 10'd0;
+      f_n <= b_nbg;
+      f_g <= b_g;
+      f_mode <= b_mode;
+      f_nb <= b_nb;
+      f_wa <= b_ins[`SF_F_WBASE] + tile * b_nbg;
+      f_xa <= b_ins[`SF_F_A] + r * b_ins[`SF_F_A_STRIDE];
+      mf_ctx[mf_wp] <= bi;
+      mf_r[mf_wp] <= r;
+      mf_tile[mf_wp] <= tile;
+      mf_last[mf_wp] <= last_pair;
+      mf_wp <= mf_wp + 1'b1;
+      if (last_pair) begin
+        r <= 8'd0;
+        tile <= 8'd0;
+        bi <= bi + 1'b1;
+      end else if (tile == b_tiles - 8'd1) begin
+        tile <= 8'd0;
+        r <= r + 1'b1;
+      end else begin
+        tile <= tile + 1'b1;
+      end
+    end
+    if (decide) f_xsel <= b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_IO ? 2'd0 : b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_W ? 2'd1 :
+                         b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_A ? 2'd2 : 2'd3;
+    pending <= pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, decide && last_pair};
+    if (i_rst) begin
+      bi <= {CI{1'b0}};
+      r <= 8'd0;
+      tile <= 8'd0;
+      step_cnt <= 11'd0;
+      dfree_cnt <= 11'd0;
+      f_on <= 1'b0;
+      mf_wp <= 3'd0;
+      pending <= {(CI+1){1'b0}};
+    end
+  end
+
+  // ---- the array ----
+  wire              q_valid;
+  wire [LANES*ACC-1:0] q_acc;
+  wire              dr_go, dr_lastc;
+  sf_qlinear #(.LANES(LANES), .KPAR(KPAR), .W_MAX(W_MAX)) u_q (
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(beat_v), .o_ready(), .i_first(d_first), .i_last(d_lastbeat),
+    .i_mode(d_mode), .i_x(x_pair), .i_w(wbus), .i_bias({(LANES*ACC){1'b0}}),
+    .o_valid(q_valid), .i_ready(dr_lastc), .o_acc(q_acc));
+
+  // ---- drain ----
+  reg           dr_on;
+  reg  [7:0]    dr_i;
+  reg  [CI-1:0] dr_ctx;
+  reg  [7:0]    dr_r, dr_tile;
+  reg           dr_lastp;
+  assign dr_go = q_valid && !dr_on;
+  wire [CI-1:0] k_ctx  = dr_on ? dr_ctx : mf_ctx[mf_rp];
+  wire [7:0]    k_r    = dr_on ? dr_r : mf_r[mf_rp];
+  wire [7:0]    k_tile = dr_on ? dr_tile : mf_tile[mf_rp];
+  wire          k_lastp = dr_on ? dr_lastp : mf_last[mf_rp];
+  wire [7:0]    k_i    = dr_on ? dr_i : 8'd0;
+  wire [IW-1:0] kins   = c_ins[k_ctx];
+  wire [7:0]    k_nout = kins[`SF_F_N_OUT];
+  wire [7:0]    k_nt   = (k_nout - k_tile * LANES[7:0] >= LANES[7:0]) ? LANES[7:0] : (k_nout - k_tile * LANES[7:0]);
+  wire [7:0]    k_dr   = (k_nt + RS[7:0] - 8'd1) / RS[7:0];
+  wire          k_step = q_valid;      // a drain step this cycle (the tile is held until its last step)
+  assign dr_lastc = k_step && k_i == k_dr - 8'd1;
+  wire [7:0]    k_row  = kins[`SF_F_R0] + k_r;
+  wire [BA-1:0] k_bias = kins[`SF_F_BBASE] +
+                         (kins[4 + `SF_FLAG_BIAS_ROWS] ? (({8'd0, kins[`SF_F_BROW0]} + {8'd0, k_row}) * {8'd0, k_nout}) : 16'd0) +
+                         k_tile * LANES[7:0] + {k_i, 1'b0};
+  assign o_bmem_addr0 = k_bias;
+  assign o_bmem_addr1 = k_bias + 1'b1;
+  wire [ACC-1:0] acc0 = q_acc[(2 * k_i) * ACC +: ACC];
+  wire [ACC-1:0] acc1 = q_acc[(2 * k_i + 1) * ACC +: ACC];
+  always @(posedge i_clk) begin
+    if (dr_go) begin
+      dr_on <= !dr_lastc;
+      dr_i <= 8'd1;
+      dr_ctx <= mf_ctx[mf_rp];
+      dr_r <= mf_r[mf_rp];
+      dr_tile <= mf_tile[mf_rp];
+      dr_lastp <= mf_last[mf_rp];
+      mf_rp <= mf_rp + 1'b1;
+    end else if (dr_on) begin
+      dr_i <= dr_i + 1'b1;
+      if (dr_lastc) dr_on <= 1'b0;
+    end
+    if (i_rst) begin
+      dr_on <= 1'b0;
+      mf_rp <= 3'd0;
+    end
+  end
+  always @(posedge i_clk) begin
+    if (i_rst) mf_n <= 4'd0;
+    else mf_n <= mf_n + {3'd0, decide} - {3'd0, dr_go};
+  end
+  // D0 -> D1: lanes and metadata registered; D1: + bias -> D2: the rescale lanes' input register
+  reg            s1_v, s2_v;
+  reg  [ACC-1:0] s1_a0, s1_a1, s2_s0, s2_s1;
+  reg  [CI-1:0]  s1_ctx, s2_ctx;
+  reg  [15:0]    s1_addr, s2_addr;
+  reg  [7:0]     s1_row, s2_row;
+  reg            s1_last, s2_last;
+  wire [15:0]    k_addr = kins[`SF_F_D] + k_r * kins[`SF_F_D_STRIDE] + k_tile * LANES[7:0] + {7'd0, k_i, 1'b0};
+  always @(posedge i_clk) begin
+    s1_v <= k_step;
+    s1_a0 <= acc0;
+    s1_a1 <= acc1;
+    s1_ctx <= k_ctx;
+    s1_addr <= k_addr;
+    s1_row <= k_row;
+    s1_last <= k_lastp && dr_lastc;
+    s2_v <= s1_v;
+    s2_s0 <= s1_a0 + i_bmem_data0;
+    s2_s1 <= s1_a1 + i_bmem_data1;
+    s2_ctx <= s1_ctx;
+    s2_addr <= s1_addr;
+    s2_row <= s1_row;
+    s2_last <= s1_last;
+    if (i_rst) begin
+      s1_v <= 1'b0;
+      s2_v <= 1'b0;
+    end
+  end
+  // rescale (4 stages; the context's parameters are stable while the instruction is in flight)
+  wire [RS*OW-1:0] y;
+  wire             yv;
+  sf_shift_rescale #(.LANES(RS), .OUT_W(OW), .ZP_W(ZW)) u_rs (
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(s2_v), .o_ready(), .i_acc({s2_s1, s2_s0}),
+    .i_mult(c_mult[s2_ctx]), .i_shift($signed(c_shift[s2_ctx])), .i_zp($signed(c_zp[s2_ctx])),
+    .i_lo($signed(c_lo[s2_ctx])), .i_hi($signed(c_hi[s2_ctx])), .o_valid(yv), .i_ready(1'b1), .o_y(y));
+  reg  [CI-1:0] p_ctx  [0:3];
+  reg  [15:0]   p_addr [0:3];
+  reg  [7:0]    p_row  [0:3];
+  reg  [3:0]    p_last;
+  integer z;
+  always @(posedge i_clk) begin
+    p_ctx[0] <= s2_ctx; p_addr[0] <= s2_addr; p_row[0] <= s2_row;
+    for (z = 1; z < 4; z = z + 1) begin p_ctx[z] <= p_ctx[z-1]; p_addr[z] <= p_addr[z-1]; p_row[z] <= p_row[z-1]; end
+    p_last <= {p_last[2:0], s2_last};
+    o_done <= yv && p_last[3];
+    if (i_rst) begin
+      p_last <= 4'd0;
+      o_done <= 1'b0;
+    end
+  end
+  wire [IW-1:0] wins = c_ins[p_ctx[3]];
+  wire          is_out = wins[`SF_F_OP] == `SF_OP_OUTPUT;
+  assign o_wr_valid = yv && !is_out;
+  assign o_wr_mem   = wins[`SF_F_D_MEM];
+  assign o_wr_dual  = wins[`SF_F_FLAGS] >> `SF_FLAG_DUAL;
+  assign o_wr_addr  = p_addr[3];
+  assign o_wr_data  = {y[OW +: 8], y[0 +: 8]};
+  assign o_ob_valid = yv && is_out;
+  assign o_ob_addr  = p_row[3];
+  assign o_ob_data  = {{16{y[OW-1]}}, y[0 +: OW]} + {{16{i_last[15]}}, i_last};
+  wire unused = &{1'b0, y[OW+8 +: OW-8]};
+endmodule
+`default_nettype wire
