@@ -6,6 +6,7 @@
 #   make fuzz-long [FUZZ_SECONDS=600] [FUZZ_TARGETS="csv config ..."]   the long runs, one target at a time;
 #                              logs and a summary table in build-fuzz/fuzz-logs/
 #   make formal                SymbiYosys (yowasp-sby) handshake proofs and covers of the stream units (formal/)
+# The fuzz build keeps assert() on (no NDEBUG): the reference functions' preconditions are checked too.
 # make test-asan (Makefile) is the sanitizer run; CI stages: .ci/stages.d/50-asan.sh, 60-fuzz.sh, 70-formal.sh
 FUZZ_BUILD        ?= build-fuzz
 FUZZ_TARGETS      ?= csv config checkpoint intmodel coreimage host_frame
@@ -17,7 +18,7 @@ FUZZ_JOBS         ?= 2
 .PHONY: fuzz-build fuzz-seeds fuzz-regress fuzz-quick fuzz-long formal
 $(FUZZ_BUILD)/build.ninja: | setup
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_FUZZ=ON \
-	  -DSF_SANITIZE=ON
+	  -DSF_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g"
 fuzz-build: $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(FUZZ_JOBS) --target fuzz_all
 
@@ -45,3 +46,8 @@ fuzz-long: fuzz-build
 	$(foreach t,$(FUZZ_TARGETS),$(call sf_fuzz_run,$(t),$(FUZZ_SECONDS)))
 	@python3 tests/fuzz/fuzz_summary.py --seconds $(FUZZ_SECONDS) $(foreach t,$(FUZZ_TARGETS),$(FUZZ_BUILD)/fuzz-logs/$(t).log) \
 	  | tee $(FUZZ_BUILD)/fuzz-logs/summary-$(FUZZ_SECONDS)s.md
+
+# The formal checks are CTest entries of the plain build (formal/CMakeLists.txt, label formal), so `make test`
+# runs them too; this target runs only them.
+formal: configure
+	cd $(BUILD) && ctest --output-on-failure -L formal -j $(JOBS)

@@ -60,7 +60,8 @@ struct BinReader {
     if (n > max) throw Error(fmt::format("{}: implausible length {} of {}", path, n, what));
     need(n * sizeof(typename V::value_type), what);
     V v(n);
-    std::memcpy(v.data(), buf.data() + pos, n * sizeof(typename V::value_type));
+    if (n > 0)  // an empty vector's data() may be null: memcpy(nullptr, ..., 0) is undefined (found by fuzzing)
+      std::memcpy(v.data(), buf.data() + pos, n * sizeof(typename V::value_type));
     pos += n * sizeof(typename V::value_type);
     return v;
   }

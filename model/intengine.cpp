@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 
 #include "binio.h"
 #include "checkpoint.h"  // write_file_atomic, read_file, crc32_of
@@ -18,6 +20,8 @@ constexpr int kRawFrac = 6;  // Q10.6 readings (qmodel.h kRawFracBits)
 int weight_mode_bits(int bits) { return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8); }
 
 void set_pow2_shift(RescaleParams& r, int shift) {
+  if (shift > policy::RS_SHIFT_MAX)
+    throw Error(fmt::format("rescale by 2^-{} exceeds the shifter (at most {})", shift, policy::RS_SHIFT_MAX));
   if (shift >= policy::RS_SHIFT_MIN) {
     r.mult = 1;
     r.shift = shift;
@@ -55,8 +59,12 @@ IntEngine::IntEngine(const IntModel& m) : m_(m), ex_(m.lin.size()) {
         int64_t b = round_shift(l.b[o], eacc - l.b_exp);
         if (emb) b += round_shift(m.pe[static_cast<size_t>(r) * m.d_model + o], eacc + m.pe_frac);
         if (b < INT32_MIN || b > INT32_MAX) throw Error(fmt::format("{}: bias overflows int32", l.name));
-        e.bias[static_cast<size_t>(r) * l.n_out + o] =
-            fold_zero_point(static_cast<int32_t>(b), &l.w[static_cast<size_t>(o) * l.n_in], l.n_in, xa.zp);
+        try {
+          e.bias[static_cast<size_t>(r) * l.n_out + o] =
+              fold_zero_point(static_cast<int32_t>(b), &l.w[static_cast<size_t>(o) * l.n_in], l.n_in, xa.zp);
+        } catch (const std::overflow_error&) {
+          throw Error(fmt::format("{}: folded bias overflows int32", l.name));
+        }
       }
     if (l.out_act >= 0) {
       e.out = act_rescale(m.acts[l.out_act].exp - eacc, m.acts[l.out_act], l.relu);
@@ -244,6 +252,127 @@ void save_int_model(const std::string& path, const IntModel& m) {
   write_file_atomic(path, w.buf);
 }
 
+namespace {
+// Everything IntEngine and the reference functions of intref.h rely on (their asserts), checked on a loaded
+// file: a model that passes runs without out-of-range access or a violated precondition; one that does not
+// fails with one sf::Error naming the file and the field. (Found by tests/fuzz/fuzz_intmodel.cpp.)
+void check_shape(const IntModel& m, const std::string& path) {
+  auto fail = [&](const std::string& what) { throw Error(fmt::format("{}: {}", path, what)); };
+  auto range = [&](int64_t v, int64_t lo, int64_t hi, const std::string& what) {
+    if (v < lo || v > hi) fail(fmt::format("{} = {} is out of range [{}, {}]", what, v, lo, hi));
+  };
+  const int d = m.d_model, L = m.seq_len, H = m.pred_len;
+  range(L, 1, policy::SM_MAX_ROW, "seq_len");  // attention rows of the softmax unit
+  range(H, 1, 4096, "pred_len");
+  range(m.label_len, 0, L, "label_len");
+  range(m.label_len + H, 1, policy::SM_MAX_ROW, "label_len + pred_len");
+  range(d, 1, policy::LN_MAX_ROW, "d_model");  // LayerNorm rows
+  range(m.n_heads, 1, d, "n_heads");
+  if (d % m.n_heads != 0) fail(fmt::format("d_model {} is not a multiple of n_heads {}", d, m.n_heads));
+  range(m.in_frac, 0, policy::SM_FRAC_BITS, "in_frac");
+  constexpr int kExp = 32;  // every stored exponent; the shifts derived from them are checked below
+  range(m.attn_exp, -kExp, kExp, "attn_exp");
+  range(m.pe_frac, -kExp, kExp, "pe_frac");
+  const int na = static_cast<int>(m.acts.size());
+  auto act = [&](int i, const char* what) -> const IntAct& {
+    range(i, 0, na - 1, what);
+    return m.acts[i];
+  };
+  for (const IntAct& a : m.acts) range(a.exp, -kExp, kExp, "activation exponent");
+  act(m.act_in, "act_in");
+  act(m.act_enc_emb, "act_enc_emb");
+  act(m.act_dec_emb, "act_dec_emb");
+  auto shift = [&](int s, const std::string& what) { range(s, -62, 62, what + " shift"); };
+  // a power-of-two rescale in sf_shift_rescale: right shift up to RS_SHIFT_MAX, left through the multiplier
+  auto rescale = [&](int s, const std::string& what) {
+    range(s, 1 - policy::RS_MULT_BITS, policy::RS_SHIFT_MAX, what + " rescale shift");
+  };
+  rescale(act(m.act_in, "act_in").exp + kRawFrac, "input");
+  const int nl = static_cast<int>(m.lin.size());
+  for (int li = 0; li < nl; ++li) {
+    const IntLinear& l = m.lin[li];
+    range(l.n_in, 1, 8192, l.name + " n_in");
+    range(l.n_out, 1, 8192, l.name + " n_out");
+    range(l.bits, 1, 8, l.name + " bits");
+    range(l.b_bits, 1, 32, l.name + " b_bits");
+    range(l.w_exp, -kExp, kExp, l.name + " w_exp");
+    range(l.b_exp, -kExp, kExp, l.name + " b_exp");
+    const int wmax = weight_max(weight_mode_bits(l.bits));
+    for (int8_t w : l.w)
+      if (w < -wmax || w > wmax) fail(fmt::format("{}: weight {} outside the {}-bit range", l.name, w, l.bits));
+    const int eacc = act(l.in_act, "in_act").exp + l.w_exp;
+    shift(eacc - l.b_exp, l.name + " bias");
+    if (li == m.l_enc_in || li == m.l_dec_in) shift(eacc + m.pe_frac, l.name + " positional encoding");
+    if (li == m.l_out) {
+      if (l.out_act != -1) fail(fmt::format("{}: the output head has an activation", l.name));
+      rescale(-kRawFrac - eacc, l.name + " output");
+    } else {
+      rescale(act(l.out_act, "out_act").exp - eacc, l.name + " output");
+    }
+  }
+  auto lin = [&](int i, int n_in, int n_out, const char* what) -> const IntLinear& {
+    range(i, 0, nl - 1, what);
+    const IntLinear& l = m.lin[i];
+    if ((n_in > 0 && l.n_in != n_in) || (n_out > 0 && l.n_out != n_out))
+      fail(fmt::format("{} ({}) is {} -> {}, expected {} -> {}", what, l.name, l.n_in, l.n_out, n_in, n_out));
+    return l;
+  };
+  lin(m.l_enc_in, 1, d, "encoder embedding");
+  lin(m.l_dec_in, 1, d, "decoder embedding");
+  lin(m.l_out, d, 1, "output head");
+  for (size_t i = 0; i < m.ln.size(); ++i) {
+    const IntLayerNorm& n = m.ln[i];
+    if (n.d != d || n.gamma.size() != static_cast<size_t>(d) || n.beta.size() != static_cast<size_t>(d))
+      fail(fmt::format("LayerNorm {} does not have d_model = {} elements", i, d));
+    range(n.g_exp, -kExp, kExp, "LayerNorm g_exp");
+    range(n.beta_exp, -kExp, kExp, "LayerNorm beta_exp");
+    range(n.beta_bits, 1, 32, "LayerNorm beta_bits");
+    range(n.eps, 1, 65535, "LayerNorm eps");
+    for (int32_t g : n.gamma) range(g, -128, 127, "LayerNorm gamma");
+    const int eb = n.g_exp - policy::LN_Z_FRAC_BITS;
+    shift(eb - n.beta_exp, "LayerNorm beta");
+    range(act(m.ln_out_act[i], "LayerNorm output activation").exp - eb, 0, policy::RS_SHIFT_MAX,
+          "LayerNorm output shift");
+  }
+  auto ln = [&](int i, const char* what) {
+    range(i, 0, static_cast<int>(m.ln.size()) - 1, what);
+    return m.ln_out_act[i];
+  };
+  // a residual pair: the aligned exponent must be reachable by both shifts (residual_add)
+  auto residual = [&](int a, int b, const char* what) {
+    range(std::abs(act(a, what).exp - act(b, what).exp), 0, 2 * policy::RES_SHIFT_MAX,
+          std::string(what) + " exponent difference");
+  };
+  auto mha = [&](const IntMha& h) {
+    for (int i : {h.lq, h.lk, h.lv, h.lo}) lin(i, d, d, "attention projection");
+    const IntAct &aq = m.acts[m.lin[h.lq].out_act], &ak = m.acts[m.lin[h.lk].out_act],
+                 &av = m.acts[m.lin[h.lv].out_act], &ao = m.acts[m.lin[h.lo].in_act];
+    rescale(-(aq.exp + ak.exp + m.attn_exp + m.in_frac), "attention score");
+    rescale(ao.exp - (av.exp - policy::SM_PROB_BITS), "attention output");
+  };
+  int x_act = m.act_enc_emb;
+  for (const IntEncLayer& e : m.enc) {
+    mha(e.attn);
+    residual(x_act, m.lin[e.attn.lo].out_act, "encoder residual 1");
+    const IntLinear& f1 = lin(e.ff1, d, 0, "encoder ff1");
+    lin(e.ff2, f1.n_out, d, "encoder ff2");
+    residual(ln(e.ln1, "encoder ln1"), m.lin[e.ff2].out_act, "encoder residual 2");
+    x_act = ln(e.ln2, "encoder ln2");
+  }
+  int y_act = m.act_dec_emb;
+  for (const IntDecLayer& e : m.dec) {
+    mha(e.self);
+    residual(y_act, m.lin[e.self.lo].out_act, "decoder residual 1");
+    mha(e.cross);
+    residual(ln(e.ln1, "decoder ln1"), m.lin[e.cross.lo].out_act, "decoder residual 2");
+    const IntLinear& f1 = lin(e.ff1, d, 0, "decoder ff1");
+    lin(e.ff2, f1.n_out, d, "decoder ff2");
+    residual(ln(e.ln2, "decoder ln2"), m.lin[e.ff2].out_act, "decoder residual 3");
+    y_act = ln(e.ln3, "decoder ln3");
+  }
+}
+}  // namespace
+
 IntModel load_int_model(const std::string& path) {
   const std::string b = read_file(path);
   if (b.size() < 16 || std::memcmp(b.data(), kIntModelMagic, 8) != 0)
@@ -329,6 +458,7 @@ IntModel load_int_model(const std::string& path) {
   }
   for (int v : {m.l_enc_in, m.l_dec_in, m.l_out}) check(v, m.lin.size(), "linear");
   if (m.ln_out_act.size() != m.ln.size()) throw Error(fmt::format("{}: LayerNorm table size mismatch", path));
+  check_shape(m, path);
   if (m.pe.size() != static_cast<size_t>(m.seq_len + m.pred_len) * m.d_model)
     throw Error(fmt::format("{}: positional encoding size mismatch", path));
   return m;
