@@ -123,7 +123,7 @@ struct Ev {  // one write: cycle, memory, byte address, bytes
 struct UnitState {
   std::vector<int64_t> issues, ends;  // of the instructions issued so far
   // W: the beat side's next pair, the drain's next free cycle
-  int64_t w_pair = 0, w_drain = 0;
+  int64_t w_pair = 0, w_drain = 0, w_hs = 0;
   // A: per item stage starts (the last two items)
   int64_t a_q[2] = {-1000, -1000}, a_qend = 0, a_s[2] = {-1000, -1000}, a_sready = 0, a_v[2] = {-1000, -1000},
           a_vend = 0, a_ovalid = -1000;
@@ -176,6 +176,7 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
         for (int ti = 0; ti < tiles; ++ti) {
           const int nt = std::min(t.w_lanes, in.n_out - ti * t.w_lanes), DR = ceil_div(nt, t.rs_w);
           P = std::max(P, st.w_drain - BL);  // the drain takes the tile as it completes (no stall)
+          P = std::max(P, st.w_hs - G);      // the first beat after the previous pair's last beat's digits
           const int64_t V = P + BL;
           if (in.op == isa::OP_OUTPUT) {
             write(V + isa::T_W_DRAIN_LAT, kObufMem, in.r0 + r, 4);
@@ -188,6 +189,7 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
             }
           }
           st.w_drain = V + DR;
+          st.w_hs = P + NB * G + G;
           const int step = std::max(NB * G, DR);
           used += step;
           P += step;

@@ -7,7 +7,8 @@
 // from P + 1 it fetches NB x G weight words (NB = ceil(n_in / W_KPAR) beats, G = 1, 2, 4 digits = words per
 // beat) and, at each beat's first word, two input bytes; each beat is handed to sf_qlinear when its last word
 // arrives; the tile is complete (o_valid) at V = P + BL, BL = NB G + G + 3. The next pair is decided at
-// P + max(NB G, DR) at the earliest. Drain: from V, step i (i < DR = ceil(n_tile / RS_W)) takes outputs
+// P + max(NB G, DR) at the earliest, and late enough that its first beat (G' digits) reaches the array after
+// this pair's last beat's digits (P' + G' >= P + NB G + G) and its tile after this drain (P' + BL' >= V + DR). Drain: from V, step i (i < DR = ceil(n_tile / RS_W)) takes outputs
 // 2i, 2i+1 with their biases (BMEM, two ports), adds them (int32, wraps: the same sum as a bias loaded
 // first), rescales them and writes both bytes at V + i + W_DRAIN_LAT. OUTPUT: one output, rescaled to int16,
 // plus the last reading, into the forecast buffer.
@@ -122,8 +123,9 @@ module sf_eng_w #(
   wire [10:0]   b_bl    = {1'b0, b_nbg} + {8'd0, b_g} + 11'd3;
   wire [10:0]   b_step  = ({1'b0, b_nbg} > {3'd0, b_dr}) ? {1'b0, b_nbg} : {3'd0, b_dr};
   reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
+  reg  [10:0]   hs_cnt;               // cycles until the array takes a beat (the last beat's digits are done)
   wire          have    = pending != 0;
-  wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && mf_n < 4'd8;
+  wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && hs_cnt <= {8'd0, b_g} && mf_n < 4'd8;
   wire          last_pair = (r == b_rows - 8'd1) && (tile == b_tiles - 8'd1);
 
   // fetch of the decided pair
@@ -195,6 +197,7 @@ module sf_eng_w #(
   always @(posedge i_clk) begin
     if (step_cnt != 0) step_cnt <= step_cnt - 1'b1;
     if (dfree_cnt != 0) dfree_cnt <= dfree_cnt - 1'b1;
+    if (hs_cnt != 0) hs_cnt <= hs_cnt - 1'b1;
     if (f_on) begin
       f_c <= f_c + 1'b1;
       if (f_c == f_n - 10'd1) f_on <= 1'b0;
@@ -202,6 +205,7 @@ module sf_eng_w #(
     if (decide) begin
       step_cnt <= b_step - 11'd1;
       dfree_cnt <= b_bl + {3'd0, b_dr} - 11'd1;
+      hs_cnt <= {1'b0, b_nbg} + {8'd0, b_g} - 11'd1;   // the last beat's digits end at P + NB G + G
       f_on <= 1'b1;
       f_c <= 10'd0;
       f_n <= b_nbg;
@@ -235,6 +239,7 @@ module sf_eng_w #(
       tile <= 8'd0;
       step_cnt <= 11'd0;
       dfree_cnt <= 11'd0;
+      hs_cnt <= 11'd0;
       f_on <= 1'b0;
       mf_wp <= 3'd0;
       pending <= {(CI+1){1'b0}};

@@ -80,13 +80,21 @@ TEST_P(Core, EveryWriteOnTheCycleModelsCycleAndForecastsBitExact) {
         const int only = std::atoi(std::getenv("SF_TB_DUMP"));
         int shown = 0;
         for (size_t k = 0; k < v.size() && shown < 24; ++k)
-          if (v[k].mem == only && ++shown)
+          if (v[k].mem == only && v[k].cycle >= std::atoll(std::getenv("SF_TB_FROM") ? std::getenv("SF_TB_FROM") : "0") &&
+              ++shown)
             std::printf("%s %lld m%d a%d v%04llx\n", who, (long long)v[k].cycle, v[k].mem, v[k].addr, (long long)v[k].value);
       };
       dump("model", tr.writes);
       dump("rtl  ", writes);
     }
-    ASSERT_EQ(diff, "") << "window " << i;
+    ASSERT_EQ(diff, "") << "window " << i << "; notes: " << [&] {
+      std::string n;
+      for (size_t k = 0; k < rep.instrs.size(); ++k)
+        if (diff.find("instruction " + std::to_string(k) + ")") != std::string::npos)
+          n = m->img.notes[k] + " (" + isa::op_name(rep.instrs[k].in.op) + ", wmode " +
+              std::to_string(rep.instrs[k].in.wmode) + ")";
+      return n;
+    }();
     ASSERT_GE(done, 0) << "window " << i << ": no o_done (timeout or header refused)";
     EXPECT_EQ(done, rep.total) << "window " << i << ": o_done cycle";
     if (got == want) ++exact;
