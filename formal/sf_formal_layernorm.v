@@ -1,8 +1,8 @@
-// Formal wrapper of sf_layernorm, rows of up to MAX_N elements: the output handshake rules of
+// Formal wrapper of sf_layernorm, rows of up to MAX_N (64, the build's) elements: the output handshake rules of
 // sf_formal_stream.vh on the output element and its o_last.
 `include "sf_policy.vh"
 `default_nettype none
-module sf_formal_layernorm #(parameter integer MAX_N = 8) (
+module sf_formal_layernorm #(parameter integer MAX_N = 64) (
   input wire                          i_clk, i_rst, i_valid, i_ready, i_last,
   input wire [`SF_LN_IN_BITS-1:0]     i_x,
   input wire [`SF_LN_GAMMA_BITS-1:0]  i_gamma,

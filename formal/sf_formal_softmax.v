@@ -1,8 +1,8 @@
-// Formal wrapper of sf_softmax, 2 lanes, rows of up to MAX_N scores: the output handshake rules of
+// Formal wrapper of sf_softmax, 2 lanes, rows of up to MAX_N (64, the build's) scores: the output handshake rules of
 // sf_formal_stream.vh on the probability beat and its o_last.
 `include "sf_policy.vh"
 `default_nettype none
-module sf_formal_softmax #(parameter integer MAX_N = 8) (
+module sf_formal_softmax #(parameter integer MAX_N = 64) (
   input wire                          i_clk, i_rst, i_valid, i_ready, i_last,
   input wire [2*`SF_SM_SCORE_BITS-1:0] i_s,
   input wire [1:0]                    i_keep,
