@@ -281,26 +281,27 @@ TEST(CycleModel, SingleInstructionTimingsByHand) {
   const CycleReport r = cycle_model(img, t);
   ASSERT_EQ(r.instrs.size(), 4u);
   const InstrTime &l1 = r.instrs[0], &l2 = r.instrs[1], &a = r.instrs[2], &n = r.instrs[3];
-  // lin: first pair at 1; o_valid at pair + 16 beats + 2 + 1 digit; drain step i writes at o_valid + i + 6.
-  // Last pair 1 + 23 x 16 = 369, o_valid 388, last write 388 + 15 + 6 = 409, complete at 410.
+  // lin: pairs decided from 1, every 16 cycles; a pair's tile completes (o_valid) 16 beats + 1 digit + 3 after
+  // its decision; drain step i writes at o_valid + i + 6. Last pair 1 + 23 x 16 = 369, o_valid 389, last
+  // write 389 + 15 + 6 = 410, complete at 411.
   EXPECT_EQ(l1.start, 0);
-  EXPECT_EQ(l1.free, 8);  // the minimum issue gap
-  EXPECT_EQ(l1.end, 410);
-  // lin2 issues when lin completes; first pair at 411; last pair 411 + 23 x 32 = 1147, o_valid 1147 + 32 + 2 + 2
-  // = 1183, last write 1183 + 15 + 6 = 1204.
-  EXPECT_EQ(l2.start, 410);
-  EXPECT_EQ(l2.end, 1205);
-  // att issues at 1205, parameters (14 words, 2 per cycle) valid at 1214: item 0 QK 1214, softmax at
-  // 1214 + 48 + 9 = 1271, P.V at 1271 + 3 x 6 + 13 = 1302, writes 1302 + 48 + 8 + m. Items then follow every
-  // 49 cycles (the QK reads: 1 query + 48 keys): item 3 P.V at 1449, last write 1449 + 56 + 7 = 1512.
-  EXPECT_EQ(a.start, 1205);
-  EXPECT_EQ(a.end, 1513);
-  // an: parameters from 1, rows at 8 and 40 (one residual lane, n = 32 cycles); row 2 on LayerNorm 0 again,
-  // which takes its next row 2n + 8 after the i_last element of row 0 (8 + 32 + 3): element 0 of row 2 in the
-  // LayerNorm at 115, so the row starts at 111; its outputs from 111 + 32 + 3 + 32 + 15 = 193, the last pair
-  // written at 193 + 31 = 224.
+  EXPECT_EQ(l1.free, 10);  // the minimum issue gap
+  EXPECT_EQ(l1.end, 411);
+  // lin2 issues when lin completes; pairs from 412 every 32; last 412 + 23 x 32 = 1148, o_valid 1148 + 32 + 2 + 3
+  // = 1185, last write 1185 + 15 + 6 = 1206.
+  EXPECT_EQ(l2.start, 411);
+  EXPECT_EQ(l2.end, 1207);
+  // att issues at 1207, parameters (14 words, 2 per cycle) valid at 1217: item 0 QK 1217, softmax at
+  // 1217 + 48 + 10 = 1275, P.V at 1275 + 3 x 6 + 13 = 1306, writes 1306 + 48 + 10 + m. Items then follow every
+  // 49 cycles (the QK reads: 1 query + 48 keys): item 3 P.V at 1453, last write 1453 + 58 + 7 = 1518.
+  EXPECT_EQ(a.start, 1207);
+  EXPECT_EQ(a.end, 1519);
+  // an: parameters from 1, rows at 8 and 40 (one residual lane, n = 32 cycles); a row's elements enter the
+  // LayerNorm from R + 6, outputs from its last + n + 15, pairs written every 2 cycles. Row 2 on LayerNorm 0
+  // again, which takes a row's first element 2n + 8 after the previous row's last (8 + 6 + 31 = 45): 117, so
+  // the row starts at 111; its last element in at 148, outputs from 195, the last pair at 195 + 31 = 226.
   EXPECT_EQ(n.start, 0);
-  EXPECT_EQ(n.end, 225);
+  EXPECT_EQ(n.end, 227);
   EXPECT_EQ(r.total, a.end);
 }
 
