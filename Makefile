@@ -225,24 +225,32 @@ coverage: setup
 budget:
 	python3 scripts/cycle_budget.py
 
-# --- accelerator core (issue 5): ISA, compiler, simulator, cycle model, sequencer (docs/isa.md) ---
-#   make isa         spec/isa.toml -> build/generated/sf_isa.h, sf_isa.vh
-#   make lint-core   verilator --lint-only -Wall over rtl/sf_core.v
-#   make test-core   ISA/compiler/simulator/cycle-model tests (prints the cycle figures) and tb_core_seq
-#   make core-full   the compiled default shape bit-exact against the integer engine on every test window
-.PHONY: isa lint-core test-core core-full
+# --- accelerator core (issue 5): ISA, compiler, cycle model, RTL core (docs/isa.md, docs/core.md) ---
+#   make sim         the whole ETTh1 test split through the Verilated core (both cores), every write checked
+#                    against the cycle model and every forecast against the integer engine (SIM_MODEL=...)
+#   make lint-core   verilator --lint-only -Wall over the core (rtl/sf_core.v, rtl/core/, the units)
+#   make test-core   ISA/compiler/cycle-model tests (prints the cycle figures) and tb_core
+#   make core-full   the instruction-level simulator bit-exact against the integer engine on every window
+SIM_MODEL ?= data/model/default-all2.sfint
+SIM_ARGS  ?=
+SF_CORE_RTL := rtl/sf_core.v $(wildcard rtl/core/*.v) $(SF_UNIT_RTL)
+.PHONY: isa lint-core test-core core-full sim
 isa:
 	python3 scripts/gen_isa.py --spec spec/isa.toml --out $(SF_GEN_DIR)
 lint-core: isa policy
-	verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt rtl/sf_core.v --top-module sf_core
+	verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl -Irtl/core rtl/sf_waivers.vlt $(SF_CORE_RTL) --top-module sf_core
 	@echo "lint-core: 0 warnings"
 test-core: configure
-	cmake --build $(BUILD) -j $(JOBS) --target sf_tests tb_core_seq
+	cmake --build $(BUILD) -j $(JOBS) --target sf_tests tb_core
 	$(BUILD)/bin/sf_tests --gtest_filter='*Core*:Isa.*:CycleModel.*:Compiler.*'
-	$(BUILD)/bin/tb_core_seq
+	$(BUILD)/bin/tb_core
 core-full: configure
 	cmake --build $(BUILD) -j $(JOBS) --target sf_tests
 	SF_CORE_FULL_SPLIT=1 $(BUILD)/bin/sf_tests --gtest_filter='CoreFull.*'
+sim: configure
+	cmake --build $(BUILD) -j $(JOBS) --target sf_sim shiftformer
+	@mkdir -p $(BUILD)/sim
+	$(BUILD)/bin/sf_sim --model $(SIM_MODEL) --threads $(JOBS) --json $(BUILD)/sim/summary.json $(SIM_ARGS)
 
 # ---- per-topic make fragments (mk/*.mk): report (issue 7), hardening (issue 8), ... ----
 -include $(wildcard mk/*.mk)

@@ -309,8 +309,8 @@ module sf_core #(
 
   // ---- the scratch memories ----
   // 16-bit memories: word = byte address >> 1; a one-byte write (IO) uses its byte's enable
-  function [1:0] be16(input [15:0] a, input one);
-    be16 = one ? (a[0] ? 2'b10 : 2'b01) : 2'b11;
+  function [1:0] be16(input a0, input one);
+    be16 = one ? (a0 ? 2'b10 : 2'b01) : 2'b11;
   endfunction
   wire wq_xw  = w_wv && w_wm == `SF_ISA_SCR_X_W;
   wire wq_naw = w_wv && (w_wm == `SF_ISA_SCR_NA_W || w_dual);
@@ -323,7 +323,7 @@ module sf_core #(
     sf_ram #(.WIDTH(16), .DEPTH(DEPTHB / 2)) NAME (.i_clk(i_clk), .i_we(WE), \
       .i_waddr(WA_[$clog2(DEPTHB / 2):1]), .i_wdata(WD), .i_raddr0(RA[$clog2(DEPTHB / 2)-1:0]), .o_rdata0(RD), \
       .i_raddr1({$clog2(DEPTHB / 2){1'b0}}), .o_rdata1());
-  `SF_SCR16(u_x_io, `SF_ISA_SCR_X_IO_DEPTH, {2{io_wv}} & be16(io_wa, 1'b1), io_wa, {io_wd[7:0], io_wd[7:0]}, x_ra, x_rd[15:0])
+  `SF_SCR16(u_x_io, `SF_ISA_SCR_X_IO_DEPTH, {2{io_wv}} & be16(io_wa[0], 1'b1), io_wa, {io_wd[7:0], io_wd[7:0]}, x_ra, x_rd[15:0])
   `SF_SCR16(u_x_w, `SF_ISA_SCR_X_W_DEPTH, {2{wq_xw}}, w_wa, w_wd, x_ra, x_rd[31:16])
   `SF_SCR16(u_x_a, `SF_ISA_SCR_X_A_DEPTH, {2{a_wv}}, a_wa, a_wd, x_ra, x_rd[47:32])
   `SF_SCR16(u_x_n, `SF_ISA_SCR_X_N_DEPTH, {2{nq_xn}}, n_wa, n_wd, x_ra, x_rd[63:48])
@@ -340,6 +340,9 @@ module sf_core #(
     .i_waddr(w_wa[VA+3:4]), .i_wdata({8{w_wd}}), .i_raddr0(v_ra), .o_rdata0(v_rd), .i_raddr1({VA{1'b0}}),
     .o_rdata1());
 
+  // address sums are as wide as the instruction fields; each memory uses its own low bits
+  wire unused_addr = &{1'b0, x_ra, na_ra, nb_ra, pa_w, pa_a, pa_io, pa_n, w_ra0, w_ra1, a_ra0, a_ra1, io_ra0, io_ra1,
+                       n_ra0, n_ra1};
   assign o_dbg_wv    = {n_wv, a_wv, w_wv, io_wv};
   assign o_dbg_wmem  = {n_wm, a_wm, w_wm, io_wm};
   assign o_dbg_wdual = {n_dual, 1'b0, w_dual, 1'b0};

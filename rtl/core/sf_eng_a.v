@@ -248,7 +248,8 @@ module sf_eng_a #(
   wire [CI-1:0] sc_ctx = sm_on ? pm_ctx[sm_slot] : it_ctx[slot_s];
   wire [IW-1:0] sins = c_ins[sc_ctx];
   wire [7:0]  s_tk = sins[`SF_F_N_IN];
-  wire [2:0]  s_nb1 = (s_tk[5:0] - 6'd1) >> 3;                       // beats - 1
+  wire [5:0]  s_tk1 = s_tk[5:0] - 6'd1;
+  wire [2:0]  s_nb1 = s_tk1[5:3];                                     // beats - 1
   wire        sm_go = !sm_on && s_full[slot_s] && !p_full[slot_s] && !p_busy[slot_s] && !pv_rd[slot_s] && sm_rdy[0];
   wire unused_rdy = sm_rdy[1];
   wire        sm_beat = sm_go || sm_on;
@@ -463,5 +464,6 @@ module sf_eng_a #(
   assign o_wr_mem   = o_mem[3];
   assign o_wr_addr  = o_addr[3];
   assign o_wr_data  = {oy[16 +: 8], oy[0 +: 8]};
+  wire unused = &{1'b0, qaddr, wj, s_tk1, p_v, p_lastb, v_j2, oy};
 endmodule
 `default_nettype wire

@@ -81,7 +81,7 @@ module sf_eng_n #(
   reg  [7:0] rd_j, rd_n;
   reg  [15:0] rd_a, rd_b;
   reg  [11:0] rd_g;
-  reg        rd_u, rd_lastrow;
+  reg        rd_u;
   reg  [3:0] rd_amem;
 
   integer u;
@@ -169,7 +169,6 @@ module sf_eng_n #(
       rd_b <= ins[`SF_F_B] + ri * ins[`SF_F_B_STRIDE];
       rd_g <= pb + 12'd11;
       rd_u <= rr;
-      rd_lastrow <= ri == rows - 8'd1;
       rd_amem <= ins[`SF_F_A_MEM];
     end else if (rd_on) begin
       rd_j <= rd_j + 1'b1;

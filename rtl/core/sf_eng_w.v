@@ -127,6 +127,7 @@ module sf_eng_w #(
   wire          have    = pending != 0;
   wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && hs_cnt <= {8'd0, b_g} && mf_n < 4'd8;
   wire          last_pair = (r == b_rows - 8'd1) && (tile == b_tiles - 8'd1);
+  wire [15:0]   b_wa    = b_ins[`SF_F_WBASE] + tile * b_nbg;
 
   // fetch of the decided pair
   reg           f_on;
@@ -140,7 +141,7 @@ module sf_eng_w #(
   wire [2:0]    f_dig   = f_c[2:0] & (f_g - 3'd1);                    // word of the beat (G a power of two)
   wire [9:0]    f_beat  = (f_g == 3'd1) ? f_c : ((f_g == 3'd2) ? {1'b0, f_c[9:1]} : {2'b0, f_c[9:2]});
   wire [15:0]   f_xbyte = f_xa + {5'd0, f_beat, 1'b0};
-  assign o_wmem_addr = f_wa + f_c[WA-1:0];
+  assign o_wmem_addr = f_wa + {{(WA-10){1'b0}}, f_c};                 // WMEM depth >= 1024 words
   assign o_x_addr    = {1'b0, f_xbyte[15:1]};
   // the data cycle: one behind the fetch
   reg           d_on, d_first, d_lastbeat, d_odd;
@@ -212,7 +213,7 @@ module sf_eng_w #(
       f_g <= b_g;
       f_mode <= b_mode;
       f_nb <= b_nb;
-      f_wa <= b_ins[`SF_F_WBASE] + tile * b_nbg;
+      f_wa <= b_wa[WA-1:0];
       f_xa <= b_ins[`SF_F_A] + r * b_ins[`SF_F_A_STRIDE];
       mf_ctx[mf_wp] <= bi;
       mf_r[mf_wp] <= r;
@@ -274,9 +275,10 @@ module sf_eng_w #(
   wire          k_step = q_valid;      // a drain step this cycle (the tile is held until its last step)
   assign dr_lastc = k_step && k_i == k_dr - 8'd1;
   wire [7:0]    k_row  = kins[`SF_F_R0] + k_r;
-  wire [BA-1:0] k_bias = kins[`SF_F_BBASE] +
-                         (kins[4 + `SF_FLAG_BIAS_ROWS] ? (({8'd0, kins[`SF_F_BROW0]} + {8'd0, k_row}) * {8'd0, k_nout}) : 16'd0) +
-                         k_tile * LANES[7:0] + {k_i, 1'b0};
+  wire [15:0]   k_bias_w = kins[`SF_F_BBASE] +
+                           (kins[4 + `SF_FLAG_BIAS_ROWS] ? (({8'd0, kins[`SF_F_BROW0]} + {8'd0, k_row}) * {8'd0, k_nout}) : 16'd0) +
+                           {8'd0, k_tile * LANES[7:0]} + {7'd0, k_i, 1'b0};
+  wire [BA-1:0] k_bias = k_bias_w[BA-1:0];
   assign o_bmem_addr0 = k_bias;
   assign o_bmem_addr1 = k_bias + 1'b1;
   wire [ACC-1:0] acc0 = q_acc[(2 * k_i) * ACC +: ACC];
@@ -357,12 +359,12 @@ module sf_eng_w #(
   wire          is_out = wins[`SF_F_OP] == `SF_OP_OUTPUT;
   assign o_wr_valid = yv && !is_out;
   assign o_wr_mem   = wins[`SF_F_D_MEM];
-  assign o_wr_dual  = wins[`SF_F_FLAGS] >> `SF_FLAG_DUAL;
+  assign o_wr_dual  = wins[4 + `SF_FLAG_DUAL];
   assign o_wr_addr  = p_addr[3];
   assign o_wr_data  = {y[OW +: 8], y[0 +: 8]};
   assign o_ob_valid = yv && is_out;
   assign o_ob_addr  = p_row[3];
   assign o_ob_data  = {{16{y[OW-1]}}, y[0 +: OW]} + {{16{i_last[15]}}, i_last};
-  wire unused = &{1'b0, y[OW+8 +: OW-8]};
+  wire unused = &{1'b0, y[OW+8 +: OW-8], b_wa, k_bias_w};
 endmodule
 `default_nettype wire
