@@ -16,8 +16,9 @@ Hardware inputs (written by the RTL/synthesis flow, read when present):
   --hw-dir       any number of files *.json in the same format, each with "preset" (a sweep point's spec,
                  e.g. "all2" or "all2,*.cross=32") and optionally "core" (a configuration name) and
                  "cycles_per_forecast" and "clock_mhz"; they fill the Pareto table's hardware columns.
-  --sim-json     the core simulation's summary: {"preset", "windows", "mse", "cycles_per_forecast",
-                 "clock_mhz", "simulator"}; gives the latency of that preset.
+  --sim-json     the core simulation's summary, as sim/core/sf_sim --json writes it: {"windows", "bit_exact",
+                 "cycles" (per forecast), "mse_rtl", "mse_engine", "cycles_per_s", "threads", ...}, optionally
+                 "preset" (joins its latency to that sweep point) and "clock_mhz" (default 100).
   --rtl-forecasts  the core simulation's test forecasts, CSV window,row,step,truth,forecast (degrees), as
                  `shiftformer engine --forecasts` writes: the RTL line of the forecast plot.
   --speed-json   Verilator against Icarus on the same top and windows: {"design", "windows", "runs":
@@ -352,6 +353,11 @@ def main():
     if isinstance(synth, dict) and "preset" in synth:
         hw.setdefault(synth["preset"], []).append(synth)
     sim = load(a.sim_json, required=False)
+    if not isinstance(sim, dict):
+        sim = None
+    # sim/core/sf_sim --json: "cycles" is the cycles per forecast; "preset" (optional) names the sweep point
+    sim_cycles = sim.get("cycles_per_forecast", sim.get("cycles")) if sim else None
+    sim_mhz = (sim or {}).get("clock_mhz", 100.0)
     speed = load(a.speed_json, required=False)
     pts = [(p["compression"]["deployed_ratio"], p["int_engine"]["mse"], name, p) for name, p in quant_points]
     front = pareto_front(pts)
@@ -557,7 +563,7 @@ def main():
       "as accurate. Hardware columns come from synthesized core configurations (`" + a.hw_dir + "/*.json`, "
       "or `" + a.synth_json + "` with a `preset` key) and the core simulation (`" + a.sim_json + "`).")
     w("")
-    any_hw = bool(hw) or (isinstance(sim, dict) and sim.get("cycles_per_forecast"))
+    any_hw = bool(hw) or bool(sim and sim.get("preset") and sim_cycles)
     if any_hw:
         w("| point | spec | engine MSE | deployed compression | front | LUT4 | DP16KD (BRAM) | MULT18X18D | Fmax | "
           "latency per forecast |")
@@ -584,9 +590,8 @@ def main():
                     f"{fmax:.1f} MHz" if fmax else "?",
                     f"{cyc:,} cycles, {cyc / mhz:.1f} us" if cyc and mhz else NA]
             n_hw += 1
-        if cols[4] == NA and isinstance(sim, dict) and sim.get("preset") == spec and sim.get("cycles_per_forecast"):
-            cyc, mhz = sim["cycles_per_forecast"], sim.get("clock_mhz", 100.0)
-            cols[4] = f"{cyc:,} cycles, {cyc / mhz:.1f} us (simulation)"
+        if cols[4] == NA and sim and sim.get("preset") == spec and sim_cycles:
+            cols[4] = f"{sim_cycles:,} cycles, {sim_cycles / sim_mhz:.1f} us (simulation)"
         w(f"| {name} | `{spec}` | {my:.4f} | {cx:.2f}x | {'**yes**' if on else ''} | " + " | ".join(cols) + " |")
     w("")
     if n_hw == 0:
@@ -655,8 +660,19 @@ def main():
     else:
         w(f"Synthesis: *{NA}* (`{a.synth_json}` absent).")
     w("")
-    if isinstance(sim, dict):
-        w(f"Core simulation (`{a.sim_json}`): " + ", ".join(f"{k} {v}" for k, v in sim.items()))
+    if sim:
+        w(f"Core simulation (`{a.sim_json}`, from its own run and model file"
+          + (f", preset `{sim['preset']}`" if sim.get("preset") else "") + "):"
+          + (f" {sim_cycles:,} cycles per forecast = {sim_cycles / sim_mhz:.1f} us at {sim_mhz:g} MHz"
+             + ("" if "clock_mhz" in sim else " (the design's target clock)") + ";" if sim_cycles else "")
+          + (f" RTL MSE {sim['mse_rtl']:.4f} against the integer engine's {sim.get('mse_engine', float('nan')):.4f}"
+             f" on {sim.get('windows', '?')} windows;" if "mse_rtl" in sim else "")
+          + (f" bit-exact {sim['bit_exact']} / {sim.get('windows', '?')};" if "bit_exact" in sim else "")
+          + (f" {sim['cycles_per_s']:,.0f} simulated cycles/s with {sim.get('threads', '?')} threads."
+             if "cycles_per_s" in sim else ""))
+        if not sim.get("preset"):
+            w("")
+            w("It names no `preset`, so its latency is not joined to a sweep point in the Pareto table.")
     else:
         w(f"Core simulation: *{NA}* (`{a.sim_json}` absent).")
     w("")
