@@ -28,9 +28,11 @@ template <typename Get>
 Field make_int(const char* sec, const char* key, Get get, int64_t lo, int64_t hi) {
   return Field{sec, key,
                [=](const toml::node& n, Config& c, const std::string& origin) {
+                 // is_integer() first: value<int64_t>() converts a float node, with undefined behaviour when it
+                 // is out of int64's range (9e77; found by fuzzing --set)
+                 if (!n.is_integer()) throw Error(where(origin, sec, key) + ": expected an integer");
                  auto v = n.value<int64_t>();
-                 if (!n.is_integer() || !v)
-                   throw Error(where(origin, sec, key) + ": expected an integer");
+                 if (!v) throw Error(where(origin, sec, key) + ": expected an integer");
                  if (*v < lo || *v > hi)
                    throw Error(fmt::format("{}: {} is out of range [{}, {}]", where(origin, sec, key), *v, lo, hi));
                  get(c) = static_cast<std::remove_reference_t<decltype(get(c))>>(*v);

@@ -177,6 +177,26 @@ TEST(HardeningConfig, ParseErrorsAreOneLine) {
   }
 }
 
+// A float where an integer belongs: refused before toml++ converts it (9e77 does not fit int64: the conversion
+// was undefined behaviour, found by fuzzing `--set`).
+TEST(HardeningConfig, HugeFloatForAnIntegerIsRefused) {
+  for (const char* set : {"model.d_ff=9e77", "train.seed=-1e300", "data.seq_len=48.0"}) {
+    Config c;
+    try {
+      apply_overrides(c, {set});
+      ADD_FAILURE() << set << ": accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("expected an integer"), std::string::npos) << e.what();
+    }
+  }
+  try {
+    parse_config("[model]\nd_ff = 9e77\n", "x.toml");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.toml: model.d_ff: expected an integer"), std::string::npos) << e.what();
+  }
+}
+
 // Extreme raw readings (Q10.6, int16): all minimum, all maximum, alternating, a step from minimum to maximum
 // at the last reading. The integer engine, the fake-quantized model (qmodel.h) and the compiled program on
 // the core simulator (compiler.h) agree bit for bit; the forecast deltas stay inside the output head's
