@@ -385,6 +385,26 @@ TEST(HostIf, BreakMidFrame) {
       8, 16);
 }
 
+// A framing error that is not a break (one byte with a low stop bit) in the middle of a frame: the frame is
+// dropped silently like at a break (line_errors), and the next frame is served right after (issue 8).
+TEST(HostIf, FramingErrorMidFrame) {
+  run(
+      [](Bench& b) {
+        for (int i = 0; i < 15; ++i) {
+          const Bytes f = good_frame(b.rng);
+          const std::size_t cut = 1 + b.rng() % (f.size() - 1);
+          b.host.send(Bytes(f.begin(), f.begin() + cut));
+          b.host.send_bad_stop_byte(f[cut]);
+          b.exchange(good_frame(b.rng), "good frame right after a framing error");
+        }
+        EXPECT_EQ(b.host.ref.counters().line_errors, 15);
+        EXPECT_EQ(b.host.ref.counters().timeouts, 0);
+        b.exchange(encode(Type::STATUS, {}), "STATUS");
+        return b.good_expected;
+      },
+      10, 16);
+}
+
 TEST(HostIf, OverLongFrames) {
   run(
       [](Bench& b) {

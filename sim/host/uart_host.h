@@ -79,6 +79,18 @@ class UartHost {
     level(1, 2 * cpb_);
     ref.line_error();
   }
+  // One byte whose stop bit is 0, the line high again right after: a UART framing error at the DUT that is not
+  // a break (the receiver drops the byte, counts a line error and waits for the line to go high).
+  void send_bad_stop_byte(uint8_t b) {
+    before_start();
+    const int c = send_cpb > 0 ? send_cpb : cpb_;
+    level(0, c);
+    for (int i = 0; i < 8; ++i) level((b >> i) & 1, c);
+    level(0, c);  // the stop bit, low
+    level(1, 2 * c);
+    ++bytes_sent;
+    ref.line_error();
+  }
   // Wait until `n` reply bytes have arrived in total; false if max_clks passed first.
   bool wait_rx(std::size_t n, uint64_t max_clks) {
     for (uint64_t i = 0; i < max_clks && rx.size() < n; ++i) clock();
