@@ -1087,6 +1087,7 @@ struct Machine {
   int32_t last = 0;
   std::vector<ByteWrite>* log = nullptr;  // every byte written, in execution order
   int cur = -1;                            // the executing instruction (index into CycleReport::instrs order)
+  std::map<std::tuple<int, int, int, int>, std::vector<int8_t>> wcache;  // decoded weights of each linear
 
   RescaleParams rs(int p) const {
     RescaleParams r;
@@ -1138,10 +1139,13 @@ struct Machine {
       case isa::OP_LINEAR:
       case isa::OP_OUTPUT: {
         const RescaleParams rsp = rs(in.pbase);
-        std::vector<int8_t> w(static_cast<size_t>(in.n_out) * in.n_in);
-        for (int o = 0; o < in.n_out; ++o)
-          for (int i = 0; i < in.n_in; ++i)
-            w[static_cast<size_t>(o) * in.n_in + i] = static_cast<int8_t>(weight(in, o, i));
+        std::vector<int8_t>& w = wcache[{in.wbase, in.wmode, in.n_in, in.n_out}];
+        if (w.empty()) {
+          w.resize(static_cast<size_t>(in.n_out) * in.n_in);
+          for (int o = 0; o < in.n_out; ++o)
+            for (int i = 0; i < in.n_in; ++i)
+              w[static_cast<size_t>(o) * in.n_in + i] = static_cast<int8_t>(weight(in, o, i));
+        }
         std::vector<uint8_t> x(in.n_in);
         std::vector<int32_t> acc(in.n_out);
         for (int r = in.r0; r < in.r0 + in.rows; ++r) {
@@ -1216,10 +1220,11 @@ struct Machine {
 };
 }  // namespace
 
-void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
-                   const std::array<int, isa::N_UNITS>& unit_order, std::vector<ByteWrite>* log) {
-  Machine mc{img, {}, std::vector<int32_t>(img.seq_len), std::vector<int32_t>(img.pred_len)};
-  for (int m = 0; m < isa::N_SCRATCH; ++m) mc.scr.emplace_back(static_cast<size_t>(isa::SCR_DEPTH[m]), uint8_t{0});
+namespace {
+void run_machine(Machine& mc, const CoreImage& img, const int32_t* raw, int32_t* forecast,
+                 const std::array<int, isa::N_UNITS>& unit_order) {
+  for (auto& m : mc.scr) std::fill(m.begin(), m.end(), uint8_t{0});
+  mc.last = 0;
   for (int t = 0; t < img.seq_len; ++t) {
     if (raw[t] < -32768 || raw[t] > 32767)
       throw Error(fmt::format("simulate_core: reading {} = {} does not fit the 16-bit input buffer", t, raw[t]));
@@ -1232,7 +1237,6 @@ void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
     base[u] = n;
     n += static_cast<int>(s[u].size());
   }
-  mc.log = log;
   std::array<size_t, isa::N_UNITS> done{};
   bool progress = true;
   while (progress) {
@@ -1253,6 +1257,19 @@ void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
     if (done[u] != s[u].size())
       throw Error(fmt::format("simulate_core: deadlock: unit {} stuck at instruction {}", isa::UNIT_NAMES[u], done[u]));
   std::copy(mc.obuf.begin(), mc.obuf.end(), forecast);
+}
+Machine make_machine(const CoreImage& img) {
+  Machine mc{img, {}, std::vector<int32_t>(img.seq_len), std::vector<int32_t>(img.pred_len)};
+  for (int m = 0; m < isa::N_SCRATCH; ++m) mc.scr.emplace_back(static_cast<size_t>(isa::SCR_DEPTH[m]), uint8_t{0});
+  return mc;
+}
+}  // namespace
+
+void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
+                   const std::array<int, isa::N_UNITS>& unit_order, std::vector<ByteWrite>* log) {
+  Machine mc = make_machine(img);
+  mc.log = log;
+  run_machine(mc, img, raw, forecast, unit_order);
 }
 
 // ---- cycle model ----------------------------------------------------------------------------------------
@@ -1322,35 +1339,73 @@ CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
   return rep;
 }
 
-CycleReport core_trace(const CoreImage& img, const int32_t* raw, int32_t* forecast) {
-  CycleReport rep = cycle_model(img);
+struct CoreTracer::Impl {
+  const CoreImage& img;
+  CycleReport timing;
+  Machine mc;
   std::vector<ByteWrite> log;
-  simulate_core(img, raw, forecast, {0, 1, 2, 3}, &log);
-  // value of (instruction, memory, address): every address is written once per instruction
-  std::map<std::tuple<int, int, int>, uint8_t> val;
-  for (const ByteWrite& b : log) val[{b.instr, b.mem, b.addr}] = b.v;
-  for (TraceWrite& w : rep.writes) {
-    if (w.mem == kObufMem) {
-      w.value = forecast[w.addr];
-      continue;
+  std::vector<std::vector<int>> events;        // per instruction: its writes (indices into timing.writes)
+  std::vector<std::vector<int32_t>> stamp;     // per scratch memory and byte: the instruction that wrote it
+  std::vector<std::vector<uint8_t>> val;
+  explicit Impl(const CoreImage& i) : img(i), timing(cycle_model(i)), mc(make_machine(i)) {
+    events.assign(timing.instrs.size(), {});
+    for (size_t k = 0; k < timing.writes.size(); ++k) events[timing.writes[k].instr].push_back(static_cast<int>(k));
+    for (int m = 0; m < isa::N_SCRATCH; ++m) {
+      stamp.emplace_back(static_cast<size_t>(isa::SCR_DEPTH[m]), -1);
+      val.emplace_back(static_cast<size_t>(isa::SCR_DEPTH[m]), uint8_t{0});
     }
-    w.value = 0;
-    for (int k = 0; k < w.nbytes; ++k) {
-      const auto it = val.find({w.instr, w.mem, w.addr + k});
-      if (it == val.end())
-        throw Error(fmt::format("core_trace: the cycle model writes {}:{} in instruction {}, the simulator does not "
-                                "(a bug)",
-                                isa::SCR_NAMES[w.mem], w.addr + k, w.instr));
-      w.value |= int64_t{it->second} << (8 * k);
-    }
+    mc.log = &log;
   }
-  size_t modeled = 0;
-  for (const TraceWrite& w : rep.writes) modeled += w.mem == kObufMem ? 0 : static_cast<size_t>(w.nbytes);
-  if (modeled != log.size() - static_cast<size_t>(std::count_if(log.begin(), log.end(), [](const ByteWrite& b) {
-                                return b.mem == kObufMem;
-                              })))
-    throw Error(fmt::format("core_trace: the cycle model writes {} bytes, the simulator {} (a bug)", modeled,
-                            log.size()));
+};
+CoreTracer::CoreTracer(const CoreImage& img) : p_(std::make_unique<Impl>(img)) {}
+CoreTracer::~CoreTracer() = default;
+const CycleReport& CoreTracer::timing() const {
+  return p_->timing;
+}
+void CoreTracer::run(const int32_t* raw, int32_t* forecast, std::vector<TraceWrite>& writes) {
+  Impl& q = *p_;
+  q.log.clear();
+  run_machine(q.mc, q.img, raw, forecast, {0, 1, 2, 3});
+  writes = q.timing.writes;
+  for (auto& s : q.stamp) std::fill(s.begin(), s.end(), -1);
+  // the log holds each instruction's writes contiguously (instructions execute atomically)
+  size_t modeled = 0, logged = 0;
+  for (size_t k = 0; k < q.log.size();) {
+    const int ins = q.log[k].instr;
+    size_t e = k;
+    for (; e < q.log.size() && q.log[e].instr == ins; ++e) {
+      const ByteWrite& b = q.log[e];
+      if (b.mem == kObufMem) continue;
+      q.stamp[b.mem][b.addr] = ins;
+      q.val[b.mem][b.addr] = b.v;
+      ++logged;
+    }
+    for (int wi : q.events[ins]) {
+      TraceWrite& w = writes[wi];
+      if (w.mem == kObufMem) {
+        w.value = forecast[w.addr];
+        continue;
+      }
+      w.value = 0;
+      for (int b = 0; b < w.nbytes; ++b) {
+        if (q.stamp[w.mem][w.addr + b] != ins)
+          throw Error(fmt::format("core_trace: the cycle model writes {}:{} in instruction {}, the simulator does "
+                                  "not (a bug)",
+                                  isa::SCR_NAMES[w.mem], w.addr + b, ins));
+        w.value |= int64_t{q.val[w.mem][w.addr + b]} << (8 * b);
+      }
+      modeled += static_cast<size_t>(w.nbytes);
+    }
+    k = e;
+  }
+  if (modeled != logged)
+    throw Error(fmt::format("core_trace: the cycle model writes {} bytes, the simulator {} (a bug)", modeled, logged));
+}
+
+CycleReport core_trace(const CoreImage& img, const int32_t* raw, int32_t* forecast) {
+  CoreTracer t(img);
+  CycleReport rep = t.timing();
+  t.run(raw, forecast, rep.writes);
   return rep;
 }
 

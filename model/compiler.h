@@ -12,6 +12,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,18 @@ CycleReport cycle_model(const CoreImage& img, const CoreTiming& t = {});
 // The cycle model's write trace with the values of one window: every scratch-memory and forecast write
 // (cycle, memory, address, bytes) the RTL core must perform, in cycle order; the forecast as well.
 CycleReport core_trace(const CoreImage& img, const int32_t* raw, int32_t* forecast);
+// The same for many windows: the timing once, the values per window (decoded weights kept).
+class CoreTracer {
+ public:
+  explicit CoreTracer(const CoreImage& img);
+  ~CoreTracer();
+  const CycleReport& timing() const;
+  void run(const int32_t* raw, int32_t* forecast, std::vector<TraceWrite>& writes);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> p_;
+};
 // Verifies the timed schedule is race-free: any two instructions whose scratchpad footprints conflict
 // (write/read, read/write, write/write) must not overlap in time and must keep their stream order
 // semantics (the earlier-compiled one ends before the other starts). Returns "" or the first violation.

@@ -533,7 +533,24 @@ int main(int argc, char** argv) {
   co->add_flag("--per-instruction", co_per_instr, "one line per instruction in the cycle table");
   add_data_opts(co, coo);
 
+  auto* si = app.add_subcommand("sim", "the test split through the Verilated sf_core (runs sf_sim from this build; "
+                                       "options: --model M.sfint [--windows N] [--threads T] [--json F] [--fst F])");
+  si->allow_extras();
+  si->prefix_command();
+
   CLI11_PARSE(app, argc, argv);
+  if (si->parsed()) {  // the Verilated core lives in sf_sim, built next to this binary
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string sim = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "sf_sim";
+    std::vector<std::string> rest = si->remaining();
+    std::vector<char*> av{const_cast<char*>(sim.c_str())};
+    for (std::string& r : rest) av.push_back(r.data());
+    av.push_back(nullptr);
+    execv(sim.c_str(), av.data());
+    fmt::print(stderr, "shiftformer: error: cannot run {} (build it: cmake --build build --target sf_sim)\n", sim);
+    return 2;
+  }
   try {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);

@@ -60,15 +60,16 @@ int main(int argc, char** argv) {
     auto worker = [&](int tid) {
       CoreBench tb(1 + tid, tid == 0 ? fst : "");
       tb.load(img);
+      CoreTracer tracer(img);
       std::vector<int32_t> model_fc(H);
-      std::vector<TraceWrite> writes;
+      std::vector<TraceWrite> writes, want;
       for (int64_t k = next++; k < n; k = next++) {
         const int64_t i = k * step;
         const int32_t* w = raw.data() + i;
         e.run(w, &eng[static_cast<size_t>(k) * H]);
-        const CycleReport tr = core_trace(img, w, model_fc.data());
+        tracer.run(w, model_fc.data(), want);
         cyc[k] = tb.run(w, L, H, &rtl[static_cast<size_t>(k) * H], &writes, 4 * rep.total + 1000);
-        const std::string diff = compare_traces(tr.writes, writes);
+        const std::string diff = compare_traces(want, writes);
         const bool ok_f = std::equal(model_fc.begin(), model_fc.end(), eng.begin() + k * H) &&
                           std::equal(rtl.begin() + k * H, rtl.begin() + (k + 1) * H, eng.begin() + k * H);
         const bool ok_t = diff.empty() && cyc[k] == rep.total;
