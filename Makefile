@@ -234,7 +234,7 @@ budget:
 SIM_MODEL ?= data/model/default-all2.sfint
 SIM_ARGS  ?=
 SF_CORE_RTL := rtl/sf_core.v $(wildcard rtl/core/*.v) $(SF_UNIT_RTL)
-.PHONY: isa lint-core test-core core-full sim
+.PHONY: isa lint-core test-core core-full sim ship-model
 isa:
 	python3 scripts/gen_isa.py --spec spec/isa.toml --out $(SF_GEN_DIR)
 lint-core: isa policy
@@ -247,6 +247,12 @@ test-core: configure
 core-full: configure
 	cmake --build $(BUILD) -j $(JOBS) --target sf_tests
 	SF_CORE_FULL_SPLIT=1 $(BUILD)/bin/sf_tests --gtest_filter='CoreFull.*'
+# the shipped reference model (data/model/): train, QAT all2, export, copy (tests: ShippedModel.*)
+ship-model: build
+	$(SF) train --config configs/default.toml --out $(BUILD)/models/default.ckpt --json $(BUILD)/models/default.train.json
+	$(SF) quantize --ckpt $(BUILD)/models/default.ckpt --preset all2 --out $(BUILD)/models/default-all2.qckpt \
+	  --export $(BUILD)/models/default-all2.sfint --json $(BUILD)/models/default-all2.json
+	cp $(BUILD)/models/default-all2.qckpt $(BUILD)/models/default-all2.sfint data/model/
 sim: configure
 	cmake --build $(BUILD) -j $(JOBS) --target sf_sim shiftformer
 	@mkdir -p $(BUILD)/sim
