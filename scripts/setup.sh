@@ -8,7 +8,7 @@ APT_PACKAGES=(
   verilator iverilog libsystemc-dev yosys
   libeigen3-dev libgtest-dev libgmock-dev
   libcli11-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
-  gtkwave xvfb xauth openfpgaloader
+  gtkwave xvfb xauth openfpgaloader python3-pil
   python3-matplotlib python3-numpy python3-pip
   clang libclang-rt-14-dev libomp-14-dev z3
 )
