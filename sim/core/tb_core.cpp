@@ -6,6 +6,7 @@
 // `make sim` (sim/core/sf_sim.cpp).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <cstdlib>
 #include <random>
@@ -23,11 +24,19 @@ struct Model {
   std::unique_ptr<IntEngine> e;
   CoreImage img;
 };
-std::unique_ptr<Model> random_model(int enc, const char* preset, uint64_t seed, const Dataset& d) {
+struct Shape {
+  int d_model, heads, d_ff, enc, dec, label, L, H;
+};
+std::unique_ptr<Model> random_model(const Shape& sh, const char* preset, uint64_t seed, const Dataset& d) {
   ModelConfig mc;
   mc.dropout = 0.0f;
-  mc.enc_layers = enc;
-  const Transformer t(mc, 48, 24);
+  mc.d_model = sh.d_model;
+  mc.n_heads = sh.heads;
+  mc.d_ff = sh.d_ff;
+  mc.enc_layers = sh.enc;
+  mc.dec_layers = sh.dec;
+  mc.label_len = sh.label;
+  const Transformer t(mc, sh.L, sh.H);
   FloatVec p;
   t.init(p, seed);
   std::mt19937_64 rng(seed + 100);
@@ -41,14 +50,19 @@ std::unique_ptr<Model> random_model(int enc, const char* preset, uint64_t seed, 
   m->img = compile_core(*m->e);
   return m;
 }
-const Dataset& etth1() {
-  static const Dataset d = make_dataset(std::string(SF_TEST_DATA_DIR) + "/ETT/ETTh1.csv", "OT", 48, 24);
-  return d;
+const Dataset& etth1(int L, int H) {
+  static std::map<std::pair<int, int>, Dataset> cache;
+  auto it = cache.find({L, H});
+  if (it == cache.end())
+    it = cache.emplace(std::make_pair(L, H), make_dataset(std::string(SF_TEST_DATA_DIR) + "/ETT/ETTh1.csv", "OT", L, H))
+             .first;
+  return it->second;
 }
 }  // namespace
 
 struct Case {
-  int enc;
+  const char* name;
+  Shape shape;
   const char* preset;
   int windows;
 };
@@ -56,8 +70,9 @@ class Core : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Core, EveryWriteOnTheCycleModelsCycleAndForecastsBitExact) {
   const Case c = GetParam();
-  const Dataset& d = etth1();
-  const auto m = random_model(c.enc, c.preset, 3, d);
+  const Dataset& d = etth1(c.shape.L, c.shape.H);
+  const auto m = random_model(c.shape, c.preset, 3, d);
+  const int L = c.shape.L, H = c.shape.H;
   const CycleReport rep = cycle_model(m->img);
   const std::vector<int32_t> raw = raw_fixed(d, d.test);
   CoreBench tb(7, std::getenv("SF_TB_FST") ? std::getenv("SF_TB_FST") : "");
@@ -65,12 +80,12 @@ TEST_P(Core, EveryWriteOnTheCycleModelsCycleAndForecastsBitExact) {
   int exact = 0;
   for (int w = 0; w < c.windows; ++w) {
     const int64_t i = w * (d.test.count() / c.windows);
-    std::vector<int32_t> want(24), model(24), got(24);
+    std::vector<int32_t> want(H), model(H), got(H);
     m->e->run(raw.data() + i, want.data());
     const CycleReport tr = core_trace(m->img, raw.data() + i, model.data());
     ASSERT_EQ(model, want) << "the instruction-level simulator disagrees with the engine";
     std::vector<TraceWrite> writes;
-    const int64_t done = tb.run(raw.data() + i, 48, 24, got.data(), &writes, 4 * rep.total + 1000);
+    const int64_t done = tb.run(raw.data() + i, L, H, got.data(), &writes, 4 * rep.total + 1000);
     const std::string diff = compare_traces(tr.writes, writes);
     if (!diff.empty() && std::getenv("SF_TB_DUMP")) {
       auto dump = [](const char* who, std::vector<TraceWrite> v) {
@@ -101,14 +116,21 @@ TEST_P(Core, EveryWriteOnTheCycleModelsCycleAndForecastsBitExact) {
     EXPECT_EQ(got, want) << "window " << i;
   }
   EXPECT_EQ(exact, c.windows);
-  std::printf("%d encoder layers, %s: %d/%d windows bit-exact, every write on its cycle; %lld cycles per forecast\n",
-              c.enc, c.preset, exact, c.windows, static_cast<long long>(rep.total));
+  std::printf("%s, %s: %d/%d windows bit-exact, every write on its cycle; %lld cycles per forecast\n", c.name,
+              c.preset, exact, c.windows, static_cast<long long>(rep.total));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, Core,
-                         ::testing::Values(Case{2, "all2", 4}, Case{2, "paper", 2}, Case{6, "paper", 2}),
+                         ::testing::Values(Case{"default", {32, 4, 64, 2, 1, 24, 48, 24}, "all2", 4},
+                                           Case{"default", {32, 4, 64, 2, 1, 24, 48, 24}, "paper", 2},
+                                           Case{"paper", {32, 4, 64, 6, 1, 24, 48, 24}, "paper", 2},
+                                           // small random models on the same build: other L, H, widths, depths
+                                           Case{"small", {16, 2, 16, 1, 2, 4, 12, 6}, "all2", 6},
+                                           Case{"small", {16, 2, 32, 2, 1, 8, 16, 8}, "all4", 4},
+                                           Case{"wide", {64, 8, 64, 1, 1, 8, 24, 12}, "all2", 2}),
                          [](const ::testing::TestParamInfo<Case>& i) {
-                           return std::to_string(i.param.enc) + "enc_" + i.param.preset;
+                           return std::string(i.param.name) + "_" + std::to_string(i.param.shape.enc) + "enc_" +
+                                  std::to_string(i.param.shape.dec) + "dec_" + i.param.preset;
                          });
 
 TEST(CoreHeader, RefusesAProgramOfAnotherIsaVersion) {
