@@ -2,9 +2,11 @@
 #   SF_WAVE_PNG=out.png SF_WAVE_CYCLES=6000 xvfb-run -a -s "-screen 0 1600x1860x24" \
 #     gtkwave --rcvar 'hide_sst on' --rcvar 'do_resize_signals off' \
 #       -S sim/core/sf_core_wave.tcl build/wave/sf_core.fst sim/core/sf_core.gtkw
-# (hide_sst: no hierarchy pane; do_resize_signals off: the names pane keeps the layout's width.)
-# Window (default 6000 cycles: the first attention and add+norm start after ~3200 and ~3850): from 40 cycles before o_run rises (the last IBUF writes and i_start) to SF_WAVE_CYCLES cycles after;
-# the marker sits on o_run's rise (cycle 0 of the forecast). One cycle is 2 time units in sf_sim's FST.
+# (hide_sst: no hierarchy pane; do_resize_signals off: the names pane keeps the layout's width; make wave-png
+# passes a copy of the layout with [size] 1600 1860 so that every signal fits on the screen.)
+# Time window: from 40 cycles before o_run rises (the last IBUF writes, i_start) to SF_WAVE_CYCLES cycles after
+# (default 6000: in the default model the first attention and add+norm instructions start near cycles 3200 and
+# 3850); the marker sits on o_run's rise (cycle 0 of the forecast). One cycle is 2 time units in sf_sim's FST.
 set png $env(SF_WAVE_PNG)
 set cycles 6000
 if {[info exists env(SF_WAVE_CYCLES)]} { set cycles $env(SF_WAVE_CYCLES) }

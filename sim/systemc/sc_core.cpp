@@ -307,6 +307,7 @@ int sc_main(int argc, char** argv) {
   checker.want_cycles = rep.total;
   checker.expected = windows;
 
+  sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);  // "Simulation stopped by user"
   const auto t_sim = std::chrono::steady_clock::now();
   sc_start();
   dut.final();
