@@ -150,3 +150,65 @@ TEST(CoreHeader, RefusesAProgramOfAnotherIsaVersion) {
   EXPECT_TRUE(error);
   EXPECT_FALSE(run);
 }
+
+// Issue 8 (RTL faults): a reset asserted at random cycles mid-forecast returns the core to idle, and the next
+// forecast (program and images still loaded) is bit-exact and on the cycle model's cycles, write by write.
+// Extreme windows (every reading at the int16 minimum or maximum, alternating, a step) saturate exactly as the
+// integer engine does.
+TEST(CoreFaults, ResetMidForecastThenBitExactAndExtremeInputs) {
+  const Shape sh{32, 4, 64, 2, 1, 24, 48, 24};
+  const Dataset& d = etth1(sh.L, sh.H);
+  const auto m = random_model(sh, "all2", 5, d);
+  const CycleReport rep = cycle_model(m->img);
+  const std::vector<int32_t> raw = raw_fixed(d, d.test);
+  CoreBench tb(11);
+  tb.load(m->img);
+  CoreTracer tracer(m->img);
+  std::mt19937 rng(2026);
+  std::vector<int32_t> want(sh.H), model(sh.H), got(sh.H);
+  std::vector<TraceWrite> expect, writes;
+  auto check = [&](const int32_t* w, const std::string& what) {
+    m->e->run(w, want.data());
+    tracer.run(w, model.data(), expect);
+    const int64_t done = tb.run(w, sh.L, sh.H, got.data(), &writes, 4 * rep.total + 1000);
+    EXPECT_EQ(done, rep.total) << what;
+    EXPECT_EQ(compare_traces(expect, writes), "") << what;
+    EXPECT_EQ(got, want) << what;
+  };
+  for (int k = 0; k < 6; ++k) {
+    // start a forecast, reset it at a random cycle, wait, release
+    const int64_t i = static_cast<int64_t>(rng() % static_cast<uint32_t>(d.test.count()));
+    for (int t = 0; t < sh.L; ++t) {
+      tb.top().i_ib_valid = 1;
+      tb.top().i_ib_addr = static_cast<uint8_t>(t);
+      tb.top().i_ib_data = static_cast<uint16_t>(raw[i + t]);
+      tb.tick();
+    }
+    tb.top().i_ib_valid = 0;
+    tb.top().i_start = 1;
+    tb.tick();
+    tb.top().i_start = 0;
+    const int64_t at = 1 + static_cast<int64_t>(rng() % static_cast<uint32_t>(rep.total));
+    for (int64_t c = 0; c < at; ++c) tb.tick();
+    ASSERT_TRUE(tb.top().o_run) << "the forecast should still be running at cycle " << at;
+    tb.top().i_rst = 1;
+    const int hold = 1 + static_cast<int>(rng() % 4);
+    for (int c = 0; c < hold; ++c) tb.tick();
+    tb.top().i_rst = 0;
+    tb.tick();
+    EXPECT_FALSE(tb.top().o_run) << "not idle after a reset at cycle " << at;
+    EXPECT_FALSE(tb.top().o_done);
+    check(raw.data() + (i + 17) % d.test.count(), "the forecast after a reset at cycle " + std::to_string(at));
+  }
+  // extreme windows
+  std::vector<std::pair<std::string, std::vector<int32_t>>> ext = {
+      {"all minimum", std::vector<int32_t>(sh.L, -32768)},
+      {"all maximum", std::vector<int32_t>(sh.L, 32767)},
+      {"alternating", {}},
+      {"step", {}}};
+  for (int t = 0; t < sh.L; ++t) {
+    ext[2].second.push_back(t % 2 ? 32767 : -32768);
+    ext[3].second.push_back(t < sh.L / 2 ? -32768 : 32767);
+  }
+  for (const auto& [name, w] : ext) check(w.data(), name);
+}
