@@ -146,7 +146,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     try {
       q.spec = make_quant_spec(preset);
     } catch (const Error& e) {
-      throw Error(fmt::format("{}: {}", path, e.what()));
+      throw Error(fmt::format("{}: {}", path, printable(e.what())));  // the preset string is from the file
     }
     q.spec.bias_bits = r.pod<int32_t>("quant spec");
     q.spec.ln_gamma_bits = r.pod<int32_t>("quant spec");

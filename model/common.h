@@ -14,6 +14,23 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Text from a file or the command line quoted in an Error: control characters escaped (\x0a), so that the
+// message stays on one line (found by fuzzing: a TOML key or a name in a model file may hold a newline).
+inline std::string printable(const std::string& s) {
+  std::string o;
+  for (char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f) {
+      o += "\\x";
+      o += "0123456789abcdef"[u >> 4];
+      o += "0123456789abcdef"[u & 15];
+    } else {
+      o += ch;
+    }
+  }
+  return o;
+}
+
 // Row-major float matrices: rows are time steps, columns are features (T, C).
 using Mat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using Vec = Eigen::Matrix<float, 1, Eigen::Dynamic, Eigen::RowMajor>;  // row vector (C)

@@ -143,16 +143,16 @@ Config parse_config(const std::string& text, const std::string& origin) {
     t = toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
     // the description may quote the offending character, a newline too: keep the message on one line
-    std::string what;
-    for (char ch : e.description()) {
-      const auto u = static_cast<unsigned char>(ch);
-      what += (u < 0x20 || u == 0x7f) ? fmt::format("\\x{:02x}", u) : std::string(1, ch);
-    }
-    throw Error(fmt::format("{}:{}:{}: {}", origin, e.source().begin.line, e.source().begin.column, what));
+    throw Error(fmt::format("{}:{}:{}: {}", origin, e.source().begin.line, e.source().begin.column,
+                            printable(std::string(e.description()))));
   }
   Config c;
-  read_table(t, c, origin);
-  validate(c, origin);
+  try {
+    read_table(t, c, origin);  // quotes keys, which TOML lets hold any character
+    validate(c, origin);
+  } catch (const Error& e) {
+    throw Error(printable(e.what()));
+  }
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -408,6 +409,10 @@ IntModel load_int_model(const std::string& path) {
   for (uint64_t i = 0; i < nl; ++i) {
     IntLinear l;
     l.name = r.str("linear name");
+    // names become file stems of the RTL images and parts of messages: the exporter's alphabet only
+    const auto name_char = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.'; };
+    if (l.name.empty() || l.name.size() > 64 || !std::all_of(l.name.begin(), l.name.end(), name_char))
+      throw Error(fmt::format("{}: linear {} has a name outside [A-Za-z0-9_.] (at most 64 characters)", path, i));
     int relu = 0;
     for (int* v : {&l.n_in, &l.n_out, &l.bits, &l.in_act, &l.out_act, &l.w_exp, &l.b_bits, &l.b_exp, &relu})
       *v = r.pod<int32_t>("linear");

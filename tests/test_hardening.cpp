@@ -90,6 +90,8 @@ TEST(HardeningIntModel, BrokenStructureIsRefusedAtLoad) {
     return m;
   };
   expect_refused(with([](IntModel& m) { m.act_in = 1000; }), "act_in", "act_in = 1000 is out of range");
+  expect_refused(with([](IntModel& m) { m.lin[2].name = "enc0.attn.q\nx"; }), "name", "has a name outside");
+  expect_refused(with([](IntModel& m) { m.lin[2].name = "../../x"; }), "name_path", "has a name outside");
   expect_refused(with([](IntModel& m) { m.act_enc_emb = -1; }), "act_enc_emb", "act_enc_emb");
   expect_refused(with([](IntModel& m) { m.enc[0].ln1 = 77; }), "enc_ln", "encoder ln1 = 77");
   expect_refused(with([](IntModel& m) { m.dec[0].cross.lk = 500; }), "dec_lin", "attention projection = 500");
@@ -163,9 +165,11 @@ TEST(HardeningFuzzReproducers, Checkpoint) {
   EXPECT_GE(for_each_reproducer("checkpoint", [](const std::string& path) { load_checkpoint(path); }), 1);
 }
 
-// toml++ quotes the offending character in its description, a newline too; the error stays one line.
+// toml++ quotes the offending character in its description, a newline too, and TOML keys may hold any
+// character: the error stays one line.
 TEST(HardeningConfig, ParseErrorsAreOneLine) {
-  for (const std::string text : {"[model]\nd_model = t\n", "[data]\ntarget = \"a\nb\"\n", "x = \x01\n"}) {
+  for (const std::string text :
+       {"[model]\nd_model = t\n", "[data]\ntarget = \"a\nb\"\n", "x = \x01\n", "[data]\n\"a\\nb\" = 1\n"}) {
     try {
       parse_config(text, "fuzz.toml");
       ADD_FAILURE() << "accepted: " << text;
