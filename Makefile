@@ -135,8 +135,17 @@ SF_SYN    := $(BUILD)/synth/$(BOARD)
 SF_GEN    := $(BUILD)/generated
 SF_HOST_RTL := $(sort $(wildcard rtl/host/*.v)) rtl/board/sf_pll.v rtl/board/sf_reset_sync.v
 SF_TOP_RTL  := synth/boards/$(BOARD)/$(SF_BOARD_TOP).v
-SF_YOSYS_SCRIPT = read_verilog -I$(SF_GEN) -Irtl/host $(SF_HOST_RTL) $(SF_TOP_RTL); \
-  synth_ecp5 -top $(SF_BOARD_TOP) -json $@; tee -q -o $(SF_SYN)/yosys_stat.txt stat
+SF_LINT_INC  = -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core
+# the accelerator core (the board tops instantiate it: CORE = 1); Yosys reads copies passed through
+# synth/compat/yosys_compat.py (a frontend crash of the pinned Yosys, rewritten into equivalent Verilog)
+SF_SYN_CORE_RTL := rtl/sf_core.v $(sort $(wildcard rtl/core/*.v)) $(addprefix rtl/sf_,$(addsuffix .v,round_shift \
+  saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
+SF_SYN_COMPAT   := $(addprefix $(SF_SYN)/compat/,$(notdir $(SF_SYN_CORE_RTL)))
+SF_SYN_DEFS     ?=
+SF_SYN_FLAGS    ?=
+SF_YOSYS_SCRIPT = read_verilog -defer $(SF_SYN_DEFS) -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core $(SF_HOST_RTL) \
+  $(SF_SYN_COMPAT) $(SF_TOP_RTL); hierarchy -top $(SF_BOARD_TOP) $(SF_SYN_PARAMS); \
+  synth_ecp5 -top $(SF_BOARD_TOP) $(SF_SYN_FLAGS) -json $@; tee -q -o $(SF_SYN)/yosys_stat.txt stat
 
 .PHONY: host-spec synth pnr bit prog lint-host test-host ecp5-tools
 # the pinned YoWASP tools come from scripts/setup.sh (the one install path)
@@ -146,7 +155,18 @@ $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh $(SF_GEN)/sf_host_spec.h &:
 	$(PYTHON) scripts/gen_host_spec.py --spec spec/host_protocol.toml --out $(SF_GEN)
 host-spec: $(SF_GEN)/sf_host_spec.vh
 
-$(SF_SYN)/top.json: $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh | ecp5-tools
+$(SF_SYN)/compat/%.v: rtl/core/%.v synth/compat/yosys_compat.py
+	@mkdir -p $(@D)
+	$(PYTHON) synth/compat/yosys_compat.py $< $@
+$(SF_SYN)/compat/%.v: rtl/%.v synth/compat/yosys_compat.py
+	@mkdir -p $(@D)
+	$(PYTHON) synth/compat/yosys_compat.py $< $@
+$(SF_GEN)/sf_isa.vh: spec/isa.toml scripts/gen_isa.py
+	$(PYTHON) scripts/gen_isa.py --spec spec/isa.toml --out $(SF_GEN)
+$(SF_GEN)/sf_policy.vh: scripts/gen_policy.py $(wildcard configs/numeric_policy.toml)
+	$(PYTHON) scripts/gen_policy.py --out $(SF_GEN)
+$(SF_SYN)/top.json: $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_SYN_COMPAT) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh \
+                    $(SF_GEN)/sf_isa.vh $(SF_GEN)/sf_policy.vh | ecp5-tools
 	@mkdir -p $(SF_SYN)
 	$(YOSYS) -q -l $(SF_SYN)/yosys.log -p '$(SF_YOSYS_SCRIPT)'
 synth: $(SF_SYN)/top.json
@@ -180,11 +200,13 @@ prog:
 	@[ -f $(SF_SYN)/top.bit ] || { echo "prog: $(SF_SYN)/top.bit is missing: run make bit BOARD=$(BOARD) first"; exit 1; }
 	openFPGALoader -b $(SF_BOARD_LOADER) $(if $(FLASH),-f) $(SF_SYN)/top.bit
 
-lint-host: $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh
-	verilator --lint-only -Wall -DSF_PLL_STANDIN -I$(SF_GEN) -Irtl/host rtl/sf_waivers.vlt $(SF_HOST_RTL) --top-module sf_host_top
+lint-host: $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh isa policy
+	verilator --lint-only -Wall -DSF_PLL_STANDIN $(SF_LINT_INC) rtl/sf_waivers.vlt $(SF_HOST_RTL) --top-module sf_host_top
+	verilator --lint-only -Wall -DSF_PLL_STANDIN $(SF_LINT_INC) rtl/sf_waivers.vlt $(SF_HOST_RTL) $(SF_CORE_RTL) \
+	  --top-module sf_host_top -GCORE=1
 	for b in $(SF_BOARDS); do top=$$(sed -n 's/^SF_BOARD_TOP *:= *//p' synth/boards/$$b/board.mk); \
-	  verilator --lint-only -Wall -DSF_PLL_STANDIN -I$(SF_GEN) -Irtl/host rtl/sf_waivers.vlt $(SF_HOST_RTL) \
-	    synth/boards/$$b/$$top.v --top-module $$top || exit 1; done
+	  for c in 0 1; do verilator --lint-only -Wall -DSF_PLL_STANDIN $(SF_LINT_INC) rtl/sf_waivers.vlt $(SF_HOST_RTL) \
+	    $(SF_CORE_RTL) synth/boards/$$b/$$top.v --top-module $$top -GCORE=$$c || exit 1; done; done
 	@echo "lint-host: 0 warnings"
 
 test-host: configure

@@ -258,6 +258,10 @@ Event FrameParser::error(Err code, State after) {
     case Err::ADDR:
       inc(cnt_.err_addr);
       break;
+    case Err::CORE:  // core faults are replies to good frames (sf_core_adapter), never receiver errors
+    case Err::CORE_TIMEOUT:
+    case Err::WINDOW_SIZE:
+      break;
   }
   state_ = after;
   return e;

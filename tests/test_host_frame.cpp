@@ -7,7 +7,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "host_board.h"
 #include "host_frame.h"
+#include "sf_isa.h"
 
 namespace {
 using namespace sf::host;
@@ -74,7 +76,7 @@ TEST(HostFrame, ReplyPayloadsRoundTrip) {
   EXPECT_EQ(a2.addr, 300);
   EXPECT_EQ(a2.words, 7);
   const VersionInfo vi{hs::kVersion, 0, 1024, 80};
-  EXPECT_EQ(version_payload(vi), (Bytes{0x01, 0x00, 0x00, 0x00, 0x04, 0x50, 0x00}));
+  EXPECT_EQ(version_payload(vi), (Bytes{static_cast<uint8_t>(hs::kVersion), 0x00, 0x00, 0x00, 0x04, 0x50, 0x00}));
   StatusInfo s;
   s.core_status = 0xDEADBEEF;
   s.counters.frames_ok = 3;
@@ -121,6 +123,42 @@ TEST(HostFrame, VersionMismatchIsRefused) {
     EXPECT_NE(m.find("the device speaks v" + std::to_string(hs::kVersion + 1)), std::string::npos) << m;
     EXPECT_NE(m.find("this build v" + std::to_string(hs::kVersion)), std::string::npos) << m;
   }
+}
+
+// The WRITE_MEM memory table of spec/host_protocol.toml is the core's memory map (spec/isa.toml): same ids,
+// depths in 32-bit words (a 128-bit WMEM word is four).
+TEST(HostFrame, MemoryTableIsTheCoreMemoryMap) {
+  struct Want {
+    hs::Mem id;
+    int host_id, depth32;
+  };
+  const Want want[] = {{hs::Mem::PROG, sf::isa::PROG_HOST_ID, sf::isa::PROG_DEPTH * sf::isa::PROG_WIDTH / 32},
+                       {hs::Mem::WMEM, sf::isa::WMEM_HOST_ID, sf::isa::WMEM_DEPTH * sf::isa::WMEM_WIDTH / 32},
+                       {hs::Mem::PMEM, sf::isa::PMEM_HOST_ID, sf::isa::PMEM_DEPTH * sf::isa::PMEM_WIDTH / 32},
+                       {hs::Mem::BMEM, sf::isa::BMEM_HOST_ID, sf::isa::BMEM_DEPTH * sf::isa::BMEM_WIDTH / 32}};
+  ASSERT_EQ(std::size(hs::kMemories), std::size(want));
+  for (const Want& w : want) {
+    EXPECT_EQ(static_cast<int>(w.id), w.host_id);
+    bool found = false;
+    for (const auto& m : hs::kMemories)
+      if (m.id == w.id) {
+        found = true;
+        EXPECT_EQ(static_cast<int>(m.depth), w.depth32) << m.name;
+      }
+    EXPECT_TRUE(found);
+  }
+}
+
+// Forecasts on the wire: the engine's int32 saturated to int16.
+TEST(HostFrame, ForecastSaturatesToInt16) {
+  EXPECT_EQ(sf::host::saturate16(0), 0);
+  EXPECT_EQ(sf::host::saturate16(-1), -1);
+  EXPECT_EQ(sf::host::saturate16(32767), 32767);
+  EXPECT_EQ(sf::host::saturate16(32768), 32767);
+  EXPECT_EQ(sf::host::saturate16(-32768), -32768);
+  EXPECT_EQ(sf::host::saturate16(-32769), -32768);
+  EXPECT_EQ(sf::host::saturate16(INT32_MAX), 32767);
+  EXPECT_EQ(sf::host::saturate16(INT32_MIN), -32768);
 }
 
 TEST(HostFrameParser, GoodRequestsAreServedAndBusyUntilDone) {
@@ -186,7 +224,7 @@ TEST(HostFrameParser, WrongLengthUnknownTypeMemIdAddr) {
       {encode(0x7E, Bytes(2)), {Err::TYPE, 0x7E, 2}},
       {encode(Type::FORECAST, Bytes(2)), {Err::TYPE, 0x81, 2}},  // a reply type is not a request
       {encode(Type::WRITE_MEM, write_mem_payload(9, 0, {1})), {Err::MEM_ID, 0x02, 7}},
-      {encode(Type::WRITE_MEM, write_mem_payload(0, 1023, {1, 2})), {Err::ADDR, 0x02, 11}},  // PROGRAM: 1024 words
+      {encode(Type::WRITE_MEM, write_mem_payload(0, 4095, {1, 2})), {Err::ADDR, 0x02, 11}},  // PROG: 4096 words
   };
   for (const auto& c : cases) {
     const auto ev = feed_all(p, c.frame);
@@ -195,8 +233,8 @@ TEST(HostFrameParser, WrongLengthUnknownTypeMemIdAddr) {
     EXPECT_EQ(ev[0].err, c.expect) << err_name(ev[0].err.code);
     EXPECT_FALSE(p.resyncing());  // CRC good: framing is certain, back to hunting
   }
-  // the last word of PROGRAM is writable
-  const auto ev = feed_all(p, encode(Type::WRITE_MEM, write_mem_payload(0, 1023, {1})));
+  // the last word of PROG is writable
+  const auto ev = feed_all(p, encode(Type::WRITE_MEM, write_mem_payload(0, 4095, {1})));
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_FALSE(ev[0].error);
   const Counters& c = p.counters();

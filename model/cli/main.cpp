@@ -460,6 +460,8 @@ int cmd_compile(const std::string& model_path, const std::string& out, const std
 
 }  // namespace
 
+namespace sf::cli { void add_board_command(CLI::App& app); }  // model/cli/board.cpp (issue 6)
+
 int main(int argc, char** argv) {
   CLI::App app{"shiftformer: quantized Transformer forecasting, from training to an ECP5 bitstream"};
   app.require_subcommand(1);
@@ -537,6 +539,7 @@ int main(int argc, char** argv) {
                                        "options: --model M.sfint [--windows N] [--threads T] [--json F] [--fst F])");
   si->allow_extras();
   si->prefix_command();
+  sf::cli::add_board_command(app);  // `board`: runs and exits from its callback (model/cli/board.cpp)
 
   CLI11_PARSE(app, argc, argv);
   if (si->parsed()) {  // the Verilated core lives in sf_sim, built next to this binary

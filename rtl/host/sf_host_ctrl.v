@@ -4,6 +4,8 @@
 //   good WRITE_MEM -> one o_mw write per 32-bit word (addr, addr+1, ...) -> WRITE_ACK reply
 //   good VERSION   -> VERSION_INFO reply;  good STATUS -> STATUS_INFO reply (counters as of the request)
 //   error event    -> ERROR reply (code, type, length)
+//   core fault     -> i_fc_err while the forecast is awaited: ERROR reply (i_fc_err_code, WINDOW, length); the
+//                     frame still counts as served (sf_frame_rx leaves BUSY after it, as after a FORECAST)
 // Fixed-size reply payloads are loaded into a shift register at the event; FORECAST is read from the buffer.
 // o_done pulses when a good command's reply has left the buffer (sf_frame_rx leaves BUSY). A forecast
 // longer than MAX_PAYLOAD bytes is cut to MAX_PAYLOAD bytes (the core must not produce one).
@@ -54,6 +56,8 @@ module sf_host_ctrl #(
   output wire          o_fc_ready,
   input  wire [15:0]   i_fc_data,
   input  wire          i_fc_last,
+  input  wire          i_fc_err,       // instead of a forecast value: the core failed (ERROR reply, code below)
+  input  wire [7:0]    i_fc_err_code,
   output wire          o_mw_valid,
   input  wire          i_mw_ready,
   output reg  [7:0]    o_mw_id,
@@ -201,7 +205,12 @@ module sf_host_ctrl #(
             state <= C_FC;
           end
         C_FC:
-          if (i_fc_valid) begin
+          if (i_fc_err) begin  // core fault: ERROR (code, WINDOW, length) instead of FORECAST; still a served frame
+            rbytes <= {{(RB-32){1'b0}}, len, `SF_HOST_T_WINDOW, i_fc_err_code};
+            o_hdr_type <= `SF_HOST_T_ERROR;
+            o_hdr_len <= `SF_HOST_ERROR_BYTES;
+            state <= C_HDR;
+          end else if (i_fc_valid) begin
             o_buf_we <= wr_idx < MAXP;
             o_buf_waddr <= wr_idx[AW-1:0];
             o_buf_wdata <= i_fc_data[7:0];

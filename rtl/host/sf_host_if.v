@@ -2,7 +2,7 @@
 // sf_uart_tx, around one payload buffer (sf_host_buf). Toward the core it offers valid/ready streams:
 //   o_win_*   the readings of a good WINDOW frame (int16, o_win_last on the last one)
 //   o_start_* one handshake after the last reading: compute the forecast
-//   i_fc_*    the forecast values back (int16, i_fc_last on the last one)
+//   i_fc_*    the forecast values back (int16, i_fc_last on the last one), or i_fc_err: a core fault
 //   o_mw_*    the 32-bit words of a good WRITE_MEM frame (memory id, word address)
 //   i_core_status, i_core_id: reported by STATUS_INFO and VERSION_INFO.
 // Nothing reaches the core from a frame that failed any check. Protocol: docs/host_protocol.md.
@@ -27,6 +27,8 @@ module sf_host_if #(
   output wire        o_fc_ready,
   input  wire [15:0] i_fc_data,
   input  wire        i_fc_last,
+  input  wire        i_fc_err,      // core fault while the forecast is awaited: ERROR reply with i_fc_err_code
+  input  wire [7:0]  i_fc_err_code,
   output wire        o_mw_valid,
   input  wire        i_mw_ready,
   output wire [7:0]  o_mw_id,
@@ -89,6 +91,7 @@ module sf_host_if #(
     .o_win_valid(o_win_valid), .i_win_ready(i_win_ready), .o_win_data(o_win_data), .o_win_last(o_win_last),
     .o_start_valid(o_start_valid), .i_start_ready(i_start_ready),
     .i_fc_valid(i_fc_valid), .o_fc_ready(o_fc_ready), .i_fc_data(i_fc_data), .i_fc_last(i_fc_last),
+    .i_fc_err(i_fc_err), .i_fc_err_code(i_fc_err_code),
     .o_mw_valid(o_mw_valid), .i_mw_ready(i_mw_ready), .o_mw_id(o_mw_id), .o_mw_addr(o_mw_addr),
     .o_mw_data(o_mw_data));
 

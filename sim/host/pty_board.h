@@ -1,7 +1,9 @@
-// pty_board.h: the Verilated ULX3S board top (sf_ulx3s_top: PLL stand-in, test responder, BAUD = 3.125 Mbaud
-// so the simulation keeps up: 32 clocks per bit) behind a pseudo-terminal. A thread runs the model and moves
-// bytes between the pty master and the UART pins at the bit level (sfhost::UartHost). A host opens path()
-// like a serial port. Used by tb_pty (CTest) and sf_board_pty (a standalone server for host tools).
+// pty_board.h: a Verilated ULX3S board top (sf_ulx3s_top, PLL stand-in) behind a pseudo-terminal. A thread
+// runs the model and moves bytes between the pty master and the UART pins at the bit level
+// (sfhost::UartHost). A host opens path() like a serial port. PtyBoardT<Top> takes the Verilated class and
+// the clocks per bit it was built with: the test responder at 3.125 Mbaud (32 clocks per bit; tb_pty,
+// sf_board_pty) or the accelerator core at 12.5 Mbaud (8 clocks per bit; tb_pty_core, sf_board_core_pty).
+// The includer includes the Verilated model's header first.
 #pragma once
 #include <fcntl.h>
 #include <poll.h>
@@ -16,7 +18,6 @@
 #include <string>
 #include <thread>
 
-#include "Vsf_ulx3s_top_fast.h"
 #include "host_frame.h"
 #include "uart_host.h"
 #include "verilated.h"
@@ -25,9 +26,10 @@ namespace sfhost {
 
 constexpr int kPtyCpb = 100000000 / 3125000;
 
-class PtyBoard {
+template <class Top>
+class PtyBoardT {
  public:
-  PtyBoard() {
+  explicit PtyBoardT(int cpb = kPtyCpb) : cpb_(cpb) {
     master_ = ::posix_openpt(O_RDWR | O_NOCTTY);
     if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0)
       throw std::runtime_error("PtyBoard: cannot create a pseudo-terminal");
@@ -41,11 +43,11 @@ class PtyBoard {
     ::tcsetattr(slave_, TCSANOW, &tio);
     ctx_ = std::make_unique<VerilatedContext>();
     ctx_->randReset(2);
-    dut_ = std::make_unique<Vsf_ulx3s_top_fast>(ctx_.get());
+    dut_ = std::make_unique<Top>(ctx_.get());
     dut_->i_uart_rx = 1;
     dut_->eval();
     uart_ = std::make_unique<sfhost::UartHost>(
-        kPtyCpb, sf::hostspec::kIdleTimeoutBits,
+        cpb_, sf::hostspec::kIdleTimeoutBits,
         [this] {
           dut_->i_clk25 = 1;
           dut_->eval();
@@ -56,7 +58,7 @@ class PtyBoard {
     uart_->wait(200);  // PLL stand-in lock, reset release
     thread_ = std::thread([this] { run(); });
   }
-  ~PtyBoard() {
+  ~PtyBoardT() {
     stop_ = true;
     thread_.join();
     dut_->final();
@@ -65,9 +67,18 @@ class PtyBoard {
   }
   const std::string& path() const { return path_; }
   uint64_t cycles() const { return cycles_; }
+  int cpb() const { return cpb_; }
+  // bytes the model has received on its UART pin so far (from the pty)
+  uint64_t bytes_in() const { return bytes_in_; }
+  // Holds the device's RX line low for `bits` bit times (a break), after every byte written so far has been
+  // sent; returns when the break is over. A pseudo-terminal cannot carry a break, so it is injected here.
+  void send_break(int bits) {
+    break_bits_ = bits;
+    while (break_bits_ != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   // The host's idle rule in simulated time: wait until the model has run `bits` more bit times.
   void wait_bits(int bits) const {
-    const uint64_t until = cycles_ + static_cast<uint64_t>(bits) * kPtyCpb;
+    const uint64_t until = cycles_ + static_cast<uint64_t>(bits) * static_cast<uint64_t>(cpb_);
     while (cycles_ < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 
@@ -80,7 +91,11 @@ class PtyBoard {
       const ssize_t n = ::read(master_, buf, sizeof buf);
       if (n > 0) {
         for (ssize_t i = 0; i < n; ++i) uart_->send_byte(buf[i]);
+        bytes_in_ += static_cast<uint64_t>(n);
         quiet = 0;
+      } else if (break_bits_ != 0) {
+        uart_->send_break(break_bits_);
+        break_bits_ = 0;
       } else {
         uart_->wait(2000);
       }
@@ -98,11 +113,13 @@ class PtyBoard {
   int master_ = -1, slave_ = -1;
   std::string path_;
   std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Vsf_ulx3s_top_fast> dut_;
+  int cpb_;
+  std::unique_ptr<Top> dut_;
   std::unique_ptr<sfhost::UartHost> uart_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> cycles_{0};
+  std::atomic<uint64_t> cycles_{0}, bytes_in_{0};
+  std::atomic<int> break_bits_{0};
 };
 
 }  // namespace sfhost

@@ -1,5 +1,6 @@
 // sf_board_pty: serve the Verilated ULX3S board top (test responder, 3.125 Mbaud simulated) on a
-// pseudo-terminal, for trying host tools without a board.
+// pseudo-terminal, for trying host tools without a board. Built a second time as sf_board_core_pty
+// (SF_PTY_CORE): the board top with the accelerator core (12.5 Mbaud simulated), for `shiftformer board`.
 //   sf_board_pty [--link PATH] [--seconds N]
 // Prints the pty path (and makes PATH a symbolic link to it), then runs until N seconds have passed
 // (default: until killed). Any serial baud rate setting on the host side is accepted (a pty has none).
@@ -12,6 +13,11 @@
 #include <string>
 #include <thread>
 
+#ifdef SF_PTY_CORE
+#include "Vsf_ulx3s_core_fast.h"
+#else
+#include "Vsf_ulx3s_top_fast.h"
+#endif
 #include "pty_board.h"
 
 namespace {
@@ -43,7 +49,11 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  sfhost::PtyBoard board;
+#ifdef SF_PTY_CORE
+  sfhost::PtyBoardT<Vsf_ulx3s_core_fast> board(SF_PTY_CORE);
+#else
+  sfhost::PtyBoardT<Vsf_ulx3s_top_fast> board;
+#endif
   if (!link.empty()) {
     ::unlink(link.c_str());
     if (::symlink(board.path().c_str(), link.c_str()) != 0) {

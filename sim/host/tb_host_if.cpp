@@ -56,6 +56,8 @@ class Bench {
     d.i_win_ready = d.i_start_ready = d.i_fc_valid = d.i_mw_ready = 0;
     d.i_fc_data = 0;
     d.i_fc_last = 0;
+    d.i_fc_err = 0;
+    d.i_fc_err_code = 0;
     d.i_core_id = kCoreId;
     d.i_core_status = 0;
     h.reset(4);
@@ -297,7 +299,7 @@ TEST(HostIf, WrongLengthUnknownTypeMemoryIdAndRange) {
         b.exchange(encode(Type::WRITE_MEM, Bytes(9)), "WRITE_MEM not 3 + 4k");
         for (uint8_t t : {0x00, 0x05, 0x7F, 0x81, 0xFF}) b.exchange(encode(t, Bytes(4)), "unknown type");
         b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0x33, 0, {1})), "unknown memory id");
-        b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0, 1023, {1, 2})), "beyond PROGRAM");
+        b.exchange(encode(Type::WRITE_MEM, write_mem_payload(0, 4095, {1, 2})), "beyond PROG");
         b.exchange(encode(Type::WRITE_MEM, write_mem_payload(2, 0xFFFF, {1})), "address 0xFFFF");
         b.exchange(encode(Type::WINDOW, window_payload({4, 5})), "good frame after the errors");
         b.exchange(encode(Type::STATUS, {}), "STATUS");

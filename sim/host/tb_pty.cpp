@@ -8,13 +8,14 @@
 #include <random>
 #include <thread>
 
+#include "Vsf_ulx3s_top_fast.h"
 #include "host_link.h"
 #include "pty_board.h"
 
 namespace {
 using namespace sf::host;
 namespace hs = sf::hostspec;
-using sfhost::PtyBoard;
+using PtyBoard = sfhost::PtyBoardT<Vsf_ulx3s_top_fast>;
 
 TEST(Pty, HostLinkTalksToTheBoardTopThroughAPseudoTerminal) {
   PtyBoard board;
