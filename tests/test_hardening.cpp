@@ -37,7 +37,7 @@ struct Small {
   }
   static ModelConfig model() {
     ModelConfig mc;
-    mc.d_model = 8;
+    mc.d_model = 16;  // heads of 8: the core's activation array (docs/core.md section 6)
     mc.n_heads = 2;
     mc.d_ff = 16;
     mc.enc_layers = 1;
