@@ -53,6 +53,10 @@ rp_empty :=
 rp_space := $(rp_empty) $(rp_empty)
 rp_bits = $(subst $(rp_space),$(rp_comma),$(addsuffix =$(2),$(RP_GRP_$(1))))
 RP_WIDTHS := 8 4 3 2 1
+# each point's wall, user and system seconds (GNU time, when installed) into NAME.time: the CPU time says what
+# the sweep costs on idle cores when other jobs share the machine
+RP_TIMECMD := $(wildcard /usr/bin/time)
+rp_time = $(if $(RP_TIMECMD),$(RP_TIMECMD) -o $(1).time -f '%e %U %S')
 
 RP_CKPT     := $(RP_PTS)/fp32.ckpt
 RP_GEN_CKPT := $(RP_PTS)/gen-fp32.ckpt
@@ -67,8 +71,9 @@ endif
 report:
 	@mkdir -p $(RP_DIR) && echo "$$(date +%s) $$(cut -d' ' -f1-3 /proc/loadavg)" > $(RP_DIR)/.start
 	$(MAKE) --no-print-directory report-points RP_VARIANT=$(RP_VARIANT)
+	@echo "$$(date +%s) $$(cut -d' ' -f1-3 /proc/loadavg)" > $(RP_DIR)/.end
 	$(PYTHON) scripts/report.py --variant $(RP_VARIANT) --points $(RP_PTS) --out $(RP_DIR) \
-	  --start-file $(RP_DIR)/.start --data $(DATA) --config $(RP_CONFIG) --build $(BUILD) \
+	  --start-file $(RP_DIR)/.start --end-file $(RP_DIR)/.end --data $(DATA) --config $(RP_CONFIG) --build $(BUILD) \
 	  --synth-json $(RP_SYNTH_JSON) --hw-dir $(RP_HW_DIR) --sim-json $(RP_SIM_JSON) \
 	  --speed-json $(RP_SPEED_JSON) --rtl-forecasts $(RP_RTL_FORECASTS) --gen-target $(RP_GEN_TARGET) \
 	  --gen-data $(RP_GEN_DATA) --make-jobs "$(filter -j%,$(MAKEFLAGS))" --train-args "$(RP_TRAIN_ARGS)" \
@@ -95,18 +100,19 @@ endif
 # FP32 model: training (history per epoch in the JSON), then evaluation with the test forecasts in degrees
 $(RP_CKPT) $(RP_PTS)/fp32.train.json &: | report-tool
 	@mkdir -p $(RP_PTS)
-	$(RP_SF) train --config $(RP_CONFIG) --set train.threads=$(RP_THREADS) $(RP_TRAIN_ARGS) --quiet \
+	$(call rp_time,$(RP_PTS)/fp32.train) $(RP_SF) train --config $(RP_CONFIG) --set train.threads=$(RP_THREADS) \
+	  $(RP_TRAIN_ARGS) --quiet \
 	  --out $(RP_CKPT) --json $(RP_PTS)/fp32.train.json.tmp > $(RP_PTS)/fp32.train.log
 	mv $(RP_PTS)/fp32.train.json.tmp $(RP_PTS)/fp32.train.json
 # (points depend on the training's JSON, written last: a checkpoint alone may be an interrupted run's)
 $(RP_PTS)/fp32.eval.json: $(RP_PTS)/fp32.train.json
-	$(RP_SF) eval --ckpt $(RP_CKPT) --forecasts $(RP_PTS)/fp32.forecasts.csv --json $@ > $(RP_PTS)/fp32.eval.log
+	$(call rp_time,$(RP_PTS)/fp32.eval) $(RP_SF) eval --ckpt $(RP_CKPT) --forecasts $(RP_PTS)/fp32.forecasts.csv --json $@ > $(RP_PTS)/fp32.eval.log
 
 # One quantize run per point: PTQ and QAT (both in the JSON), the integer engine on the test split, compression.
 # $(1) point name, $(2) preset and --bits, $(3) QAT budget, $(4) extra options
 define rp_quant_point
 $(RP_PTS)/$(1).json: $(RP_PTS)/fp32.train.json
-	$(RP_SF) quantize --ckpt $(RP_CKPT) $(2) $(3) $(4) --quiet --json $$@.tmp > $(RP_PTS)/$(1).log
+	$(call rp_time,$(RP_PTS)/$(1)) $(RP_SF) quantize --ckpt $(RP_CKPT) $(2) $(3) $(4) --quiet --json $$@.tmp > $(RP_PTS)/$(1).log
 	mv $$@.tmp $$@
 endef
 $(foreach w,$(RP_WIDTHS),$(eval $(call rp_quant_point,bits-all$(w),--preset all$(w),$(RP_QAT_BITS),\
@@ -118,13 +124,13 @@ $(foreach g,$(RP_GROUPS),$(eval $(call rp_quant_point,keep-$(g),--preset all2 '-
 # Generalization: the same pipeline on another target column (or another ETT-format CSV via RP_GEN_DATA)
 $(RP_GEN_CKPT) $(RP_PTS)/gen-fp32.train.json &: | report-tool
 	@mkdir -p $(RP_PTS)
-	$(RP_SF) train --config $(RP_CONFIG) --data $(RP_GEN_DATA) --target $(RP_GEN_TARGET) \
+	$(call rp_time,$(RP_PTS)/gen-fp32.train) $(RP_SF) train --config $(RP_CONFIG) --data $(RP_GEN_DATA) --target $(RP_GEN_TARGET) \
 	  --set train.threads=$(RP_THREADS) $(RP_TRAIN_ARGS) --quiet --out $(RP_GEN_CKPT) \
 	  --json $(RP_PTS)/gen-fp32.train.json.tmp > $(RP_PTS)/gen-fp32.train.log
 	mv $(RP_PTS)/gen-fp32.train.json.tmp $(RP_PTS)/gen-fp32.train.json
 $(RP_PTS)/gen-fp32.eval.json: $(RP_PTS)/gen-fp32.train.json
-	$(RP_SF) eval --ckpt $(RP_GEN_CKPT) --forecasts $(RP_PTS)/gen-fp32.forecasts.csv --json $@ > $(RP_PTS)/gen-fp32.eval.log
+	$(call rp_time,$(RP_PTS)/gen-fp32.eval) $(RP_SF) eval --ckpt $(RP_GEN_CKPT) --forecasts $(RP_PTS)/gen-fp32.forecasts.csv --json $@ > $(RP_PTS)/gen-fp32.eval.log
 $(RP_PTS)/gen-all2.json: $(RP_PTS)/gen-fp32.train.json
-	$(RP_SF) quantize --ckpt $(RP_GEN_CKPT) --preset all2 $(RP_QAT_BITS) --quiet --json $@.tmp \
+	$(call rp_time,$(RP_PTS)/gen-all2) $(RP_SF) quantize --ckpt $(RP_GEN_CKPT) --preset all2 $(RP_QAT_BITS) --quiet --json $@.tmp \
 	  --forecasts $(RP_PTS)/gen-all2.forecasts.csv > $(RP_PTS)/gen-all2.log
 	mv $@.tmp $@

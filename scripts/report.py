@@ -181,7 +181,8 @@ def main():
     ap.add_argument("--points", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--variant", required=True, choices=["full", "quick"])
-    ap.add_argument("--start-file")
+    ap.add_argument("--start-file", help="epoch seconds and load averages when make report started")
+    ap.add_argument("--end-file", help="epoch seconds when the points were done (default: now)")
     ap.add_argument("--data", default="data/ETT/ETTh1.csv")
     ap.add_argument("--config", default="configs/default.toml")
     ap.add_argument("--build", default="build")
@@ -207,6 +208,10 @@ def main():
         t_start = float(f[0])
         load_start = " / ".join(f[1:4]) if len(f) >= 4 else None
     load_end = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    if a.end_file and os.path.exists(a.end_file):
+        t_end = float(open(a.end_file).read().split()[0])
+        if len(open(a.end_file).read().split()) >= 4:
+            load_end = " / ".join(open(a.end_file).read().split()[1:4])
 
     train = load(f"{P}/fp32.train.json")
     ev = load(f"{P}/fp32.eval.json")
@@ -362,23 +367,34 @@ def main():
     pts = [(p["compression"]["deployed_ratio"], p["int_engine"]["mse"], name, p) for name, p in quant_points]
     front = pareto_front(pts)
     fig, ax = plt.subplots(figsize=(8.5, 5.2))
-    for (cx, my, name, p), on in zip(pts, front):
+    n_lab = 0
+    for (cx, my, name, p), on in sorted(zip(pts, front), key=lambda t: t[0][0]):
         kind = "tab:red" if name.startswith("all") and "kept" not in name else (
             "tab:purple" if "kept" in name else "tab:green")
         ax.scatter(cx, my, s=40 if on else 22, color=kind, edgecolor="black" if on else "none", zorder=3)
-        if on or name.startswith("all") and "kept" not in name:
-            ax.annotate(name, (cx, my), fontsize=7, xytext=(4, 3), textcoords="offset points")
+        if kind == "tab:red":  # every-layer points to the right, alternately above and below (close pairs)
+            ax.annotate(name, (cx, my), fontsize=7, xytext=(6, 3) if n_lab % 2 == 0 else (6, -9),
+                        textcoords="offset points")
+            n_lab += 1
+        elif on:  # other front points to the left
+            ax.annotate(name, (cx, my), fontsize=7, xytext=(-6, -3), ha="right", textcoords="offset points")
     fr = sorted([(cx, my) for (cx, my, _, _), on in zip(pts, front) if on])
     ax.plot([c for c, _ in fr], [m for _, m in fr], color="black", lw=1, ls="-", zorder=2, label="Pareto front")
     ax.axhline(fp_mse, color="tab:blue", ls=":", lw=1, label=f"FP32 {fp_mse:.4f}")
-    ax.axhline(base["persistence"]["mse"], color="0.5", ls="-.", lw=1,
-               label=f"persistence {base['persistence']['mse']:.4f}")
+    ys = [m for _, m, _, _ in pts] + [fp_mse]
+    if base["persistence"]["mse"] < max(ys) + 0.5 * (max(ys) - min(ys)):  # only when it does not flatten the plot
+        ax.axhline(base["persistence"]["mse"], color="0.5", ls="-.", lw=1,
+                   label=f"persistence {base['persistence']['mse']:.4f}")
+    else:
+        ax.scatter([], [], marker="", label=f"(persistence {base['persistence']['mse']:.4f}: above the plot)")
     for c, l in (("tab:red", "every layer at N bits"), ("tab:green", "one group 2-bit, rest float (8-bit deployed)"),
                  ("tab:purple", "all 2-bit, one group kept (8-bit deployed)")):
         ax.scatter([], [], color=c, label=l)
     ax.set_xscale("log", base=2)
     ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.set_xticks([2, 3, 4, 6, 8, 12, 16])
+    cxs = [c for c, _, _, _ in pts]
+    ax.set_xlim(min(cxs) / 1.15, max(cxs) * 1.25)
     ax.set(xlabel="deployed compression (x, log scale)", ylabel="test MSE, integer engine (normalized)",
            title="accuracy against compression (every quantized sweep point)")
     ax.grid(alpha=0.3, which="both")
@@ -450,7 +466,7 @@ def main():
     w("| | |")
     w("|---|---|")
     if wall is not None:
-        w(f"| wall time of this `make` (all points and the report) | {wall / 60:.1f} min ({wall:.0f} s)"
+        w(f"| wall time of this `make report` (start to the last point) | {wall / 60:.1f} min ({wall:.0f} s)"
           + (f", make flags `{a.make_jobs}`" if a.make_jobs else ", points run one after another") + " |")
     if t_start:
         files = [os.path.join(P, fn) for fn in os.listdir(P) if fn.endswith(".json")]
@@ -459,6 +475,18 @@ def main():
             w(f"| points reused | {len(reused)} of {len(files)} point files predate this `make` (up to date from an "
               "earlier run), so the wall time above excludes them; `make report-clean` forces a full rerun |")
     w(f"| sum of the points' own timers (training and QAT runs) | {point_seconds / 60:.1f} min |")
+    tw, tc, tn = 0.0, 0.0, 0
+    for fn in sorted(os.listdir(P)):
+        if fn.endswith(".time"):  # GNU time: "wall user sys" (last line; a failed command adds a line first)
+            try:
+                f3 = [float(x) for x in open(os.path.join(P, fn)).read().split("\n")[-2].split()]
+                tw, tc, tn = tw + f3[0], tc + f3[1] + f3[2], tn + 1
+            except (OSError, ValueError, IndexError):
+                pass
+    if tn:
+        w(f"| CPU time of the points (user + system, `/usr/bin/time`, {tn} commands) | {tc / 60:.1f} core-minutes "
+          f"(their wall times add up to {tw / 60:.1f} min): on {os.cpu_count()} otherwise idle cores the points need "
+          f"about {tc / 60 / os.cpu_count():.1f} min or more |")
     busy = max(float(x) for x in ((load_start or "0").split(" / ") + load_end.split(" / "))) > os.cpu_count()
     w(f"| load average (1 / 5 / 15 min) at start; at end | {load_start or '?'}; {load_end}"
       + (f" (above {os.cpu_count()}: other jobs shared the cores, so the times are longer than on an idle "
@@ -548,7 +576,7 @@ def main():
     w("")
     usable = [b for b in WIDTHS if bits[b]["int_engine"]["mse"] < base["persistence"]["mse"]]
     w(f"Lowest width whose integer engine beats persistence ({base['persistence']['mse']:.4f}): "
-      + (f"**{min(usable)} bits** (engine MSE {bits[min(usable)]['int_engine']['mse']:.4f})." if usable
+      + (f"**{min(usable)} bit{'s' if min(usable) > 1 else ''}** (engine MSE {bits[min(usable)]['int_engine']['mse']:.4f})." if usable
          else "none in this run."))
     w("")
     w("![bit widths](bitwidth.png)")
