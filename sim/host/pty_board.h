@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -29,7 +30,7 @@ constexpr int kPtyCpb = 100000000 / 3125000;
 template <class Top>
 class PtyBoardT {
  public:
-  explicit PtyBoardT(int cpb = kPtyCpb) : cpb_(cpb) {
+  explicit PtyBoardT(int cpb = kPtyCpb) : cpb_(cpb), idle_step_(std::min(2000, 40 * cpb)) {
     master_ = ::posix_openpt(O_RDWR | O_NOCTTY);
     if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0)
       throw std::runtime_error("PtyBoard: cannot create a pseudo-terminal");
@@ -70,10 +71,14 @@ class PtyBoardT {
   int cpb() const { return cpb_; }
   // bytes the model has received on its UART pin so far (from the pty)
   uint64_t bytes_in() const { return bytes_in_; }
-  // Holds the device's RX line low for `bits` bit times (a break), after every byte written so far has been
-  // sent; returns when the break is over. A pseudo-terminal cannot carry a break, so it is injected here.
-  void send_break(int bits) {
+  // Holds the device's RX line low for `bits` bit times (a break) right after the model has received its
+  // byte number `after_bytes` (counting from the start, bytes_in()), with no idle gap before it; a
+  // pseudo-terminal cannot carry a break, so it is injected here. wait_break() returns when it is over.
+  void break_after(uint64_t after_bytes, int bits) {
+    break_at_ = after_bytes;
     break_bits_ = bits;
+  }
+  void wait_break() const {
     while (break_bits_ != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   // The host's idle rule in simulated time: wait until the model has run `bits` more bit times.
@@ -90,14 +95,16 @@ class PtyBoardT {
       uint8_t buf[256];
       const ssize_t n = ::read(master_, buf, sizeof buf);
       if (n > 0) {
-        for (ssize_t i = 0; i < n; ++i) uart_->send_byte(buf[i]);
-        bytes_in_ += static_cast<uint64_t>(n);
+        for (ssize_t i = 0; i < n; ++i) {
+          uart_->send_byte(buf[i]);
+          if (++bytes_in_ == break_at_ && break_bits_ != 0) {
+            uart_->send_break(break_bits_);
+            break_bits_ = 0;
+          }
+        }
         quiet = 0;
-      } else if (break_bits_ != 0) {
-        uart_->send_break(break_bits_);
-        break_bits_ = 0;
       } else {
-        uart_->wait(2000);
+        uart_->wait(idle_step_);  // well under the device's idle timeout, so a frame split by the pty survives
       }
       if (uart_->rx.size() > sent) {
         const ssize_t w = ::write(master_, uart_->rx.data() + sent, uart_->rx.size() - sent);
@@ -113,13 +120,14 @@ class PtyBoardT {
   int master_ = -1, slave_ = -1;
   std::string path_;
   std::unique_ptr<VerilatedContext> ctx_;
-  int cpb_;
+  int cpb_, idle_step_;
   std::unique_ptr<Top> dut_;
   std::unique_ptr<sfhost::UartHost> uart_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> cycles_{0}, bytes_in_{0};
   std::atomic<int> break_bits_{0};
+  std::atomic<uint64_t> break_at_{0};
 };
 
 }  // namespace sfhost

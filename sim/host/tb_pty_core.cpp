@@ -182,10 +182,9 @@ TEST(PtyCore, FaultTableAtBoardLevel) {
   EXPECT_TRUE(s.silent(50));
   good();
   // a frame cut by a break: dropped at once, no reply; the next frame is served right after
-  const uint64_t before = s.board.bytes_in();
+  s.board.break_after(s.board.bytes_in() + 30, 20);
   s.port.write(Bytes(frame.begin(), frame.begin() + 30));
-  while (s.board.bytes_in() < before + 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  s.board.send_break(20);
+  s.board.wait_break();
   good();
   EXPECT_TRUE(s.silent(20));
   const StatusInfo st = s.link.status();
