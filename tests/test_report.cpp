@@ -94,8 +94,10 @@ fs::path make_points(const fs::path& root) {
   put(pts / "fp32.eval.json",
       json{{"params", 100}, {"param_breakdown", br}, {"val", metrics(0.25)}, {"test", metrics(0.3)}}.dump());
   int i = 0;
-  for (const char* w : {"8", "4", "3", "2", "1"})
-    put(pts / (std::string("bits-all") + w + ".json"), qpoint(std::string("all") + w, 0.3 + 0.01 * i, 4.0 + 3 * i++).dump());
+  for (const char* w : {"8", "4", "3", "2", "1"}) {
+    put(pts / (std::string("bits-all") + w + ".json"), qpoint(std::string("all") + w, 0.3 + 0.01 * i, 4.0 + 3 * i).dump());
+    ++i;
+  }
   put(pts / "ref-fp32.json", qpoint("fp32", 0.3, 3.9).dump());
   for (const char* g : {"enc_in", "dec_in", "selfattn", "cross", "ff", "out"}) {
     put(pts / (std::string("only2-") + g + ".json"), qpoint(std::string("fp32,") + g + "=2", 0.31, 4.5).dump());
