@@ -39,7 +39,7 @@ struct Small {
     ModelConfig mc;
     mc.d_model = 16;  // heads of 8: the core's activation array (docs/core.md section 6)
     mc.n_heads = 2;
-    mc.d_ff = 16;
+    mc.d_ff = 32;  // ff1 and ff2 of different shapes (BrokenStructureIsRefusedAtLoad swaps them)
     mc.enc_layers = 1;
     mc.dec_layers = 1;
     mc.label_len = 4;
