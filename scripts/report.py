@@ -608,15 +608,18 @@ def main():
         spec = p.get("preset", "")
         cols = [NA] * 5
         for hj in hw.get(spec, [])[:1]:
-            r = hj.get("resources", {})
-            clocks = hj.get("clocks", {})
-            fmax = min((c.get("achieved_mhz", 0) for c in clocks.values()), default=None)
-            cyc = hj.get("cycles_per_forecast")
-            mhz = hj.get("clock_mhz", fmax)
-            cols = [f"{r.get('LUT4', {}).get('used', '?'):,}" if "LUT4" in r else "?",
-                    str(r.get("DP16KD", {}).get("used", "?")), str(r.get("MULT18X18D", {}).get("used", "?")),
-                    f"{fmax:.1f} MHz" if fmax else "?",
-                    f"{cyc:,} cycles, {cyc / mhz:.1f} us" if cyc and mhz else NA]
+            try:
+                r = hj.get("resources", {})
+                clocks = hj.get("clocks", {})
+                fmax = min((c.get("achieved_mhz", 0) for c in clocks.values()), default=None)
+                cyc = hj.get("cycles_per_forecast")
+                mhz = hj.get("clock_mhz", fmax)
+                cols = [f"{r['LUT4']['used']:,}" if "LUT4" in r else "?",
+                        str(r.get("DP16KD", {}).get("used", "?")), str(r.get("MULT18X18D", {}).get("used", "?")),
+                        f"{fmax:.1f} MHz" if fmax else "?",
+                        f"{cyc:,} cycles, {cyc / mhz:.1f} us" if cyc and mhz else NA]
+            except (AttributeError, KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+                fail(f"hardware file for preset '{spec}': unexpected format ({e}); see scripts/report.py's docstring")
             n_hw += 1
         if cols[4] == NA and sim and sim.get("preset") == spec and sim_cycles:
             cols[4] = f"{sim_cycles:,} cycles, {sim_cycles / sim_mhz:.1f} us (simulation)"
