@@ -26,8 +26,8 @@ struct Small {
   QModel qm;
   QState q;
   IntModel im;
-  explicit Small(const std::string& preset, const ModelConfig& mc = model(), uint64_t seed = 3)
-      : m(mc, 12, 6), qm(m, d.normalizer) {
+  explicit Small(const std::string& preset, uint64_t seed = 3)
+      : m(model(), 12, 6), qm(m, d.normalizer) {
     m.init(p, seed);
     std::mt19937_64 rng(seed + 100);
     std::normal_distribution<float> n(0.0f, 0.15f);
@@ -44,14 +44,6 @@ struct Small {
     mc.dec_layers = 1;
     mc.label_len = 4;
     mc.dropout = 0.0f;
-    return mc;
-  }
-  // within the core's maxima (spec/isa.toml: heads of 8): test_compiler.cpp's "small" shape
-  static ModelConfig core_model() {
-    ModelConfig mc = model();
-    mc.d_model = 16;
-    mc.d_ff = 16;
-    mc.enc_layers = 2;
     return mc;
   }
 };
@@ -215,7 +207,7 @@ TEST(HardeningConfig, HugeFloatForAnIntegerIsRefused) {
 // saturation bounds (signed 16-bit), so they saturated and did not wrap.
 class HardeningExtremes : public ::testing::TestWithParam<const char*> {};
 TEST_P(HardeningExtremes, EngineModelAndCoreSaturateAlike) {
-  const Small s(GetParam(), Small::core_model());
+  const Small s(GetParam());
   const IntEngine e(s.im);
   const CoreImage img = compile_core(e);
   const QuantSnapshot snap = s.qm.snapshot(s.p.data(), s.q);
