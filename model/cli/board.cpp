@@ -78,7 +78,8 @@ int cmd_board(const BoardOpts& o) {
 
 // Registers `board`; its callback runs the command and exits with its code.
 void add_board_command(CLI::App& app) {
-  auto* o = new BoardOpts;  // lives until exit
+  static BoardOpts opts;  // lives until exit; static, not new: LeakSanitizer reported the heap object (test-asan)
+  BoardOpts* o = &opts;
   auto* c = app.add_subcommand("board", "the accelerator core on a board over the UART: load the model, run test "
                                         "windows, check each forecast against the integer engine");
   c->add_option("--port", o->port, "serial device (or pseudo-terminal, e.g. from sf_board_core_pty)")->required();
