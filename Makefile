@@ -145,10 +145,11 @@ SF_SYN_DEFS     ?=
 SF_SYN_FLAGS    ?=
 SF_YOSYS_SCRIPT = read_verilog -defer $(SF_SYN_DEFS) -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core $(SF_HOST_RTL) \
   $(SF_SYN_COMPAT) $(SF_TOP_RTL); hierarchy -top $(SF_BOARD_TOP) $(SF_SYN_PARAMS); \
-  synth_ecp5 -top $(SF_BOARD_TOP) $(SF_SYN_FLAGS) -run :check; hierarchy -check; check; write_json $@; \
-  tee -q -o $(SF_SYN)/yosys_stat.txt stat
+  synth_ecp5 -top $(SF_BOARD_TOP) $(SF_SYN_FLAGS) -run :check; hierarchy -check; \
+  tee -q -o $(SF_SYN)/yosys_stat.txt stat; check -noinit; blackbox =A:whitebox; write_json $@
 # synth_ecp5 without its final `autoname` (cosmetic cell names): on the whole core the WebAssembly Yosys
-# traps in autoname (wasm `unreachable`, after ~35 minutes); the rest of the check label is run as is.
+# traps in autoname (wasm `unreachable`, after ~35 minutes); the rest of synth_lattice's check label is run
+# as it is (hierarchy -check, stat, check -noinit, blackbox =A:whitebox), then write_json.
 
 .PHONY: host-spec synth pnr bit prog lint-host test-host ecp5-tools
 # the pinned YoWASP tools come from scripts/setup.sh (the one install path)
