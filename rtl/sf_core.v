@@ -60,14 +60,24 @@ module sf_core #(
   localparam integer UW      = $clog2(N_UNITS);      // N_UNITS: a power of two
   localparam [31:0]  HDR0    = (`SF_ISA_MAGIC << 16) | `SF_ISA_VERSION;
 
-  // ---- program memory: ROWS x IW_BITS, 32-bit write lanes, one registered read port ----
-  reg [IW_BITS-1:0] prog [0:ROWS-1];
-  reg [IW_BITS-1:0] rdata;
-  reg [RA_W-1:0]    raddr;
-  always @(posedge i_clk) begin
-    if (pw_valid) prog[pw_addr[LANE_W +: RA_W]][pw_addr[LANE_W-1:0] * 32 +: 32] <= i_hw_data;
-    rdata <= prog[raddr];
-  end
+  // ---- program memory: ROWS x IW_BITS read as one row, one registered read port; built as INSTR_WORDS
+  // lane memories of ROWS x 32 (lane l holds word l of every row), so that each maps to its own block RAMs
+  // (one 512 x 32 lane = 1 DP16KD; one ROWS x 256 memory with 32-bit write lanes costs 60: docs/ecp5_flow.md)
+  wire [IW_BITS-1:0] rdata;
+  reg  [RA_W-1:0]    raddr;
+  genvar gl;
+  generate
+    for (gl = 0; gl < INSTR_WORDS; gl = gl + 1) begin : g_prog
+      localparam [LANE_W-1:0] LI = gl;
+      reg [31:0] lane [0:ROWS-1];
+      reg [31:0] q;
+      always @(posedge i_clk) begin
+        if (pw_valid && pw_addr[LANE_W-1:0] == LI) lane[pw_addr[LANE_W +: RA_W]] <= i_hw_data;
+        q <= lane[raddr];
+      end
+      assign rdata[gl*32 +: 32] = q;
+    end
+  endgenerate
 
   // ---- sequencer state ----
   localparam [2:0] S_IDLE = 3'd0, S_HDR0 = 3'd1, S_HDR1 = 3'd2, S_FILL = 3'd3, S_RUN = 3'd4;
@@ -268,7 +278,7 @@ module sf_core #(
     .i_we({(`SF_ISA_WMEM_WIDTH/8){hw_w}} & ({{(`SF_ISA_WMEM_WIDTH/8-4){1'b0}}, 4'hF} << {i_hw_addr[1:0], 2'b00})),
     .i_waddr(i_hw_addr[WA+1:2]), .i_wdata({(`SF_ISA_WMEM_WIDTH/32){i_hw_data}}), .i_raddr0(wm_ra), .o_rdata0(wm_rd),
     .i_raddr1({WA{1'b0}}), .o_rdata1());
-  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_BMEM_DEPTH), .NREAD(2)) u_bmem (.i_clk(i_clk), .i_we({4{hw_b}}),
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_BMEM_DEPTH), .NREAD(2), .SHARE_W(1)) u_bmem (.i_clk(i_clk), .i_we({4{hw_b}}),
     .i_waddr(i_hw_addr[BA-1:0]), .i_wdata(i_hw_data), .i_raddr0(bm_ra0), .o_rdata0(bm_rd0), .i_raddr1(bm_ra1),
     .o_rdata1(bm_rd1));
   // PMEM regions: one memory per unit
@@ -284,16 +294,16 @@ module sf_core #(
   wire [11:0] n_ra0 = n_pa0 - `SF_ISA_PREG_N_BASE, n_ra1 = n_pa1 - `SF_ISA_PREG_N_BASE;
   localparam integer PWA = $clog2(`SF_ISA_PREG_W_DEPTH), PAA = $clog2(`SF_ISA_PREG_A_DEPTH);
   localparam integer PIA = $clog2(`SF_ISA_PREG_IO_DEPTH), PNA = $clog2(`SF_ISA_PREG_N_DEPTH);
-  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_W_DEPTH), .NREAD(2)) u_pm_w (.i_clk(i_clk), .i_we({4{pw_w}}),
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_W_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_w (.i_clk(i_clk), .i_we({4{pw_w}}),
     .i_waddr(pa_w[PWA-1:0]), .i_wdata(i_hw_data), .i_raddr0(w_ra0[PWA-1:0]), .o_rdata0(w_pd0),
     .i_raddr1(w_ra1[PWA-1:0]), .o_rdata1(w_pd1));
-  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_A_DEPTH), .NREAD(2)) u_pm_a (.i_clk(i_clk), .i_we({4{pw_a}}),
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_A_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_a (.i_clk(i_clk), .i_we({4{pw_a}}),
     .i_waddr(pa_a[PAA-1:0]), .i_wdata(i_hw_data), .i_raddr0(a_ra0[PAA-1:0]), .o_rdata0(a_pd0),
     .i_raddr1(a_ra1[PAA-1:0]), .o_rdata1(a_pd1));
-  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_IO_DEPTH), .NREAD(2)) u_pm_io (.i_clk(i_clk), .i_we({4{pw_io}}),
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_IO_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_io (.i_clk(i_clk), .i_we({4{pw_io}}),
     .i_waddr(pa_io[PIA-1:0]), .i_wdata(i_hw_data), .i_raddr0(io_ra0[PIA-1:0]), .o_rdata0(io_pd0),
     .i_raddr1(io_ra1[PIA-1:0]), .o_rdata1(io_pd1));
-  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_N_DEPTH), .NREAD(2)) u_pm_n (.i_clk(i_clk), .i_we({4{pw_n}}),
+  sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_N_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_n (.i_clk(i_clk), .i_we({4{pw_n}}),
     .i_waddr(pa_n[PNA-1:0]), .i_wdata(i_hw_data), .i_raddr0(n_ra0[PNA-1:0]), .o_rdata0(n_pd0),
     .i_raddr1(n_ra1[PNA-1:0]), .o_rdata1(n_pd1));
 
