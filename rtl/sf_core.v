@@ -31,9 +31,9 @@ module sf_core #(
   input  wire [5:0]   i_ob_addr,
   output reg  [31:0]  o_ob_data,
   input  wire         i_start,
-  output reg          o_run,
-  output reg          o_done,
-  output reg          o_error,
+  output wire         o_run,
+  output wire         o_done,
+  output wire         o_error,
   // debug: engine writes (valid, memory, dual, byte address, two bytes) and forecast writes
   output wire [3:0]   o_dbg_wv,
   output wire [15:0]  o_dbg_wmem,
@@ -56,15 +56,12 @@ module sf_core #(
   localparam integer ROWS    = PROG_DEPTH / INSTR_WORDS;
   localparam integer RA_W    = $clog2(ROWS);
   localparam integer LANE_W  = $clog2(INSTR_WORDS);
-  localparam integer CW      = 11;                      // instruction counts (waits are 10 bits)
-  localparam integer UW      = $clog2(N_UNITS);      // N_UNITS: a power of two
-  localparam [31:0]  HDR0    = (`SF_ISA_MAGIC << 16) | `SF_ISA_VERSION;
 
   // ---- program memory: ROWS x IW_BITS read as one row, one registered read port; built as INSTR_WORDS
   // lane memories of ROWS x 32 (lane l holds word l of every row), so that each maps to its own block RAMs
   // (one 512 x 32 lane = 1 DP16KD; one ROWS x 256 memory with 32-bit write lanes costs 60: docs/ecp5_flow.md)
   wire [IW_BITS-1:0] rdata;
-  reg  [RA_W-1:0]    raddr;
+  wire [RA_W-1:0]    raddr;  // the sequencer's (rtl/core/sf_seq.v)
   genvar gl;
   generate
     for (gl = 0; gl < INSTR_WORDS; gl = gl + 1) begin : g_prog
@@ -79,144 +76,10 @@ module sf_core #(
     end
   endgenerate
 
-  // ---- sequencer state ----
-  localparam [2:0] S_IDLE = 3'd0, S_HDR0 = 3'd1, S_HDR1 = 3'd2, S_FILL = 3'd3, S_RUN = 3'd4;
-  reg [2:0]          state;
-  reg [RA_W-1:0]     row    [0:N_UNITS-1];  // next row to fetch
-  reg [CW-1:0]       left   [0:N_UNITS-1];  // instructions still to fetch
-  reg [CW-1:0]       count  [0:N_UNITS-1];  // stream length
-  reg [CW-1:0]       issued [0:N_UNITS-1];
-  reg [CW-1:0]       comp   [0:N_UNITS-1];  // completion counters
-  reg [IW_BITS-1:0]  buf_q  [0:N_UNITS-1];  // prefetched instruction
-  reg [N_UNITS-1:0]  buf_v;
-  reg                rd_pend;               // a fetch is in flight for unit rd_unit
-  reg [UW-1:0]       rd_unit;
-  reg [UW-1:0]       rr;                    // round-robin pointer
-
-  // completion counts including this cycle's reports
-  wire [CW-1:0] comp_next [0:N_UNITS-1];
-  genvar gu;
-  generate
-    for (gu = 0; gu < N_UNITS; gu = gu + 1) begin : g_unit
-      assign comp_next[gu] = comp[gu] + {{(CW-2){1'b0}}, udone[gu*2 +: 2]};
-      wire [IW_BITS-1:0] ins = buf_q[gu];
-      // every wait field (unit v has completed wait_v instructions) against the completion counters
-      wire ok_io = {1'b0, ins[`SF_F_WAIT_IO]} <= comp_next[`SF_UNIT_IO];
-      wire ok_w  = {1'b0, ins[`SF_F_WAIT_W]}  <= comp_next[`SF_UNIT_W];
-      wire ok_a  = {1'b0, ins[`SF_F_WAIT_A]}  <= comp_next[`SF_UNIT_A];
-      wire ok_n  = {1'b0, ins[`SF_F_WAIT_N]}  <= comp_next[`SF_UNIT_N];
-      assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && ok_io && ok_w && ok_a && ok_n;
-      assign instr[gu*IW_BITS +: IW_BITS] = ins;
-    end
-  endgenerate
-
-  // fetch arbitration: the first unit from rr on whose buffer is empty (or being issued) and has more to
-  // fetch (N_UNITS is a power of two: the unit index wraps at UW bits)
-  reg           want;
-  reg [UW-1:0]  pick, cand;
-  integer       k;
-  always @(*) begin
-    want = 1'b0;
-    pick = rr;
-    for (k = N_UNITS - 1; k >= 0; k = k - 1) begin
-      cand = rr + k[UW-1:0];
-      if ((!buf_v[cand] || issue[cand]) && left[cand] != 0 && !(rd_pend && rd_unit == cand)) begin
-        want = 1'b1;
-        pick = cand;
-      end
-    end
-  end
-
-  wire fetch = (state == S_FILL || state == S_RUN) && want;
-  // raddr: row 0 while idle (the header, read when i_start arrives), row 1 in S_HDR0, else the fetch
-  always @(*) begin
-    raddr = row[pick];
-    if (state == S_IDLE) raddr = {RA_W{1'b0}};
-    else if (state == S_HDR0) raddr = {{(RA_W-1){1'b0}}, 1'b1};
-  end
-
-  reg filled, all_done;
-  integer u;
-  always @(*) begin
-    filled = 1'b1;
-    all_done = 1'b1;
-    for (u = 0; u < N_UNITS; u = u + 1) begin
-      if (!buf_v[u] && (left[u] != 0 || (rd_pend && rd_unit == u[UW-1:0]))) filled = 1'b0;
-      if (issued[u] != count[u] || comp_next[u] != count[u]) all_done = 1'b0;
-    end
-  end
-
-  always @(posedge i_clk) begin
-    o_done <= 1'b0;
-    for (u = 0; u < N_UNITS; u = u + 1) begin
-      comp[u] <= comp_next[u];
-      if (issue[u]) begin
-        issued[u] <= issued[u] + 1'b1;
-        buf_v[u] <= 1'b0;
-      end
-    end
-    if (rd_pend) begin
-      buf_q[rd_unit] <= rdata;
-      buf_v[rd_unit] <= 1'b1;
-    end
-    rd_pend <= fetch;
-    if (fetch) begin
-      rd_unit <= pick;
-      row[pick] <= row[pick] + 1'b1;
-      left[pick] <= left[pick] - 1'b1;
-      rr <= pick + 1'b1;
-    end
-    case (state)
-      S_IDLE: if (i_start) begin  // row 0 is read in this cycle
-        state <= S_HDR0;
-        o_error <= 1'b0;
-      end
-      S_HDR0: begin               // rdata = row 0: magic|version, (start, count) of units 0..2, start of 3
-        state <= (rdata[31:0] == HDR0) ? S_HDR1 : S_IDLE;
-        o_error <= rdata[31:0] != HDR0;
-        for (u = 0; u < N_UNITS; u = u + 1) begin
-          row[u] <= rdata[(1 + 2 * u) * 32 + LANE_W +: RA_W];
-          if (u < N_UNITS - 1) begin
-            left[u] <= rdata[(2 + 2 * u) * 32 +: CW];
-            count[u] <= rdata[(2 + 2 * u) * 32 +: CW];
-          end
-          issued[u] <= {CW{1'b0}};
-          comp[u] <= {CW{1'b0}};
-        end
-        buf_v <= {N_UNITS{1'b0}};
-      end
-      S_HDR1: begin               // rdata = row 1: word 8 = count of the last unit
-        left[N_UNITS-1] <= rdata[0 +: CW];
-        count[N_UNITS-1] <= rdata[0 +: CW];
-        state <= S_FILL;
-      end
-      S_FILL: if (filled) begin
-        state <= S_RUN;
-        o_run <= 1'b1;
-      end
-      S_RUN: if (all_done) begin
-        state <= S_IDLE;
-        o_run <= 1'b0;
-        o_done <= 1'b1;
-      end
-      default: state <= S_IDLE;
-    endcase
-    if (i_rst) begin
-      state <= S_IDLE;
-      o_run <= 1'b0;
-      o_done <= 1'b0;
-      o_error <= 1'b0;
-      rd_pend <= 1'b0;
-      rr <= {UW{1'b0}};
-      buf_v <= {N_UNITS{1'b0}};
-      for (u = 0; u < N_UNITS; u = u + 1) begin
-        left[u] <= {CW{1'b0}};
-        count[u] <= {CW{1'b0}};
-        issued[u] <= {CW{1'b0}};
-        comp[u] <= {CW{1'b0}};
-      end
-    end
-  end
+  // ---- the sequencer (rtl/core/sf_seq.v) ----
+  sf_seq #(.PROG_DEPTH(PROG_DEPTH), .INSTR_WORDS(INSTR_WORDS), .N_UNITS(N_UNITS)) u_seq (.i_clk(i_clk),
+    .i_rst(i_rst), .i_start(i_start), .o_raddr(raddr), .i_rdata(rdata), .o_issue(issue), .o_instr(instr),
+    .i_free(ufree), .i_done(udone), .o_run(o_run), .o_done(o_done), .o_error(o_error));
 
   // ======================= memories and engines =======================
   wire hw_w = i_hw_valid && i_hw_mem == 8'd`SF_ISA_WMEM_HOST_ID;

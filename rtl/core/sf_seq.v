@@ -1,0 +1,192 @@
+// sf_seq: the sequencer of sf_core (docs/core.md): header check, the four units' instruction streams (IO, W,
+// A, N; docs/isa.md) fetched from the program memory into one prefetch buffer per unit, each instruction
+// issued to its engine when the engine is free (i_free, sf_eng_slot) and its wait fields are met by the
+// completion counters (i_done: two bits per unit, the number of the unit's instructions complete this cycle).
+//   i_start (idle only): row 0 is read (o_raddr = 0 while idle); HDR0 checks word 0 (o_error, back to idle on
+//   a mismatch) and takes the streams' starts and counts, HDR1 the last count (row 1, word 0), FILL fetches
+//   until every non-empty stream's buffer holds its first instruction, then RUN (o_run) until every stream is
+//   issued and complete: idle the next cycle with a one-cycle o_done (formal/sf_formal_seq.v proves the bound).
+// Program memory: the caller's, one registered read port: i_rdata = the row at the o_raddr of the cycle before.
+`default_nettype none
+`include "sf_isa.vh"
+
+module sf_seq #(
+  parameter integer PROG_DEPTH  = `SF_ISA_PROG_DEPTH,
+  parameter integer INSTR_WORDS = `SF_ISA_INSTR_WORDS,
+  parameter integer N_UNITS     = `SF_ISA_N_UNITS
+) (
+  input  wire                                              i_clk,
+  input  wire                                              i_rst,
+  input  wire                                              i_start,
+  output wire [$clog2(PROG_DEPTH / INSTR_WORDS)-1:0]       o_raddr,
+  input  wire [INSTR_WORDS*32-1:0]                         i_rdata,
+  output wire [N_UNITS-1:0]                                o_issue,
+  output wire [N_UNITS*INSTR_WORDS*32-1:0]                 o_instr,
+  input  wire [N_UNITS-1:0]                                i_free,
+  input  wire [N_UNITS*2-1:0]                              i_done,
+  output reg                                               o_run,
+  output reg                                               o_done,
+  output reg                                               o_error
+);
+  localparam integer IW_BITS = INSTR_WORDS * 32;
+  localparam integer ROWS    = PROG_DEPTH / INSTR_WORDS;
+  localparam integer RA_W    = $clog2(ROWS);
+  localparam integer LANE_W  = $clog2(INSTR_WORDS);
+  localparam integer CW      = 11;                      // instruction counts (waits are 10 bits)
+  localparam integer UW      = $clog2(N_UNITS);      // N_UNITS: a power of two
+  localparam [31:0]  HDR0    = (`SF_ISA_MAGIC << 16) | `SF_ISA_VERSION;
+  wire [IW_BITS-1:0]         rdata = i_rdata;
+  wire [N_UNITS-1:0]         ufree = i_free;
+  wire [N_UNITS*2-1:0]       udone = i_done;
+  wire [N_UNITS-1:0]         issue;
+  wire [N_UNITS*IW_BITS-1:0] instr;
+  reg  [RA_W-1:0]            raddr;
+  assign o_raddr = raddr;
+  assign o_issue = issue;
+  assign o_instr = instr;
+
+  // ---- sequencer state ----
+  localparam [2:0] S_IDLE = 3'd0, S_HDR0 = 3'd1, S_HDR1 = 3'd2, S_FILL = 3'd3, S_RUN = 3'd4;
+  reg [2:0]          state;
+  reg [RA_W-1:0]     row    [0:N_UNITS-1];  // next row to fetch
+  reg [CW-1:0]       left   [0:N_UNITS-1];  // instructions still to fetch
+  reg [CW-1:0]       count  [0:N_UNITS-1];  // stream length
+  reg [CW-1:0]       issued [0:N_UNITS-1];
+  reg [CW-1:0]       comp   [0:N_UNITS-1];  // completion counters
+  reg [IW_BITS-1:0]  buf_q  [0:N_UNITS-1];  // prefetched instruction
+  reg [N_UNITS-1:0]  buf_v;
+  reg                rd_pend;               // a fetch is in flight for unit rd_unit
+  reg [UW-1:0]       rd_unit;
+  reg [UW-1:0]       rr;                    // round-robin pointer
+
+  // completion counts including this cycle's reports
+  wire [CW-1:0] comp_next [0:N_UNITS-1];
+  genvar gu;
+  generate
+    for (gu = 0; gu < N_UNITS; gu = gu + 1) begin : g_unit
+      assign comp_next[gu] = comp[gu] + {{(CW-2){1'b0}}, udone[gu*2 +: 2]};
+      wire [IW_BITS-1:0] ins = buf_q[gu];
+      // every wait field (unit v has completed wait_v instructions) against the completion counters
+      wire ok_io = {1'b0, ins[`SF_F_WAIT_IO]} <= comp_next[`SF_UNIT_IO];
+      wire ok_w  = {1'b0, ins[`SF_F_WAIT_W]}  <= comp_next[`SF_UNIT_W];
+      wire ok_a  = {1'b0, ins[`SF_F_WAIT_A]}  <= comp_next[`SF_UNIT_A];
+      wire ok_n  = {1'b0, ins[`SF_F_WAIT_N]}  <= comp_next[`SF_UNIT_N];
+      assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && ok_io && ok_w && ok_a && ok_n;
+      assign instr[gu*IW_BITS +: IW_BITS] = ins;
+    end
+  endgenerate
+
+  // fetch arbitration: the first unit from rr on whose buffer is empty (or being issued) and has more to
+  // fetch (N_UNITS is a power of two: the unit index wraps at UW bits)
+  reg           want;
+  reg [UW-1:0]  pick, cand;
+  integer       k;
+  always @(*) begin
+    want = 1'b0;
+    pick = rr;
+    for (k = N_UNITS - 1; k >= 0; k = k - 1) begin
+      cand = rr + k[UW-1:0];
+      if ((!buf_v[cand] || issue[cand]) && left[cand] != 0 && !(rd_pend && rd_unit == cand)) begin
+        want = 1'b1;
+        pick = cand;
+      end
+    end
+  end
+
+  wire fetch = (state == S_FILL || state == S_RUN) && want;
+  // raddr: row 0 while idle (the header, read when i_start arrives), row 1 in S_HDR0, else the fetch
+  always @(*) begin
+    raddr = row[pick];
+    if (state == S_IDLE) raddr = {RA_W{1'b0}};
+    else if (state == S_HDR0) raddr = {{(RA_W-1){1'b0}}, 1'b1};
+  end
+
+  reg filled, all_done;
+  integer u;
+  always @(*) begin
+    filled = 1'b1;
+    all_done = 1'b1;
+    for (u = 0; u < N_UNITS; u = u + 1) begin
+      if (!buf_v[u] && (left[u] != 0 || (rd_pend && rd_unit == u[UW-1:0]))) filled = 1'b0;
+      if (issued[u] != count[u] || comp_next[u] != count[u]) all_done = 1'b0;
+    end
+  end
+
+  always @(posedge i_clk) begin
+    o_done <= 1'b0;
+    for (u = 0; u < N_UNITS; u = u + 1) begin
+      comp[u] <= comp_next[u];
+      if (issue[u]) begin
+        issued[u] <= issued[u] + 1'b1;
+        buf_v[u] <= 1'b0;
+      end
+    end
+    if (rd_pend) begin
+      buf_q[rd_unit] <= rdata;
+      buf_v[rd_unit] <= 1'b1;
+    end
+    rd_pend <= fetch;
+    if (fetch) begin
+      rd_unit <= pick;
+      row[pick] <= row[pick] + 1'b1;
+      left[pick] <= left[pick] - 1'b1;
+      rr <= pick + 1'b1;
+    end
+    case (state)
+      S_IDLE: if (i_start) begin  // row 0 is read in this cycle
+        state <= S_HDR0;
+        o_error <= 1'b0;
+      end
+      S_HDR0: begin               // rdata = row 0: magic|version, (start, count) of units 0..2, start of 3
+        state <= (rdata[31:0] == HDR0) ? S_HDR1 : S_IDLE;
+        o_error <= rdata[31:0] != HDR0;
+        for (u = 0; u < N_UNITS; u = u + 1) begin
+          row[u] <= rdata[(1 + 2 * u) * 32 + LANE_W +: RA_W];
+          if (u < N_UNITS - 1) begin
+            left[u] <= rdata[(2 + 2 * u) * 32 +: CW];
+            count[u] <= rdata[(2 + 2 * u) * 32 +: CW];
+          end
+          issued[u] <= {CW{1'b0}};
+          comp[u] <= {CW{1'b0}};
+        end
+        buf_v <= {N_UNITS{1'b0}};
+      end
+      S_HDR1: begin               // rdata = row 1: word 8 = count of the last unit
+        left[N_UNITS-1] <= rdata[0 +: CW];
+        count[N_UNITS-1] <= rdata[0 +: CW];
+        state <= S_FILL;
+      end
+      S_FILL: if (filled) begin
+        state <= S_RUN;
+        o_run <= 1'b1;
+      end
+      S_RUN: if (all_done) begin
+        state <= S_IDLE;
+        o_run <= 1'b0;
+        o_done <= 1'b1;
+      end
+      default: state <= S_IDLE;
+    endcase
+    if (i_rst) begin
+      state <= S_IDLE;
+      o_run <= 1'b0;
+      o_done <= 1'b0;
+      o_error <= 1'b0;
+      rd_pend <= 1'b0;
+      rr <= {UW{1'b0}};
+      buf_v <= {N_UNITS{1'b0}};
+      for (u = 0; u < N_UNITS; u = u + 1) begin
+        left[u] <= {CW{1'b0}};
+        count[u] <= {CW{1'b0}};
+        issued[u] <= {CW{1'b0}};
+        comp[u] <= {CW{1'b0}};
+      end
+    end
+  end
+
+`ifdef SF_FORMAL_SEQ
+  // the sequencer's properties (formal/sf_formal_seq.v); bound here because they read its state
+  `include "sf_formal_seq_props.vh"
+`endif
+endmodule
+`default_nettype wire
