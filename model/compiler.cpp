@@ -21,6 +21,18 @@ static_assert(isa::WMEM_WIDTH == isa::W_LANES * isa::W_KPAR * 2,
 static_assert(isa::WMEM_WIDTH % 32 == 0, "weight-memory words are whole 32-bit words");
 static_assert(isa::N_UNITS == 4, "the compiler knows four units: IO, W, A, N");
 
+const isa::Build& core_build(const std::string& name) {
+  if (const isa::Build* b = isa::find_build(name)) return *b;
+  std::string have;
+  for (const isa::Build& b : isa::BUILDS) have += std::string(have.empty() ? "" : ", ") + b.name;
+  throw Error(fmt::format("unknown core build '{}' (spec/isa.toml [[build]]: {})", name, have));
+}
+
+const isa::Build& core_build(const CoreImage& img) {
+  if (const isa::Build* b = isa::build_by_id(img.build)) return *b;
+  throw Error(fmt::format("core image for build id {}, which is no build of spec/isa.toml [[build]]", img.build));
+}
+
 namespace {
 constexpr int kRawFrac = 6;  // Q10.6 readings
 int ceil_div(int64_t a, int64_t b) {
@@ -352,13 +364,15 @@ struct Task {
 
 class Builder {
  public:
-  Builder(const IntEngine& e, const CompileOptions& o) : e_(e), m_(e.model()), opt_(o) {}
+  Builder(const IntEngine& e, const CompileOptions& o) : e_(e), m_(e.model()), opt_(o), b_(core_build(o.build)) {}
   CoreImage build();
 
  private:
+  void check_pow2_mults() const;
   const IntEngine& e_;
   const IntModel& m_;
   CompileOptions opt_;
+  const isa::Build& b_;  // the build compiled for
   std::vector<Tensor> ts_;
   std::vector<Task> tasks_;
   CoreImage img_;
@@ -393,13 +407,13 @@ class Builder {
   std::array<int, isa::N_UNITS> pfill_{};
   int pblock(const std::vector<int32_t>& words, int unit) {
     static constexpr int kBase[] = {isa::PREG_IO_BASE, isa::PREG_W_BASE, isa::PREG_A_BASE, isa::PREG_N_BASE};
-    static constexpr int kDepth[] = {isa::PREG_IO_DEPTH, isa::PREG_W_DEPTH, isa::PREG_A_DEPTH, isa::PREG_N_DEPTH};
+    static_assert(isa::UNIT_IO == 0 && isa::UNIT_W == 1 && isa::UNIT_A == 2 && isa::UNIT_N == 3);
     const int base = kBase[unit] + pfill_[unit];
     pfill_[unit] += static_cast<int>(words.size());
-    if (pfill_[unit] > kDepth[unit])
-      throw Error(fmt::format("model does not fit the core's memories: parameter region of unit {} needs {} words, "
-                              "has {} (spec/isa.toml [pregion])",
-                              isa::UNIT_NAMES[unit], pfill_[unit], kDepth[unit]));
+    if (pfill_[unit] > b_.preg_depth[unit])
+      throw Error(fmt::format("model does not fit the {} build's memories: parameter region of unit {} needs {} "
+                              "words, has {} (spec/isa.toml [pregion], [[build]])",
+                              b_.name, isa::UNIT_NAMES[unit], pfill_[unit], b_.preg_depth[unit]));
     if (img_.pmem.size() < static_cast<size_t>(base) + words.size()) img_.pmem.resize(base + words.size(), 0);
     std::copy(words.begin(), words.end(), img_.pmem.begin() + base);
     return base;
@@ -855,6 +869,28 @@ int Builder::address(int ti, int row) const {
   throw Error(fmt::format("compiler: row {} of {} is in no buffer (a bug)", row, ts_[ti].name));
 }
 
+// A build with rs_mult = 2 has saturating left shifters for the rescale multipliers (rtl/sf_shift_rescale.v
+// OPT_MULT = 2): every rescale's mult (parameter words: INPUT/LINEAR/OUTPUT [0, 5), ATTN [0, 5) and [5, 10),
+// ADDNORM [6, 11)) must be 2^k, k below the policy's multiplier width, and its shift 0 when k > 0.
+void Builder::check_pow2_mults() const {
+  for (int u = 0; u < isa::N_UNITS; ++u)
+    for (const Instr& in : img_.stream(u)) {
+      std::vector<int> at;
+      if (in.op == isa::OP_INPUT || in.op == isa::OP_LINEAR || in.op == isa::OP_OUTPUT) at = {in.pbase};
+      if (in.op == isa::OP_ATTN) at = {in.pbase, in.pbase + isa::RESCALE_WORDS};
+      if (in.op == isa::OP_ADDNORM) at = {in.pbase + 6};
+      for (int p : at) {
+        const uint32_t mult = static_cast<uint32_t>(img_.pmem.at(p));
+        const int32_t shift = img_.pmem.at(p + 1);
+        if (mult == 0 || (mult & (mult - 1)) != 0 || mult >= (1u << policy::RS_MULT_BITS) || (mult > 1 && shift != 0))
+          throw Error(fmt::format("model does not fit the {} build of the core: {} rescale multiplier {} (shift {}) "
+                                  "at parameter word {} is not a power of two with shift 0 (the build's rescale "
+                                  "lanes shift left instead of multiplying: spec/isa.toml [[build]] rs_mult = 2)",
+                                  b_.name, isa::op_name(in.op), mult, shift, p));
+      }
+    }
+}
+
 CoreImage Builder::build() {
   const IntModel& m = m_;
   const int L = m.seq_len, H = m.pred_len, ll = m.label_len, S = ll + H, D = m.d_model;
@@ -879,9 +915,10 @@ CoreImage Builder::build() {
                           l.name, l.n_in, l.n_out, isa::MAX_D_FF, isa::W_KPAR, isa::RS_W));
   }
   for (const IntLinear& l : m.lin)
-    limit(weight_mode_bits(l.bits) <= isa::W_MAX,
-          fmt::format("linear {} has {}-bit weights; this build's array takes at most {}", l.name,
-                      weight_mode_bits(l.bits), isa::W_MAX));
+    if (weight_mode_bits(l.bits) > b_.w_max)
+      throw Error(fmt::format("model does not fit the {} build of the core: linear {} has {}-bit weights, the "
+                              "build's weight array takes at most {} (spec/isa.toml [[build]] w_max)",
+                              b_.name, l.name, weight_mode_bits(l.bits), b_.w_max));
   if (opt_.chunk_rows < 1 || opt_.chunk_rows > 255) throw Error("compile: chunk_rows must be 1..255");
   if (opt_.policy < 0 || opt_.policy > 1) throw Error("compile: policy must be 0 or 1");
   img_.seq_len = L;
@@ -976,13 +1013,15 @@ CoreImage Builder::build() {
       add(std::move(t));
     });
   }
-  if (img_.wmem.size() > static_cast<size_t>(isa::WMEM_DEPTH) ||
-      img_.bmem.size() > static_cast<size_t>(isa::BMEM_DEPTH) ||
-      img_.pmem.size() > static_cast<size_t>(isa::PMEM_DEPTH))
-    throw Error(fmt::format(
-        "model does not fit the core's memories: WMEM {} / {}, BMEM {} / {}, PMEM {} / {} words "
-        "(spec/isa.toml)",
-        img_.wmem.size(), isa::WMEM_DEPTH, img_.bmem.size(), isa::BMEM_DEPTH, img_.pmem.size(), isa::PMEM_DEPTH));
+  auto mem_fits = [&](size_t n, int depth, const char* mem) {
+    if (n > static_cast<size_t>(depth))
+      throw Error(fmt::format("model does not fit the {} build's memories: {} needs {} words, has {} "
+                              "(spec/isa.toml [[memory]], [[build]])",
+                              b_.name, mem, n, depth));
+  };
+  mem_fits(img_.wmem.size(), b_.wmem_depth, "WMEM");
+  mem_fits(img_.bmem.size(), b_.bmem_depth, "BMEM");
+  mem_fits(img_.pmem.size(), b_.pmem_depth, "PMEM");
 
   assign_memories();
   schedule();
@@ -1016,7 +1055,9 @@ CoreImage Builder::build() {
     }
   }
   img_.prog.assign(isa::HEADER_WORDS, 0u);
-  img_.prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(isa::VERSION);
+  img_.build = b_.id;
+  img_.prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(b_.id) << 12 |
+                 static_cast<uint32_t>(isa::VERSION);
   img_.prog[9] = static_cast<uint32_t>(L | H << 8 | ll << 16 | D << 24);
   for (int u = 0; u < isa::N_UNITS; ++u) {
     img_.prog[1 + 2 * u] = static_cast<uint32_t>(img_.prog.size());
@@ -1037,11 +1078,12 @@ CoreImage Builder::build() {
   img_.policy = opt_.policy;
   img_.dec_first = opt_.dec_first ? 1 : 0;
   img_.prog[11] = static_cast<uint32_t>(img_.chunk_rows | img_.taper << 8 | img_.policy << 9 | img_.dec_first << 10);
-  if (img_.prog.size() > static_cast<size_t>(isa::PROG_DEPTH))
+  if (img_.prog.size() > static_cast<size_t>(b_.prog_depth))
     throw Error(
-        fmt::format("program of {} words does not fit PROG ({} words); compile with more rows per "
+        fmt::format("program of {} words does not fit the {} build's PROG ({} words); compile with more rows per "
                     "instruction",
-                    img_.prog.size(), isa::PROG_DEPTH));
+                    img_.prog.size(), b_.name, b_.prog_depth));
+  if (b_.rs_mult == 2) check_pow2_mults();
   return img_;
 }
 }  // namespace
@@ -1054,7 +1096,7 @@ CoreImage compile_core(const IntEngine& e, const CompileOptions& opt) {
     for (int c : {2, 3, 4, 6, 8, 12, 16, 24})
       for (bool taper : {true, false})
         for (int policy : {0, 1, 2}) {
-          CompileOptions o{c, taper, std::min(policy, 1), policy == 2, opt.prune};
+          CompileOptions o{c, taper, std::min(policy, 1), policy == 2, opt.prune, opt.build};
           try {
             CoreImage img = compile_core(e, o);
             const int64_t cyc = cycle_model(img).total;
@@ -1548,15 +1590,28 @@ CoreImage load_core_image(const std::string& path) {
   get(nw, "sizes");
   get(nb, "sizes");
   get(npm, "sizes");
+  // the build: header word 0 (the first word of PROG, after the sizes)
+  if (np < static_cast<uint32_t>(isa::HEADER_WORDS) || pos + 4 > b.size() - 4)
+    throw Error(fmt::format("{}: program shorter than its header", path));
+  uint32_t w0 = 0;
+  std::memcpy(&w0, b.data() + pos, 4);
+  if ((w0 >> 16) != static_cast<uint32_t>(isa::MAGIC) || (w0 & 0xFFFu) != static_cast<uint32_t>(isa::VERSION))
+    throw Error(fmt::format("{}: program header word 0 is {:#010x}, not MAGIC|build|VERSION {:#06x}|b|{}", path, w0,
+                            isa::MAGIC, isa::VERSION));
+  img.build = static_cast<int>(w0 >> 12 & 0xFu);
+  if (!isa::build_by_id(img.build))
+    throw Error(fmt::format("{}: program for build id {}, which is no build of spec/isa.toml [[build]]", path,
+                            img.build));
+  const isa::Build& bd = core_build(img);
   auto fits = [&](uint64_t n, int depth, const char* mem) {
     if (n > static_cast<uint64_t>(depth))
-      throw Error(
-          fmt::format("{}: {} image of {} words exceeds this build's {} words (spec/isa.toml)", path, mem, n, depth));
+      throw Error(fmt::format("{}: {} image of {} words exceeds the {} build's {} words (spec/isa.toml)", path, mem, n,
+                              bd.name, depth));
   };
-  fits(np, isa::PROG_DEPTH, "PROG");
-  fits(nw, isa::WMEM_DEPTH, "WMEM");
-  fits(nb, isa::BMEM_DEPTH, "BMEM");
-  fits(npm, isa::PMEM_DEPTH, "PMEM");
+  fits(np, bd.prog_depth, "PROG");
+  fits(nw, bd.wmem_depth, "WMEM");
+  fits(nb, bd.bmem_depth, "BMEM");
+  fits(npm, bd.pmem_depth, "PMEM");
   int scratch_total = 0;
   for (int m = 0; m < isa::N_SCRATCH; ++m) scratch_total += isa::SCR_DEPTH[m];
   if (img.amem_bytes < 0 || img.amem_bytes > scratch_total)
@@ -1574,10 +1629,6 @@ CoreImage load_core_image(const std::string& path) {
     for (uint32_t& x : w) get(x, "WMEM");
   for (int32_t& w : img.bmem) get(w, "BMEM");
   for (int32_t& w : img.pmem) get(w, "PMEM");
-  if (np < static_cast<uint32_t>(isa::HEADER_WORDS) || (img.prog[0] >> 16) != static_cast<uint32_t>(isa::MAGIC) ||
-      (img.prog[0] & 0xFFFFu) != static_cast<uint32_t>(isa::VERSION))
-    throw Error(
-        fmt::format("{}: program header word 0 is not MAGIC|VERSION {:#06x}|{}", path, isa::MAGIC, isa::VERSION));
   img.chunk_rows = static_cast<int>(img.prog[11] & 0xFFu);
   img.taper = static_cast<int>(img.prog[11] >> 8 & 1u);
   img.policy = static_cast<int>(img.prog[11] >> 9 & 1u);
@@ -1597,11 +1648,12 @@ void write_core_hex(const CoreImage& img, const std::string& dir) {
       s += fmt::format("{:08x}\n", i < static_cast<int>(v.size()) ? static_cast<uint32_t>(v[i]) : 0u);
     return s;
   };
-  write_file_atomic(dir + "/sf_prog.hex", words32(img.prog, isa::PROG_DEPTH));
-  write_file_atomic(dir + "/sf_bmem.hex", words32(img.bmem, isa::BMEM_DEPTH));
-  write_file_atomic(dir + "/sf_pmem.hex", words32(img.pmem, isa::PMEM_DEPTH));
+  const isa::Build& bd = core_build(img);
+  write_file_atomic(dir + "/sf_prog.hex", words32(img.prog, bd.prog_depth));
+  write_file_atomic(dir + "/sf_bmem.hex", words32(img.bmem, bd.bmem_depth));
+  write_file_atomic(dir + "/sf_pmem.hex", words32(img.pmem, bd.pmem_depth));
   std::string w;
-  for (int i = 0; i < isa::WMEM_DEPTH; ++i) {
+  for (int i = 0; i < bd.wmem_depth; ++i) {
     const WWord z{};
     const WWord& x = i < static_cast<int>(img.wmem.size()) ? img.wmem[i] : z;
     for (int k = isa::WMEM_WIDTH / 32 - 1; k >= 0; --k) w += fmt::format("{:08x}", x[k]);

@@ -36,8 +36,8 @@ Instr decode_instr(const uint32_t* words);
 
 using WWord = std::array<uint32_t, isa::WMEM_WIDTH / 32>;  // one weight-memory word, element 0 = bits 31:0
 
-// Program and memory images of one model. prog holds the header (isa::HEADER_WORDS words: word 0 =
-// MAGIC << 16 | VERSION, words 1 + 2u, 2 + 2u = start word and instruction count of unit u's stream,
+// Program and memory images of one model, for one build of the core (spec/isa.toml [[build]]). prog holds
+// the header (isa::HEADER_WORDS words: word 0 = MAGIC << 16 | build id << 12 | VERSION, words 1 + 2u, 2 + 2u = start word and instruction count of unit u's stream,
 // word 9 = L | H << 8 | label_len << 16 | D << 24, word 10 = scratchpad bytes used, word 11 = chunk rows |
 // taper << 8 | policy << 9 | dec_first << 10) and the streams.
 struct CoreImage {
@@ -49,6 +49,7 @@ struct CoreImage {
   std::array<int, isa::N_SCRATCH> scratch_bytes{};  // high-water mark per scratch memory (not in the file)
   int seq_len = 0, pred_len = 0, label_len = 0, d_model = 0;
   int chunk_rows = 0, taper = 0, policy = 0, dec_first = 0;  // compile options used (header word 11)
+  int build = 0;                   // the build's id (isa::BUILDS; header word 0 bits 15..12)
   std::vector<std::string> notes;  // per instruction (stream order, unit by unit): what it computes
   // The instructions of unit u's stream (without its END), decoded.
   std::vector<Instr> stream(int u) const;
@@ -68,8 +69,16 @@ struct CompileOptions {
   // Dead rows: the last decoder layer computes its query side only for the rows the output head reads
   // (label_len..S-1); the forecast is the same (the other rows reach nothing).
   bool prune = true;
+  // The build of the core the program is for (spec/isa.toml [[build]]: "full", "lite"): its memory depths,
+  // weight widths and rescale multiplier bound what fits; the program header names it.
+  std::string build = isa::BUILDS[0].name;
 };
-// Throws sf::Error naming the model limit (maxima of spec/isa.toml) or memory that does not fit.
+// The build named `name`; throws sf::Error listing the builds if there is none.
+const isa::Build& core_build(const std::string& name);
+// The build an image was compiled for (its header word 0); throws if the id is not a build.
+const isa::Build& core_build(const CoreImage& img);
+// Throws sf::Error naming the model limit (maxima of spec/isa.toml) or the build's memory or unit that the
+// model does not fit.
 // With chunk_rows 0, compiles chunk sizes 2..24, tapered or not, both policies (with and without dec_first),
 // and keeps the program with
 // the fewest cycles per forecast (cycle_model) that fits the program memory and the scratchpad.

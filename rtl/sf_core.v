@@ -7,7 +7,7 @@
 //
 // Host side (idle only): i_hw_* writes 32-bit words into PROG (id 0), WMEM (1: word w, lane k at address
 // 4 w + k), PMEM (2), BMEM (3); i_ib_* writes the raw window; i_ob_addr reads the forecast (registered).
-// i_start starts a forecast: header check (o_error: not MAGIC|VERSION, the streams do not start), first
+// i_start starts a forecast: header check (o_error: not MAGIC|BUILD_ID|VERSION of this build, the streams do not start), first
 // fetch, then o_run rises (cycle 0) and stays high until every stream is issued and complete (o_done).
 // o_dbg_*: every scratch-memory write of each engine (and the forecast writes), for the testbench's
 // cycle-by-cycle comparison with the cycle model; unconnected in a synthesized top.
@@ -86,6 +86,9 @@ module sf_core #(
   wire hw_p = i_hw_valid && i_hw_mem == 8'd`SF_ISA_PMEM_HOST_ID;
   wire hw_b = i_hw_valid && i_hw_mem == 8'd`SF_ISA_BMEM_HOST_ID;
   localparam integer WA = $clog2(`SF_ISA_WMEM_DEPTH), BA = $clog2(`SF_ISA_BMEM_DEPTH);
+  // sf_eng_w forms WMEM addresses of at least 10 bits; a smaller WMEM (the lite build's 512 words) uses the
+  // low WA bits (the compiler keeps every weight address below the build's depth)
+  localparam integer WAE = WA < 10 ? 10 : WA;
 
   // ---- engine ports ----
   wire [11:0] io_pa0, io_pa1, w_pa0, w_pa1, a_pa0, a_pa1, n_pa0, n_pa1;
@@ -96,7 +99,7 @@ module sf_core #(
   wire [3:0]  io_wm, w_wm, a_wm, n_wm;
   wire [15:0] io_wa, w_wa, a_wa, n_wa, io_wd, w_wd, a_wd, n_wd;
   wire [15:0] last;
-  wire [WA-1:0] wm_ra;
+  wire [WAE-1:0] wm_ra;
   wire [`SF_ISA_WMEM_WIDTH-1:0] wm_rd;
   wire [BA-1:0] bm_ra0, bm_ra1;
   wire [31:0] bm_rd0, bm_rd1;
@@ -117,7 +120,7 @@ module sf_core #(
     .o_free(ufree[`SF_UNIT_IO]), .o_done(udone[`SF_UNIT_IO*2]), .o_pa0(io_pa0), .o_pa1(io_pa1), .i_pd0(io_pd0),
     .i_pd1(io_pd1), .o_ib_addr(ib_ra), .i_ib_data(ib_rd), .o_wr_valid(io_wv), .o_wr_mem(io_wm), .o_wr_addr(io_wa),
     .o_wr_data(io_wd), .o_last(last));
-  sf_eng_w u_w (.i_clk(i_clk), .i_rst(i_rst), .i_issue(issue[`SF_UNIT_W]), .i_instr(instr[`SF_UNIT_W*IW +: IW]),
+  sf_eng_w #(.WA(WAE)) u_w (.i_clk(i_clk), .i_rst(i_rst), .i_issue(issue[`SF_UNIT_W]), .i_instr(instr[`SF_UNIT_W*IW +: IW]),
     .o_free(ufree[`SF_UNIT_W]), .o_done(udone[`SF_UNIT_W*2]), .o_pa0(w_pa0), .o_pa1(w_pa1), .i_pd0(w_pd0),
     .i_pd1(w_pd1), .o_wmem_addr(wm_ra), .i_wmem_data(wm_rd), .o_bmem_addr0(bm_ra0), .o_bmem_addr1(bm_ra1),
     .i_bmem_data0(bm_rd0), .i_bmem_data1(bm_rd1), .o_x_addr(x_ra), .i_x_data(x_rd), .o_wr_valid(w_wv),
@@ -139,7 +142,7 @@ module sf_core #(
   // ---- weights, biases, parameters ----
   sf_ram #(.WIDTH(`SF_ISA_WMEM_WIDTH), .DEPTH(`SF_ISA_WMEM_DEPTH)) u_wmem (.i_clk(i_clk),
     .i_we({(`SF_ISA_WMEM_WIDTH/8){hw_w}} & ({{(`SF_ISA_WMEM_WIDTH/8-4){1'b0}}, 4'hF} << {i_hw_addr[1:0], 2'b00})),
-    .i_waddr(i_hw_addr[WA+1:2]), .i_wdata({(`SF_ISA_WMEM_WIDTH/32){i_hw_data}}), .i_raddr0(wm_ra), .o_rdata0(wm_rd),
+    .i_waddr(i_hw_addr[WA+1:2]), .i_wdata({(`SF_ISA_WMEM_WIDTH/32){i_hw_data}}), .i_raddr0(wm_ra[WA-1:0]), .o_rdata0(wm_rd),
     .i_raddr1({WA{1'b0}}), .o_rdata1());
   sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_BMEM_DEPTH), .NREAD(2), .SHARE_W(1)) u_bmem (.i_clk(i_clk), .i_we({4{hw_b}}),
     .i_waddr(i_hw_addr[BA-1:0]), .i_wdata(i_hw_data), .i_raddr0(bm_ra0), .o_rdata0(bm_rd0), .i_raddr1(bm_ra1),
@@ -214,7 +217,7 @@ module sf_core #(
     .o_rdata1());
 
   // address sums are as wide as the instruction fields; each memory uses its own low bits
-  wire unused_addr = &{1'b0, x_ra, na_ra, nb_ra, pa_w, pa_a, pa_io, pa_n, w_ra0, w_ra1, a_ra0, a_ra1, io_ra0, io_ra1,
+  wire unused_addr = &{1'b0, wm_ra, x_ra, na_ra, nb_ra, pa_w, pa_a, pa_io, pa_n, w_ra0, w_ra1, a_ra0, a_ra1, io_ra0, io_ra1,
                        n_ra0, n_ra1};
   assign o_dbg_wv    = {n_wv, a_wv, w_wv, io_wv};
   assign o_dbg_wmem  = {n_wm, a_wm, w_wm, io_wm};

@@ -1,6 +1,10 @@
 // sf_shift_rescale: int32 accumulator -> output activation, LANES lanes sharing one configuration.
 // Stages (one register each, same order as sf::shift_rescale in model/intref.h):
-//   1. m = acc * mult (unsigned multiplier; OPT_MULT = 0 removes it: pure power-of-two scale, mult == 1)
+//   1. m = acc * mult (unsigned multiplier; OPT_MULT = 0 removes it: pure power-of-two scale, mult == 1;
+//      OPT_MULT = 2: mult must be a power of two 2^k, and shift must be 0 when k > 0 -- the exporter's only
+//      kind, model/intengine.cpp set_pow2_shift; the compiler refuses others for a build with rs_mult = 2,
+//      spec/isa.toml [[build]]. Then m = acc << k saturated to ACC_W bits, a left shifter instead of the
+//      multiplier: the same y, since stage 3 clamps r = m to ZP_W+1 < ACC_W bits anyway)
 //   2. r = round_shift(m, shift)           (sf_round_shift: round half up, negative shift = exact left shift)
 //   3. z = r + zp                          (r first range-reduced to ZP_W+1 bits, which changes no result)
 //   4. y = saturate(z, lo, hi)             (sf_saturate; ReLU is lo = zp)
@@ -12,7 +16,11 @@
 module sf_shift_rescale #(
   parameter integer LANES     = 4,
   parameter integer ACC_W     = `SF_ACC_BITS,
+`ifdef SF_ISA_RS_MULT
+  parameter integer OPT_MULT  = `SF_ISA_RS_MULT,  // the core build's (sf_isa.vh, read before this file)
+`else
   parameter integer OPT_MULT  = 1,
+`endif
   parameter integer MULT_W    = `SF_RS_MULT_BITS,
   parameter integer SHIFT_W   = `SF_RS_SHIFT_BITS,
   parameter integer LSHIFT_MAX = -(`SF_RS_SHIFT_MIN),
@@ -33,7 +41,7 @@ module sf_shift_rescale #(
   input  wire                      i_ready,
   output wire [LANES*OUT_W-1:0]    o_y
 );
-  localparam integer M_W = (OPT_MULT != 0) ? ACC_W + MULT_W + 1 : ACC_W;
+  localparam integer M_W = (OPT_MULT == 1) ? ACC_W + MULT_W + 1 : ACC_W;
   localparam integer R_W = M_W + 1 + LSHIFT_MAX;
   localparam [ZP_W:0] RC_HI = {1'b0, {ZP_W{1'b1}}};
   localparam [ZP_W:0] RC_LO = {1'b1, {ZP_W{1'b0}}};
@@ -60,13 +68,33 @@ module sf_shift_rescale #(
     end
   end
 
+  // OPT_MULT = 2: k = log2(mult) (the highest set bit) and the mask of the bits acc << k shifts out (the top
+  // k bits below the sign: they must all equal the sign, else the result saturates), shared by the lanes
+  localparam integer K_W = $clog2(MULT_W);
+  reg [K_W-1:0]   mult_k;
+  reg [ACC_W-1:0] out_mask;
+  integer kb;
+  always @(*) begin
+    mult_k = {K_W{1'b0}};
+    out_mask = {ACC_W{1'b0}};
+    for (kb = 1; kb < MULT_W; kb = kb + 1)
+      if (i_mult[kb]) mult_k = kb[K_W-1:0];
+    for (kb = 1; kb < MULT_W && kb < ACC_W; kb = kb + 1)
+      if (kb <= mult_k) out_mask[ACC_W-1-kb] = 1'b1;
+  end
+
   genvar g;
   generate
     for (g = 0; g < LANES; g = g + 1) begin : g_lane
       wire signed [ACC_W-1:0] acc = i_acc[g*ACC_W +: ACC_W];
       // stage 1: multiplier
       reg signed [M_W-1:0] m_1;
-      if (OPT_MULT != 0) begin : g_mult
+      if (OPT_MULT == 2) begin : g_pow2
+        wire                   ovf = |((acc ^ {ACC_W{acc[ACC_W-1]}}) & out_mask);
+        wire signed [M_W-1:0]  shl = acc <<< mult_k;
+        wire signed [M_W-1:0]  sat = {acc[ACC_W-1], {(ACC_W-1){~acc[ACC_W-1]}}};
+        always @(posedge i_clk) if (adv) m_1 <= ovf ? sat : shl;
+      end else if (OPT_MULT != 0) begin : g_mult
         always @(posedge i_clk) if (adv) m_1 <= acc * $signed({1'b0, i_mult});
       end else begin : g_nomult
         always @(posedge i_clk) if (adv) m_1 <= acc;
@@ -92,7 +120,7 @@ module sf_shift_rescale #(
     end
   endgenerate
 
-  // i_mult is unused when OPT_MULT == 0
-  wire unused_ok = &{1'b0, i_mult};
+  // i_mult is unused when OPT_MULT == 0, mult_k unless OPT_MULT == 2
+  wire unused_ok = &{1'b0, i_mult, mult_k, out_mask};
 endmodule
 `default_nettype wire

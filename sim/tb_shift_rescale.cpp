@@ -16,7 +16,9 @@ namespace P = sf::policy;
 #define TB_OPT_MULT 1
 #endif
 constexpr int LANES = TB_LANES;
-constexpr bool MULT = TB_OPT_MULT != 0;  // OPT_MULT = 0 (the pure power-of-two build): mult is always 1
+constexpr bool MULT = TB_OPT_MULT == 1;  // OPT_MULT = 0 (the pure power-of-two build): mult is always 1
+// OPT_MULT = 2 (the lite core build): mult = 2^k as a saturating left shifter; contract: shift = 0 if k > 0
+constexpr bool SHL = TB_OPT_MULT == 2;
 constexpr int LATENCY = 4;
 
 struct Beat {
@@ -41,6 +43,11 @@ Beat random_beat(std::mt19937_64& rng) {
   const int mk = static_cast<int>(rng() % 6);
   b.p.mult = mk == 0 ? 1u : mk == 1 ? 0u : mk == 2 ? mmax : static_cast<uint32_t>(rng() & mmax);
   if (!MULT) b.p.mult = 1;
+  if (SHL) {
+    const int k = static_cast<int>(rng() % P::RS_MULT_BITS);
+    b.p.mult = 1u << k;
+    if (k > 0) b.p.shift = 0;
+  }
   for (auto& a : b.acc) {
     switch (kind) {
       case 0: a = static_cast<int32_t>(rng() % 5) - 2 + ((rng() & 1) ? INT32_MIN + 2 : INT32_MAX - 2); break;
@@ -48,6 +55,7 @@ Beat random_beat(std::mt19937_64& rng) {
         const int s = b.p.shift > 0 ? b.p.shift : 1;
         a = static_cast<int32_t>((static_cast<int64_t>(static_cast<int32_t>(rng()) >> 8) << (s > 30 ? 30 : s)) >> 1);
         b.p.mult = 1;
+        if (SHL && b.p.shift == 0) b.p.mult = 1u << (rng() % P::RS_MULT_BITS);
         break;
       }
       case 2: a = static_cast<int32_t>(rng() % 4097) - 2048; break;
@@ -115,7 +123,7 @@ TEST_P(ShiftRescale, RandomStreamsBitExact) {
 }
 // The framework itself: an injected wrong value and an injected wrong latency must each be reported (exactly
 // one failure with the cycle, signal, expected and actual), and a traced run must leave its FST behind.
-#if TB_OPT_MULT
+#if TB_OPT_MULT == 1
 void injected_value() { run(7, true, 1000, 1); }
 void injected_latency() { run(7, false, 1000, 2); }
 TEST(ShiftRescaleHarness, ReportsInjectedMismatchesAndKeepsTrace) {
@@ -130,5 +138,5 @@ TEST(ShiftRescaleHarness, ReportsInjectedMismatchesAndKeepsTrace) {
 #endif
 
 INSTANTIATE_TEST_SUITE_P(Seeds, ShiftRescale, ::testing::Values(1, 2, 3, 4),
-                         [](const auto& i) { return std::string(MULT ? "mult_" : "pow2_") + "seed" + std::to_string(i.param); });
+                         [](const auto& i) { return std::string(MULT ? "mult_" : SHL ? "shl_" : "pow2_") + "seed" + std::to_string(i.param); });
 }  // namespace

@@ -388,6 +388,62 @@ TEST(Compiler, RefusesModelsBeyondTheMaxima) {
   EXPECT_THROW(compile_core(*b.e, o), Error);
 }
 
+// Builds of the core (spec/isa.toml [[build]]): the lite build compiles a 2-bit model to the full build's
+// program (same schedule; only header word 0 names the build), keeps the build through the file, and refuses
+// wider weights, a model beyond its memories, and an unknown build, each with one error naming the limit.
+TEST(Compiler, LiteBuildFitsTwoBitModelsAndRefusesWhatItCannotRun) {
+  const isa::Build& lite_b = core_build("lite");
+  EXPECT_EQ(lite_b.w_max, 2);
+  const Built b2 = build(kSmall, "all2", 6, 32);
+  CompileOptions o;
+  o.build = "lite";
+  const CoreImage lite = compile_core(*b2.e, o);
+  const CoreImage full = compile_core(*b2.e);
+  EXPECT_EQ(full.build, 0);
+  EXPECT_EQ(lite.build, lite_b.id);
+  EXPECT_EQ(lite.prog[0], static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(lite_b.id) << 12 |
+                              static_cast<uint32_t>(isa::VERSION));
+  std::vector<uint32_t> p = lite.prog;
+  p[0] = full.prog[0];
+  EXPECT_EQ(p, full.prog);
+  EXPECT_EQ(lite.wmem, full.wmem);
+  EXPECT_EQ(lite.pmem, full.pmem);
+  EXPECT_EQ(bit_exact(b2, lite, kSmall, 3), 3);
+  const std::string path = tmp_path("lite.sfcore");
+  save_core_image(path, lite);
+  const CoreImage back = load_core_image(path);
+  EXPECT_EQ(back.build, lite_b.id);
+  EXPECT_EQ(back.prog, lite.prog);
+  EXPECT_STREQ(core_build(back).name, "lite");
+
+  // the shipped default model fits the lite build
+  const IntModel shipped = load_int_model(std::string(SF_SOURCE_DIR) + "/data/model/default-all2.sfint");
+  const IntEngine se(shipped);
+  const CoreImage si = compile_core(se, o);
+  EXPECT_LE(static_cast<int>(si.wmem.size()), lite_b.wmem_depth);
+  EXPECT_LE(static_cast<int>(si.bmem.size()), lite_b.bmem_depth);
+  EXPECT_LE(static_cast<int>(si.prog.size()), lite_b.prog_depth);
+
+  auto refused = [&](const IntEngine& e, const CompileOptions& co, std::vector<std::string> words) {
+    try {
+      compile_core(e, co);
+      ADD_FAILURE() << "compiled for build " << co.build;
+    } catch (const Error& err) {
+      for (const std::string& w : words) EXPECT_NE(std::string(err.what()).find(w), std::string::npos) << err.what();
+    }
+  };
+  const Built b4 = build(kSmall, "all4", 5, 32);
+  refused(*b4.e, o, {"lite build", "4-bit weights", "w_max"});
+  // a model beyond the lite build's WMEM (512 words) but within the full build's
+  const Shape big{"big", 64, 8, 64, 1, 1, 8, 24, 12};
+  const Built bb = build(big, "all2", 8, 16);
+  EXPECT_NO_THROW(compile_core(*bb.e));
+  refused(*bb.e, o, {"lite build", "WMEM"});
+  CompileOptions unknown;
+  unknown.build = "huge";
+  refused(*b2.e, unknown, {"unknown core build 'huge'", "full", "lite"});
+}
+
 // The whole ETTh1 test split (2857 windows) on the default shape: about a minute, so on demand only:
 // SF_CORE_FULL_SPLIT=1 build-isa/bin/sf_tests --gtest_filter='CoreFull.*'
 TEST(CoreFull, DefaultShapeWholeTestSplitBitExact) {

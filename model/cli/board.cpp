@@ -22,6 +22,7 @@ namespace sf::cli {
 namespace {
 struct BoardOpts {
   std::string port, model = "data/model/default-all2.sfint", data = "data/ETT/ETTh1.csv", target = "OT", json;
+  std::string build = isa::BUILDS[0].name;  // the bitstream's core build (spec/isa.toml [[build]])
   int64_t windows = 100;
   int baud = 115200, timeout_ms = 2000, idle_ms = 5, retries = 1;
   bool no_load = false;
@@ -31,7 +32,9 @@ int cmd_board(const BoardOpts& o) {
   using namespace sf::host;
   const IntModel im = load_int_model(o.model);
   const IntEngine e(im);
-  const CoreImage img = compile_core(e);
+  CompileOptions copt;
+  copt.build = core_build(o.build).name;
+  const CoreImage img = compile_core(e, copt);
   const Dataset d = make_dataset(o.data, o.target, im.seq_len, im.pred_len);
   const std::vector<int32_t> raw = raw_fixed(d, d.test);
   SerialPort port(o.port, o.baud);
@@ -94,6 +97,9 @@ void add_board_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--retries", o->retries, "resends of a request without a reply")->capture_default_str();
   c->add_flag("--no-load", o->no_load, "do not write the program and images (already loaded)");
+  c->add_option("--build", o->build, "the bitstream's core build (full, lite: the ULX3S/Colorlight 25F default); "
+                                     "a program for another build is refused by the core (ERROR CORE)")
+      ->capture_default_str();
   c->add_option("--json", o->json, "write the figures as JSON");
   c->callback([o] {
     int rc = 3;

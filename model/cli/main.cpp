@@ -423,10 +423,18 @@ int cmd_engine(const std::string& model_path, const DataOpts& o, const std::stri
 // Compile an exported integer model for sf_core: program + memory images, the cycle model's figures, and a
 // check that the instruction-level simulator reproduces the integer engine on the first test windows.
 int cmd_compile(const std::string& model_path, const std::string& out, const std::string& hex_dir,
-                bool per_instr, const DataOpts& o) {
+                bool per_instr, const DataOpts& o, const std::string& build) {
   const IntModel im = load_int_model(model_path);
   const IntEngine engine(im);
-  const CoreImage img = compile_core(engine);
+  CompileOptions copt;
+  copt.build = core_build(build).name;  // an unknown name: one error listing the builds
+  CoreImage img;
+  try {
+    img = compile_core(engine, copt);
+  } catch (const Error& err) {
+    throw Error(fmt::format("{}: {}", model_path, err.what()));
+  }
+  fmt::print("build {} (program header word 0 {:#010x})\n", copt.build, img.prog[0]);
   const CycleReport r = cycle_model(img);
   const std::string race = check_schedule(img, r);
   if (!race.empty()) throw Error(fmt::format("{}: compiled schedule has a hazard: {}", model_path, race));
@@ -526,13 +534,15 @@ int main(int argc, char** argv) {
   en->add_option("--forecasts", en_fc, "write the test forecasts as CSV (degrees)");
 
   auto* co = app.add_subcommand("compile", "compile an exported integer model for sf_core; print the cycle model");
-  std::string co_model, co_out, co_hex;
+  std::string co_model, co_out, co_hex, co_build = sf::isa::BUILDS[0].name;
   bool co_per_instr = false;
   DataOpts coo;
   co->add_option("--model", co_model, "integer model file (.sfint)")->required();
   co->add_option("--out", co_out, "program/image file to write (.sfcore)");
   co->add_option("--hex-dir", co_hex, "directory for the $readmemh images");
   co->add_flag("--per-instruction", co_per_instr, "one line per instruction in the cycle table");
+  co->add_option("--build", co_build, "the core build to compile for (spec/isa.toml [[build]]: full, lite); "
+                                      "a model that does not fit it is refused")->capture_default_str();
   add_data_opts(co, coo);
 
   auto* si = app.add_subcommand("sim", "the test split through the Verilated sf_core (runs sf_sim from this build; "
@@ -558,7 +568,7 @@ int main(int argc, char** argv) {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
     if (e->parsed()) return cmd_eval(ckpt, eo, json_e, fc_e);
-    if (co->parsed()) return cmd_compile(co_model, co_out, co_hex, co_per_instr, coo);
+    if (co->parsed()) return cmd_compile(co_model, co_out, co_hex, co_per_instr, coo, co_build);
     if (en->parsed()) return cmd_engine(en_model, eno, en_json, en_fc);
     if (q->parsed())
       return cmd_quantize(qckpt, qbits.empty() ? qpreset : qpreset + "," + qbits, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, fc_q, quiet);

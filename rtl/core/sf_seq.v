@@ -34,7 +34,7 @@ module sf_seq #(
   localparam integer LANE_W  = $clog2(INSTR_WORDS);
   localparam integer CW      = 11;                      // instruction counts (waits are 10 bits)
   localparam integer UW      = $clog2(N_UNITS);      // N_UNITS: a power of two
-  localparam [31:0]  HDR0    = (`SF_ISA_MAGIC << 16) | `SF_ISA_VERSION;
+  localparam [31:0]  HDR0    = (`SF_ISA_MAGIC << 16) | (`SF_ISA_BUILD_ID << 12) | `SF_ISA_VERSION;  // the build's
   wire [IW_BITS-1:0]         rdata = i_rdata;
   wire [N_UNITS-1:0]         ufree = i_free;
   wire [N_UNITS*2-1:0]       udone = i_done;

@@ -4,6 +4,9 @@
 // forecast must complete on the cycle model's cycle. Random exported models of the default shape (presets
 // all2 and paper) and the paper shape (6 encoder layers), a few windows each; the whole test split is
 // `make sim` (sim/core/sf_sim.cpp).
+// Built once per core build (spec/isa.toml [[build]]): tb_core (full) and tb_core_lite (the Verilated core
+// with -DSF_BUILD_LITE, SF_TB_BUILD = "lite"): the models are compiled for the bench's build, the shapes are
+// those that fit it, and the shipped default model runs write-exact on both.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -18,7 +21,17 @@
 
 using namespace sf;
 
+#ifndef SF_TB_BUILD
+#define SF_TB_BUILD "full"
+#endif
+
 namespace {
+constexpr const char* kBuild = SF_TB_BUILD;  // the build the Verilated core was made with
+CompileOptions build_opts() {
+  CompileOptions o;
+  o.build = kBuild;
+  return o;
+}
 struct Model {
   IntModel im;
   std::unique_ptr<IntEngine> e;
@@ -47,7 +60,7 @@ std::unique_ptr<Model> random_model(const Shape& sh, const char* preset, uint64_
   auto m = std::make_unique<Model>();
   m->im = export_int_model(qm, p.data(), q);
   m->e = std::make_unique<IntEngine>(m->im);
-  m->img = compile_core(*m->e);
+  m->img = compile_core(*m->e, build_opts());
   return m;
 }
 const Dataset& etth1(int L, int H) {
@@ -120,6 +133,17 @@ TEST_P(Core, EveryWriteOnTheCycleModelsCycleAndForecastsBitExact) {
               c.preset, exact, c.windows, static_cast<long long>(rep.total));
 }
 
+#ifdef SF_TB_LITE
+// the lite build: 2-bit weights only (the other presets are refused: CoreBuild.LiteRefusesWiderWeights)
+INSTANTIATE_TEST_SUITE_P(Shapes, Core,
+                         ::testing::Values(Case{"default", {32, 4, 64, 2, 1, 24, 48, 24}, "all2", 4},
+                                           Case{"small", {16, 2, 16, 1, 2, 4, 12, 6}, "all2", 6},
+                                           Case{"small", {16, 2, 32, 2, 1, 8, 16, 8}, "all2", 4}),
+                         [](const ::testing::TestParamInfo<Case>& i) {
+                           return std::string(i.param.name) + "_" + std::to_string(i.param.shape.enc) + "enc_" +
+                                  std::to_string(i.param.shape.dec) + "dec_" + i.param.preset;
+                         });
+#else
 INSTANTIATE_TEST_SUITE_P(Shapes, Core,
                          ::testing::Values(Case{"default", {32, 4, 64, 2, 1, 24, 48, 24}, "all2", 4},
                                            Case{"default", {32, 4, 64, 2, 1, 24, 48, 24}, "paper", 2},
@@ -132,11 +156,66 @@ INSTANTIATE_TEST_SUITE_P(Shapes, Core,
                            return std::string(i.param.name) + "_" + std::to_string(i.param.shape.enc) + "enc_" +
                                   std::to_string(i.param.shape.dec) + "dec_" + i.param.preset;
                          });
+#endif
+
+// The shipped default model (data/model/default-all2.sfint), compiled for this bench's build: every write on
+// the cycle model's cycle and the forecast bit-exact, for evenly spaced test windows.
+TEST(CoreShipped, DefaultModelWriteExact) {
+  const IntModel im = load_int_model(std::string(SF_TEST_DATA_DIR) + "/model/default-all2.sfint");
+  const IntEngine e(im);
+  const CoreImage img = compile_core(e, build_opts());
+  ASSERT_EQ(img.build, core_build(kBuild).id);
+  const Dataset& d = etth1(im.seq_len, im.pred_len);
+  const std::vector<int32_t> raw = raw_fixed(d, d.test);
+  CoreTracer tracer(img);
+  const int64_t total = tracer.timing().total;
+  CoreBench tb(3);
+  tb.load(img);
+  const int windows = 6;
+  std::vector<int32_t> want(im.pred_len), model(im.pred_len), got(im.pred_len);
+  std::vector<TraceWrite> expect, writes;
+  for (int w = 0; w < windows; ++w) {
+    const int64_t i = w * (d.test.count() / windows);
+    e.run(raw.data() + i, want.data());
+    tracer.run(raw.data() + i, model.data(), expect);
+    const int64_t done = tb.run(raw.data() + i, im.seq_len, im.pred_len, got.data(), &writes, 4 * total + 1000);
+    EXPECT_EQ(done, total) << "window " << i;
+    EXPECT_EQ(compare_traces(expect, writes), "") << "window " << i;
+    EXPECT_EQ(got, want) << "window " << i;
+  }
+  std::printf("shipped model, %s build: %d windows write-exact and bit-exact, %lld cycles\n", kBuild, windows,
+              static_cast<long long>(total));
+}
+
+// A program compiled for another build is refused by the sequencer (o_error, no stream starts), even with
+// the right ISA version: the build id in header word 0 differs.
+TEST(CoreHeader, RefusesAProgramOfAnotherBuild) {
+  for (const isa::Build& other : isa::BUILDS) {
+    if (other.id == core_build(kBuild).id) continue;
+    CoreBench tb(1);
+    std::vector<uint32_t> prog(isa::HEADER_WORDS, 0u);
+    prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(other.id) << 12 |
+              static_cast<uint32_t>(isa::VERSION);
+    for (size_t a = 0; a < prog.size(); ++a) tb.host_write(isa::PROG_HOST_ID, static_cast<int>(a), prog[a]);
+    tb.top().i_start = 1;
+    tb.tick();
+    tb.top().i_start = 0;
+    bool error = false, run = false;
+    for (int i = 0; i < 20; ++i) {
+      tb.tick();
+      error = error || tb.top().o_error;
+      run = run || tb.top().o_run;
+    }
+    EXPECT_TRUE(error) << "a program of the " << other.name << " build on the " << kBuild << " core";
+    EXPECT_FALSE(run);
+  }
+}
 
 TEST(CoreHeader, RefusesAProgramOfAnotherIsaVersion) {
   CoreBench tb(1);
   std::vector<uint32_t> prog(isa::HEADER_WORDS, 0u);
-  prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(isa::VERSION + 1);
+  prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(core_build(kBuild).id) << 12 |
+            static_cast<uint32_t>(isa::VERSION + 1);
   for (size_t a = 0; a < prog.size(); ++a) tb.host_write(isa::PROG_HOST_ID, static_cast<int>(a), prog[a]);
   tb.top().i_start = 1;
   tb.tick();

@@ -1,10 +1,10 @@
 # ULX3S: board parameters of the ECP5 flow (Makefile section "ECP5 flow and host interface (issue 6)").
-# Default part: LFE5U-85F. The board top with the accelerator core needs 123 DP16KD, 66 MULT18X18D and about
-# 46,000 LUT4 (README "ECP5 implementation"): more than a 25F (56 / 28 / 24,288) or a 45F (108 / 72 / 43,848)
-# has. DEVICE=25k|45k still selects the smaller parts (for the test-responder build,
-# SF_SYN_PARAMS='-chparam CORE 0').
+# Default part: LFE5U-25F with the lite core build (spec/isa.toml [[build]] lite: 2-bit weights, memories of
+# the default model; CORE_BUILD defaults to lite on every part but the 85F). DEVICE=85k selects the LFE5U-85F
+# and the full build (2/4/8-bit weights: 123 DP16KD, 66 MULT18X18D, ~46,000 LUT4 before issue 6's memory
+# work; docs/ecp5_flow.md), which no smaller part holds.
 SF_BOARD_TOP     := sf_ulx3s_top
-SF_BOARD_DEVICE  := 85k
+SF_BOARD_DEVICE  := 25k
 SF_BOARD_PACKAGE := CABGA381
 SF_BOARD_SPEED   := 6
 SF_BOARD_LOADER  := ulx3s
