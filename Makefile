@@ -16,7 +16,7 @@ SEEDS    ?= 1 2 3
 QPRESET  ?= all2
 QMODEL   := $(BUILD)/models/$(MODEL)-$(QPRESET)
 PYTHON   ?= /usr/bin/python3
-REQUIRED_TOOLS := cmake ninja verilator g++ ccache yosys
+REQUIRED_TOOLS := cmake ninja verilator iverilog g++ ccache yosys
 
 .PHONY: all setup configure build test test-asan train train-seeds eval baselines quantize quant-table plots lint-fusesoc clean help
 all: build

@@ -16,13 +16,21 @@ Hardware inputs (written by the RTL/synthesis flow, read when present):
   --hw-dir       any number of files *.json in the same format, each with "preset" (a sweep point's spec,
                  e.g. "all2" or "all2,*.cross=32") and optionally "core" (a configuration name) and
                  "cycles_per_forecast" and "clock_mhz"; they fill the Pareto table's hardware columns.
+                 Files with "w_max" instead (synth_units.py --qlinear-wmax: the weight array sf_qlinear out of
+                 context, "resources", "config", "source") are joined to every sweep point whose widest deployed
+                 weight fits W_MAX (the smallest such W_MAX): the weight-array LUT4 column.
+  POINTS/cycles-allN.json  `shiftformer compile --json` of the bit-width points (cycle model): "cycles_per_forecast",
+                 "wmem_words", ...; or {"error"} when the model does not fit the core: the latency column.
   --sim-json     the core simulation's summary, as sim/core/sf_sim --json writes it: {"windows", "bit_exact",
                  "cycles" (per forecast), "mse_rtl", "mse_engine", "cycles_per_s", "threads", ...}, optionally
                  "preset" (joins its latency to that sweep point) and "clock_mhz" (default 100).
-  --rtl-forecasts  the core simulation's test forecasts, CSV window,row,step,truth,forecast (degrees), as
-                 `shiftformer engine --forecasts` writes: the RTL line of the forecast plot.
-  --speed-json   Verilator against Icarus on the same top and windows: {"design", "windows", "runs":
-                 [{"simulator", "version", "cycles", "seconds"}]} -> simulated cycles per second.
+  --rtl-forecasts  the core simulation's test forecasts, CSV window,row,step,truth,forecast[,raw] (degrees), as
+                 `sf_sim --forecasts` writes: the RTL line of the forecast plot, compared value by value (Q10.6)
+                 with the integer engine's forecasts of the 2-bit point (POINTS/bits-all2.forecasts.csv).
+  --speed-json   Verilator against Icarus on the same top and windows (scripts/sim_speed.py): {"design",
+                 "windows", "runs": [{"simulator", "version", "cycles", "seconds", "cpu_seconds"}], "bit_exact"}
+                 -> simulated cycles per second.
+  --load-log     "epoch-seconds load1" lines sampled while the points ran (mk/report.mk).
 """
 import argparse
 import csv
@@ -167,6 +175,35 @@ def plot_forecasts(series, lines, windows, seq_len, unit, title, path):
     save(fig, path)
 
 
+def deployed_width(spec):
+    """Widest deployed weight of a quantize spec ("all2", "fp32,*.ff=2", "all2,enc_in=32"): float (fp32, =32)
+    deploys at 8 bits; None when the spec is not understood."""
+    widest = 0
+    for i, part in enumerate(spec.split(",")):
+        v = part if i == 0 else part.split("=", 1)[-1]
+        if i == 0 and v in ("fp32", "paper"):
+            b = 8
+        elif i == 0 and v.startswith("all") and v[3:].isdigit():
+            b = int(v[3:])
+        elif i > 0 and v.isdigit():
+            b = int(v)
+        else:
+            return None
+        widest = max(widest, 8 if b >= 32 else b)
+    return widest
+
+
+def wmax_for(width, arrays):
+    """The smallest synthesized W_MAX that runs weights of `width` bits (the core's modes are 2, 4, 8)."""
+    if width is None:
+        return None
+    fit = sorted(w for w in arrays if w >= width)
+    return fit[0] if fit else None
+
+
+DP16KD_BITS = 18 * 1024
+
+
 def pareto_front(pts):
     """pts: [(compression, mse, ...)]; front = no other point has >= compression and <= mse (one strictly)."""
     front = []
@@ -198,6 +235,8 @@ def main():
     ap.add_argument("--qat-bits-args", default="", help="the bit-width points' QAT options")
     ap.add_argument("--qat-sens-args", default="", help="the sensitivity points' QAT options")
     ap.add_argument("--windows", default="0,1400,2800", help="test windows of the forecast plots")
+    ap.add_argument("--load-log", default="", help="load averages sampled during the run")
+    ap.add_argument("--sim-windows", default="", help="the RTL simulation point's window options (for the text)")
     a = ap.parse_args()
     P = a.points
     os.makedirs(a.out, exist_ok=True)
@@ -281,14 +320,35 @@ def main():
     lines = [("FP32", fc_fp, {"color": "tab:blue", "lw": 1.4}),
              ("QAT 2-bit, integer engine", fc_q2, {"color": "tab:red", "lw": 1.4, "ls": "--"})]
     rtl = os.path.exists(a.rtl_forecasts)
+    sim = load(a.sim_json, required=False)
+    if not isinstance(sim, dict):
+        sim = None
+    fc_rtl, rtl_check = {}, None
     if rtl:
         fc_rtl = read_forecasts(a.rtl_forecasts)
+        # the RTL forecasts against the integer engine's of the same windows, as Q10.6 integers (the CSVs carry
+        # degrees to 4 decimals; steps of 1/64 degree are recovered exactly)
+        n_cmp = n_eq = 0
+        first_diff = None
+        for wi, rows in sorted(fc_rtl.items()):
+            if wi not in fc_q2:
+                continue
+            for (r1, _, f1), (r2, _, f2) in zip(rows, fc_q2[wi]):
+                n_cmp += 1
+                same = r1 == r2 and round(f1 * 64) == round(f2 * 64)
+                n_eq += same
+                if not same and first_diff is None:
+                    first_diff = (wi, r1, f1, f2)
+        rtl_check = (n_cmp, n_eq, len(fc_rtl), first_diff)
         if all(w in fc_rtl for w in windows):
-            lines.append(("RTL core (simulation)", fc_rtl, {"color": "tab:green", "lw": 0, "marker": "x", "ms": 5}))
+            who = f", {sim['preset']}" if sim and sim.get("preset") else ""
+            lines.append((f"RTL sf_core (Verilator{who})", fc_rtl,
+                          {"color": "tab:green", "lw": 0, "marker": "x", "ms": 5}))
         else:
             rtl = False
     plot_forecasts(series, lines, windows, seq_len, "oil temperature (°C)",
-                   "ETTh1 oil temperature (OT): 24 h forecasts on test windows", f"{a.out}/forecasts.png")
+                   "ETTh1 oil temperature (OT): 24 h forecasts on test windows (FP32, QAT 2-bit"
+                   + (", RTL)" if rtl else ")"), f"{a.out}/forecasts.png")
     figs.append(("forecasts.png", "forecast against ground truth (°C)"))
 
     # 2b. QAT against PTQ by bit width
@@ -347,19 +407,24 @@ def main():
     figs.append(("sensitivity.png", "per-group sensitivity"))
 
     # 4. Pareto: integer-engine MSE against deployed compression, every quantized point
-    hw = {}
+    hw, arrays = {}, {}
     if os.path.isdir(a.hw_dir):
         for fn in sorted(os.listdir(a.hw_dir)):
             if fn.endswith(".json"):
                 j = load(os.path.join(a.hw_dir, fn))
                 if isinstance(j, dict) and "preset" in j:
                     hw.setdefault(j["preset"], []).append(j)
+                elif isinstance(j, dict) and isinstance(j.get("w_max"), int):
+                    try:
+                        j["_lut4"] = int(j["resources"]["LUT4"]["used"])
+                    except (KeyError, TypeError, ValueError):
+                        fail(f"{a.hw_dir}/{fn}: no resources.LUT4.used; see scripts/report.py's docstring")
+                    j["_file"] = f"{a.hw_dir}/{fn}"
+                    arrays[j["w_max"]] = j
+    cycles = {w_: load(f"{P}/cycles-all{w_}.json", required=False) for w_ in WIDTHS}
     synth = load(a.synth_json, required=False)
     if isinstance(synth, dict) and "preset" in synth:
         hw.setdefault(synth["preset"], []).append(synth)
-    sim = load(a.sim_json, required=False)
-    if not isinstance(sim, dict):
-        sim = None
     # sim/core/sf_sim --json: "cycles" is the cycles per forecast; "preset" (optional) names the sweep point
     sim_cycles = sim.get("cycles_per_forecast", sim.get("cycles")) if sim else None
     sim_mhz = (sim or {}).get("clock_mhz", 100.0)
@@ -409,29 +474,60 @@ def main():
     fig.tight_layout()
     save(fig, f"{a.out}/pareto.png")
     figs.append(("pareto.png", "Pareto front"))
-    # hardware Pareto (only when synthesized configurations exist): engine MSE against LUT4
-    hpts = []
-    for cx, my, name, p in pts:
-        for hj in hw.get(p.get("preset", ""), [])[:1]:
-            lut = hj.get("resources", {}).get("LUT4", {}).get("used")
-            if isinstance(lut, (int, float)):
-                hpts.append((-lut, my, name, lut))  # fewer LUT4 is better: negate for pareto_front
-    if hpts:
-        hfront = pareto_front(hpts)
-        fig, ax = plt.subplots(figsize=(7.5, 4.6))
-        for (_, my, name, lut), on in zip(hpts, hfront):
-            ax.scatter(lut, my, s=40 if on else 22, color="tab:red" if on else "tab:gray",
-                       edgecolor="black" if on else "none", zorder=3)
-            ax.annotate(name, (lut, my), fontsize=7, xytext=(4, 3), textcoords="offset points")
-        fr = sorted((lut, my) for (_, my, _, lut), on in zip(hpts, hfront) if on)
-        ax.plot([x_ for x_, _ in fr], [y_ for _, y_ in fr], color="black", lw=1, label="Pareto front")
-        ax.set(xlabel="LUT4 (synthesized core)", ylabel="test MSE, integer engine (normalized)",
-               title="accuracy against logic (synthesized configurations)")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+    # hardware Pareto: engine MSE against the weight array's LUT4, the weight storage in block RAM and the
+    # latency per forecast, each with its own front (fewer is better on every hardware axis)
+    def hw_of(p):
+        """(LUT4 or None, source, DP16KD lower bound, cycles or None) of one sweep point"""
+        spec = p.get("preset", "")
+        lut, src = None, None
+        for hj in hw.get(spec, [])[:1]:  # a synthesized core configuration of exactly this spec
+            v = hj.get("resources", {}).get("LUT4", {}).get("used")
+            if isinstance(v, (int, float)):
+                lut, src = v, "core"
+        wm = wmax_for(deployed_width(spec), arrays)
+        if lut is None and wm is not None:
+            lut, src = arrays[wm]["_lut4"], f"W_MAX={wm}"
+        bram = -(-p["compression"]["stored_bits"] // DP16KD_BITS)
+        cyc = None
+        for hj in hw.get(spec, [])[:1]:
+            cyc = hj.get("cycles_per_forecast")
+        if cyc is None and spec.startswith("all") and spec[3:].isdigit():
+            cj = cycles.get(int(spec[3:]))
+            if isinstance(cj, dict):
+                cyc = cj.get("cycles_per_forecast")
+        return lut, src, bram, cyc
+
+    hpts_all = [(name, my, p) + hw_of(p) for cx, my, name, p in pts]
+    axes_def = [("LUT4 of the weight array (sf_qlinear out of context)" if arrays else "LUT4 (synthesized core)",
+                 3), ("weight storage: DP16KD lower bound (stored bits / 18 Kbit)", 5),
+                ("latency per forecast (cycles, cycle model)", 6)]
+    if any(h[3] is not None for h in hpts_all):
+        fig, axs = plt.subplots(1, 3, figsize=(15.5, 4.6))
+        for ax, (xlabel, col) in zip(axs, axes_def):
+            q = [(-h[col], h[1], h[0], h[col]) for h in hpts_all if h[col] is not None]
+            if not q:
+                ax.text(0.5, 0.5, NA, ha="center", va="center", transform=ax.transAxes)
+                ax.set(xlabel=xlabel)
+                continue
+            hfront = pareto_front(q)
+            for (_, my, name, xv), on in zip(q, hfront):
+                ax.scatter(xv, my, s=40 if on else 18, color="tab:red" if on else "tab:gray",
+                           edgecolor="black" if on else "none", zorder=3)
+                if on:
+                    ax.annotate(name, (xv, my), fontsize=7, xytext=(4, 3), textcoords="offset points")
+            fr = sorted((xv, my) for (_, my, _, xv), on in zip(q, hfront) if on)
+            ax.step([x_ for x_, _ in fr], [y_ for _, y_ in fr], where="post", color="black", lw=1,
+                    label="Pareto front")
+            ys_ = sorted(my for _, my, _, _ in q)
+            if len(ys_) > 1 and ys_[-1] > 3 * fp_mse:
+                ax.set_ylim(top=max(3 * fp_mse, ys_[-2] * 1.05))
+            ax.set(xlabel=xlabel, ylabel="test MSE, integer engine (normalized)")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
+        fig.suptitle("accuracy against hardware cost (every quantized sweep point that has the figure)", fontsize=11)
         fig.tight_layout()
         save(fig, f"{a.out}/pareto_hw.png")
-        figs.append(("pareto_hw.png", "Pareto front against LUT4"))
+        figs.append(("pareto_hw.png", "Pareto fronts against LUT4, block RAM and latency"))
 
     # 5. generalization forecasts
     if gen_q:
@@ -483,10 +579,27 @@ def main():
                 tw, tc, tn = tw + f3[0], tc + f3[1] + f3[2], tn + 1
             except (OSError, ValueError, IndexError):
                 pass
+    for hf in sorted(os.listdir(a.hw_dir)) if os.path.isdir(a.hw_dir) else []:
+        if hf.endswith(".time"):
+            try:
+                f3 = [float(x) for x in open(os.path.join(a.hw_dir, hf)).read().split("\n")[-2].split()]
+                tw, tc, tn = tw + f3[0], tc + f3[1] + f3[2], tn + 1
+            except (OSError, ValueError, IndexError):
+                pass
     if tn:
         w(f"| CPU time of the points (user + system, `/usr/bin/time`, {tn} commands) | {tc / 60:.1f} core-minutes "
           f"(their wall times add up to {tw / 60:.1f} min): on {os.cpu_count()} otherwise idle cores the points need "
           f"about {tc / 60 / os.cpu_count():.1f} min or more |")
+    samples = []
+    if a.load_log and os.path.exists(a.load_log):
+        for ln in open(a.load_log):
+            try:
+                samples.append(float(ln.split()[1]))
+            except (IndexError, ValueError):
+                pass
+    if samples:
+        w(f"| 1-minute load average while the points ran ({len(samples)} samples, every 30 s) | mean "
+          f"{sum(samples) / len(samples):.2f}, max {max(samples):.2f} on {os.cpu_count()} CPUs |")
     busy = max(float(x) for x in ((load_start or "0").split(" / ") + load_end.split(" / "))) > os.cpu_count()
     w(f"| load average (1 / 5 / 15 min) at start; at end | {load_start or '?'}; {load_end}"
       + (f" (above {os.cpu_count()}: other jobs shared the cores, so the times are longer than on an idle "
@@ -588,25 +701,48 @@ def main():
     w("## 3. Pareto: accuracy against compression and hardware")
     w("")
     w("All quantized points of this run; **front** = no other point is both at least as compressed and at least "
-      "as accurate. Hardware columns come from synthesized core configurations (`" + a.hw_dir + "/*.json`, "
-      "or `" + a.synth_json + "` with a `preset` key) and the core simulation (`" + a.sim_json + "`).")
+      "as accurate. Hardware columns, each from its own sweep point or file (never estimated from a model):")
     w("")
-    any_hw = bool(hw) or bool(sim and sim.get("preset") and sim_cycles)
-    if any_hw:
-        w("| point | spec | engine MSE | deployed compression | front | LUT4 | DP16KD (BRAM) | MULT18X18D | Fmax | "
-          "latency per forecast |")
-        w("|---|---|---:|---:|:---:|---:|---:|---:|---:|---:|")
-    else:
-        w("| point | spec | engine MSE | deployed compression | front | LUT4, DP16KD (BRAM), Fmax, latency |")
-        w("|---|---|---:|---:|:---:|---|")
+    w("- **weight array LUT4**: the W unit's MAC array `sf_qlinear` synthesized out of context (Yosys "
+      "`synth_ecp5`) with the smallest weight-width mode that runs the point's widest deployed weight "
+      "(`W_MAX` 2: 1-2 bits, 4: 3-4 bits, 8: up to 8; float groups deploy at 8 bits): what selective precision "
+      f"costs in logic. Files `{a.hw_dir}/qlinear-wN.json`"
+      + (" (" + ", ".join(f"W_MAX={k}: {v['_lut4']:,} LUT4" for k, v in sorted(arrays.items())) + ")" if arrays
+         else f": *{NA}*") + ".")
+    w("- **weight storage**: a lower bound on block RAM for the weights, ceil(stored bits / 18 Kbit DP16KD), from "
+      "the point's own stored-bit count; the core's WMEM words used (compiler) where the point was compiled.")
+    w("- **latency per forecast**: the cycle model of the compiled program (`shiftformer compile --json`, "
+      f"`{P}/cycles-allN.json`; the RTL simulation matches it cycle for cycle, section 4), for the bit-width "
+      "points; in microseconds at the core's target clock of 100 MHz"
+      + (f" and at the Fmax of `{a.synth_json}`" if isinstance(synth, dict) and synth.get("clocks") else "") + ".")
+    w("- **core (synthesized)**: a whole-core synthesis carrying this point's `preset`, when one exists "
+      f"(`{a.hw_dir}/*.json` with `preset`, or `{a.synth_json}`).")
+    w("")
+    fmax_whole = None
+    if isinstance(synth, dict) and synth.get("clocks"):
+        fmax_whole = min((c.get("achieved_mhz", 0) for c in synth["clocks"].values()), default=None)
+    w("| point | spec | engine MSE | deployed compression | front | weight array LUT4 | weight storage | "
+      "latency per forecast | core (synthesized): LUT4 / DP16KD / MULT18X18D / Fmax |")
+    w("|---|---|---:|---:|:---:|---:|---:|---:|---|")
     order = sorted(zip(pts, front), key=lambda t: t[0][0])
     n_hw = 0
     for (cx, my, name, p), on in order:
-        if not any_hw:
-            w(f"| {name} | `{p.get('preset', '')}` | {my:.4f} | {cx:.2f}x | {'**yes**' if on else ''} | *{NA}* |")
-            continue
         spec = p.get("preset", "")
-        cols = [NA] * 5
+        wm = wmax_for(deployed_width(spec), arrays)
+        c_arr = f"{arrays[wm]['_lut4']:,} (W_MAX {wm})" if wm is not None else f"*{NA}*"
+        bram = -(-p["compression"]["stored_bits"] // DP16KD_BITS)
+        c_st = f">= {bram} DP16KD"
+        cj = cycles.get(int(spec[3:])) if spec.startswith("all") and spec[3:].isdigit() else None
+        c_lat = f"*{NA}*"
+        if isinstance(cj, dict) and "error" in cj:
+            c_lat = f"does not fit: {cj['error'].replace('|', '/')}"
+        elif isinstance(cj, dict) and cj.get("cycles_per_forecast"):
+            cyc = cj["cycles_per_forecast"]
+            c_lat = f"{cyc:,} cycles = {cyc / 100:.1f} us at 100 MHz" + (
+                f", {cyc / fmax_whole:.0f} us at {fmax_whole:.1f} MHz" if fmax_whole else "")
+            if cj.get("wmem_words"):
+                c_st += f"; WMEM {cj['wmem_words']:,} words"
+        c_core = f"*{NA}*"
         for hj in hw.get(spec, [])[:1]:
             try:
                 r = hj.get("resources", {})
@@ -614,25 +750,29 @@ def main():
                 fmax = min((c.get("achieved_mhz", 0) for c in clocks.values()), default=None)
                 cyc = hj.get("cycles_per_forecast")
                 mhz = hj.get("clock_mhz", fmax)
-                cols = [f"{r['LUT4']['used']:,}" if "LUT4" in r else "?",
-                        str(r.get("DP16KD", {}).get("used", "?")), str(r.get("MULT18X18D", {}).get("used", "?")),
-                        f"{fmax:.1f} MHz" if fmax else "?",
-                        f"{cyc:,} cycles, {cyc / mhz:.1f} us" if cyc and mhz else NA]
+                c_core = " / ".join([f"{r['LUT4']['used']:,}" if "LUT4" in r else "?",
+                                     str(r.get("DP16KD", {}).get("used", "?")),
+                                     str(r.get("MULT18X18D", {}).get("used", "?")),
+                                     f"{fmax:.1f} MHz" if fmax else "?"])
+                if cyc and mhz:
+                    c_lat = f"{cyc:,} cycles, {cyc / mhz:.1f} us"
             except (AttributeError, KeyError, TypeError, ValueError, ZeroDivisionError) as e:
                 fail(f"hardware file for preset '{spec}': unexpected format ({e}); see scripts/report.py's docstring")
             n_hw += 1
-        if cols[4] == NA and sim and sim.get("preset") == spec and sim_cycles:
-            cols[4] = f"{sim_cycles:,} cycles, {sim_cycles / sim_mhz:.1f} us (simulation)"
-        w(f"| {name} | `{spec}` | {my:.4f} | {cx:.2f}x | {'**yes**' if on else ''} | " + " | ".join(cols) + " |")
+        if c_lat == f"*{NA}*" and sim and sim.get("preset") == spec and sim_cycles:
+            c_lat = f"{sim_cycles:,} cycles, {sim_cycles / sim_mhz:.1f} us (simulation)"
+        w(f"| {name} | `{spec}` | {my:.4f} | {cx:.2f}x | {'**yes**' if on else ''} | {c_arr} | {c_st} | {c_lat} "
+          f"| {c_core} |")
     w("")
     if n_hw == 0:
-        w(f"Hardware columns: *{NA}*: no synthesized core configuration with a `preset` key yet (the "
-          "accelerator core is being written; see section 6).")
+        w(f"Core (synthesized) column: *{NA}*: no whole-core synthesis carries a sweep point's `preset` (the full "
+          "core takes about 20 min of Yosys and 25 min of nextpnr here, too slow for the sweep; section 6 quotes "
+          f"`{a.synth_json}` when present).")
         w("")
     w("![pareto](pareto.png)")
     if any(f == "pareto_hw.png" for f, _ in figs):
         w("")
-        w("![pareto against LUT4](pareto_hw.png)")
+        w("![pareto against LUT4, block RAM and latency](pareto_hw.png)")
     w("")
 
     # 4. forecasts
@@ -640,8 +780,40 @@ def main():
     w("")
     w(f"Test windows {', '.join(map(str, windows))}: the 48 input hours, the ground truth and the 24-hour "
       "forecasts of the FP32 model and of the 2-bit QAT model run by the integer-only engine"
-      + (f", and of the RTL core in simulation (`{a.rtl_forecasts}`)." if rtl else
+      + (f", and of the RTL core `sf_core` simulated by Verilator on the same exported model (`{a.rtl_forecasts}`, "
+         "crosses)." if rtl else
          f". RTL line: *{NA}* (added when the core simulation writes `{a.rtl_forecasts}`)."))
+    if rtl_check is not None:
+        n_cmp, n_eq, n_win_rtl, first_diff = rtl_check
+        w("")
+        if n_cmp and n_eq == n_cmp:
+            w(f"**RTL = integer engine, bit for bit**: {n_eq:,} of {n_cmp:,} forecast values equal (Q10.6) on the "
+              f"{n_win_rtl} simulated test windows (`{a.rtl_forecasts}` against `{P}/bits-all2.forecasts.csv`, "
+              "compared here by report.py).")
+        else:
+            w(f"**RTL differs from the integer engine**: {n_eq:,} of {n_cmp:,} forecast values equal on "
+              f"{n_win_rtl} simulated windows" + (f"; first difference window {first_diff[0]} row {first_diff[1]}: "
+                                                  f"RTL {first_diff[2]:.4f}, engine {first_diff[3]:.4f} °C"
+                                                  if first_diff else "") + ".")
+        if sim:
+            w("")
+            w(f"| on the {sim.get('windows', '?')} simulated windows (`{a.sim_json}`"
+              + (f", `{a.sim_windows}`" if a.sim_windows else "") + ") | MSE (normalized) | MAE (°C) |")
+            w("|---|---:|---:|")
+            sub = sorted(fc_rtl)
+
+            def mae_c(fc):
+                v = [abs(f - t) for w_ in sub if w_ in fc for _, t, f in fc[w_]]
+                return f"{sum(v) / len(v):.3f}" if v else ""
+            w(f"| FP32 | | {mae_c(fc_fp)} |")
+            w(f"| QAT 2-bit, integer engine | {sim.get('mse_engine', float('nan')):.4f} | {mae_c(fc_q2)} |")
+            w(f"| RTL sf_core (Verilator), preset `{sim.get('preset', '?')}` | {sim.get('mse_rtl', float('nan')):.4f} "
+              f"| {mae_c(fc_rtl)} |")
+            w(f"| persistence | {sim.get('mse_persistence', float('nan')):.4f} | |")
+            w("")
+            w(f"sf_sim also checked every scratch-memory and forecast write against the cycle model: "
+              f"{sim.get('trace_exact', '?')} of {sim.get('windows', '?')} windows write-exact, "
+              f"{sim.get('bit_exact', '?')} bit-exact against the engine, {sim_cycles:,} cycles per forecast.")
     mae_fp = sum(abs(f - t) for w_ in fc_fp for _, t, f in fc_fp[w_]) / sum(len(v) for v in fc_fp.values())
     mae_q2 = sum(abs(f - t) for w_ in fc_q2 for _, t, f in fc_q2[w_]) / sum(len(v) for v in fc_q2.values())
     w(f"Mean absolute error over every test window and step, in °C: FP32 {mae_fp:.3f}, "
@@ -682,15 +854,27 @@ def main():
     w("")
     if isinstance(synth, dict):
         r = synth.get("resources", {})
-        w(f"`{a.synth_json}`: top `{synth.get('top', '?')}` on {synth.get('board', '?')} "
+        w(f"Whole design, from `{a.synth_json}` (an earlier `make synth`, not this sweep): top `{synth.get('top', '?')}` on {synth.get('board', '?')} "
           f"(LFE5U-{str(synth.get('device', '?')).upper()}, nextpnr seed {synth.get('seed', '?')}): "
           + ", ".join(f"{k} {v.get('used', '?'):,}" for k, v in r.items() if k in ("LUT4", "FF", "DP16KD", "MULT18X18D"))
           + "; " + ", ".join(f"{k} {v.get('achieved_mhz', 0):.1f} MHz" for k, v in synth.get("clocks", {}).items())
           + ("" if "preset" in synth else ". It carries no `preset`, so it is not a quantized core configuration "
              "and stays out of the Pareto table."))
     else:
-        w(f"Synthesis: *{NA}* (`{a.synth_json}` absent).")
+        w(f"Whole-design synthesis: *{NA}* (`{a.synth_json}` absent; `make synth`, about 45 min here, is not part "
+          "of the sweep).")
     w("")
+    if arrays:
+        w("Weight array out of context (the report's synthesized points; Yosys `synth_ecp5`, no place and route):")
+        w("")
+        w("| configuration | LUT4 | CCU2C | FF | DP16KD | MULT18X18D | file | tool |")
+        w("|---|---:|---:|---:|---:|---:|---|---|")
+        for k, v in sorted(arrays.items()):
+            r = v.get("resources", {})
+            g = lambda n: r.get(n, {}).get("used", "?")  # noqa: E731
+            w(f"| `{v.get('config', k)}` | {g('LUT4'):,} | {g('CCU2C')} | {g('FF')} | {g('DP16KD')} | "
+              f"{g('MULT18X18D')} | `{v['_file']}` | {v.get('tool', '?')} |")
+        w("")
     if sim:
         w(f"Core simulation (`{a.sim_json}`, from its own run and model file"
           + (f", preset `{sim['preset']}`" if sim.get("preset") else "") + "):"
@@ -710,14 +894,33 @@ def main():
     w("**Verilator against Icarus Verilog** (same top-level design, same windows, simulated cycles per second):")
     w("")
     if isinstance(speed, dict) and speed.get("runs"):
-        w(f"Design `{speed.get('design', '?')}`, {speed.get('windows', '?')} windows.")
+        w(f"Design `{speed.get('design', '?')}`, {speed.get('windows', '?')} test windows"
+          + (f" ({', '.join(map(str, speed['window_list']))})" if speed.get("window_list") else "")
+          + (f" of `{speed['model']}`" if speed.get("model") else "") + ", one thread each, the same cycle sequence "
+          "(reset, program and images through the host port, readings, run, forecast reads)"
+          + (f"; {speed['cycles_per_forecast']:,} cycles per forecast" if speed.get("cycles_per_forecast") else "")
+          + ". " + ("Both simulators produced the same forecasts, o_done cycles and clock-cycle count, bit for bit "
+                    "(`scripts/sim_speed.py` fails otherwise)." if speed.get("bit_exact") else ""))
         w("")
-        w("| simulator | version | cycles | seconds | cycles / s |")
-        w("|---|---|---:|---:|---:|")
+        w("| simulator | version | clock cycles | wall s | CPU s | cycles / s (wall) | cycles / s (CPU) |")
+        w("|---|---|---:|---:|---:|---:|---:|")
+        cps_cpu = []
         for rr in speed["runs"]:
             cps = rr["cycles"] / rr["seconds"] if rr.get("seconds") else 0
+            cpu = rr.get("cpu_seconds")
+            cps_cpu.append(rr["cycles"] / cpu if cpu else None)
             w(f"| {rr.get('simulator', '?')} | {rr.get('version', '')} | {rr.get('cycles', 0):,} | "
-              f"{rr.get('seconds', 0):.2f} | {cps:,.0f} |")
+              f"{rr.get('seconds', 0):.2f} | {f'{cpu:.2f}' if cpu is not None else ''} | {cps:,.0f} | "
+              f"{f'{cps_cpu[-1]:,.0f}' if cps_cpu[-1] else ''} |")
+        la = speed.get("load_avg")
+        if len(speed["runs"]) == 2 and all(speed["runs"][i].get("seconds") for i in (0, 1)):
+            r0, r1 = speed["runs"]
+            ratio_w = (r0["cycles"] / r0["seconds"]) / (r1["cycles"] / r1["seconds"])
+            w("")
+            w(f"{r0['simulator']} / {r1['simulator']}: {ratio_w:,.0f}x by wall time"
+              + (f", {cps_cpu[0] / cps_cpu[1]:,.0f}x by CPU time" if all(cps_cpu) else "")
+              + (f" (load average {la[0][0]:.2f} at the start, {la[1][0]:.2f} at the end: on a shared machine the "
+                 "CPU-time rate is the comparable one)" if la else "") + ".")
     else:
         w(f"*{NA}*: placeholder until the core's top-level simulation writes `{a.speed_json}` "
           "(format in scripts/report.py).")

@@ -1,6 +1,7 @@
 // scripts/report.py (make report's assembler) on synthetic sweep points: hardware columns say "not yet
-// measured" until a hardware file exists, are filled from it when it does, and a missing point is one error
-// line. The point files mimic what `shiftformer train|eval|quantize --json` write; their numbers are
+// measured" until a hardware file exists, are filled from it when it does (the weight array by the widest
+// deployed weight, the latency from the cycle model's point), the RTL forecasts are checked against the
+// engine's, and a missing point is one error line. The point files mimic what `shiftformer train|eval|quantize --json` write; their numbers are
 // fixtures, not model results.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -162,10 +163,74 @@ TEST(Report, HardwareColumnsFromFilesOrNotYetMeasured) {
   EXPECT_NE(md.find("| 2,000 |"), std::string::npos);  // 1000 cycles / 0.5 s
   EXPECT_TRUE(fs::exists(root / "out" / "pareto_hw.png"));
 
+  // the RTL forecasts are compared with the engine's (Q10.6) in the report: one changed value is reported
+  std::string rtl = slurp(root / "rtl.csv");
+  EXPECT_NE(md.find("**RTL = integer engine, bit for bit**: 8 of 8 forecast values equal"), std::string::npos) << md;
+  const size_t last = rtl.rfind(",12\n");
+  ASSERT_NE(last, std::string::npos);
+  rtl.replace(last, 4, ",12.0156\n");  // one step of 1/64 degree
+  put(root / "rtl.csv", rtl);
+  r = sh(report_cmd(root));
+  ASSERT_EQ(r.code, 0) << r.out;
+  md = slurp(root / "out" / "REPORT.md");
+  EXPECT_NE(md.find("**RTL differs from the integer engine**: 7 of 8 forecast values equal"), std::string::npos)
+      << md;
+
   // a missing point: one line naming it, exit 1
   fs::remove(root / "points" / "keep-ff.json");
   r = sh(report_cmd(root));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("keep-ff.json: missing"), std::string::npos) << r.out;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+}
+
+// The report's own hardware points: the weight array out of context joined to each sweep point by its widest
+// deployed weight (float groups deploy at 8 bits), the cycle model's latency (or its "does not fit" error), the
+// RTL simulation's table with its preset, the speed table's CPU-time rates and the sampled load.
+TEST(Report, WeightArrayLatencyRtlAndSpeedPoints) {
+  if (sh("/usr/bin/python3 -c 'import matplotlib'").code != 0) GTEST_SKIP() << "no matplotlib for /usr/bin/python3";
+  const fs::path root = fs::temp_directory_path() / "sf_test_report_hw";
+  const fs::path pts = make_points(root);
+  fs::create_directories(root / "hw");
+  auto array = [&](int wmax, int lut) {
+    put(root / "hw" / ("qlinear-w" + std::to_string(wmax) + ".json"),
+        json{{"w_max", wmax}, {"config", "sf_qlinear W_MAX=" + std::to_string(wmax)}, {"tool", "Yosys test"},
+             {"resources", {{"LUT4", {{"used", lut}}}, {"DP16KD", {{"used", 0}}}, {"MULT18X18D", {{"used", 0}}}}}}
+            .dump());
+  };
+  array(2, 1111);
+  array(8, 2222);  // no W_MAX=4 file: 3- and 4-bit points need the 8-bit array
+  put(pts / "cycles-all4.json", json{{"cycles_per_forecast", 21599}, {"wmem_words", 466}}.dump());
+  put(pts / "cycles-all8.json", json{{"error", "model does not fit the core's memories: WMEM 1864 / 1536"}}.dump());
+  put(root / "sim.json", json{{"preset", "all2"}, {"windows", 2}, {"bit_exact", 2}, {"trace_exact", 2},
+                              {"cycles", 21599}, {"mse_rtl", 0.125}, {"mse_engine", 0.125},
+                              {"mse_persistence", 0.5}}
+                             .dump());
+  fs::copy_file(pts / "bits-all2.forecasts.csv", root / "rtl.csv");
+  put(root / "speed.json",
+      json{{"design", "sf_core"}, {"windows", 2}, {"bit_exact", true},
+           {"load_avg", {{3.0, 2.0, 1.0}, {5.0, 4.0, 3.0}}},
+           {"runs", {{{"simulator", "Verilator"}, {"version", "5.0"}, {"cycles", 60000}, {"seconds", 2.0}, {"cpu_seconds", 0.5}},
+                     {{"simulator", "Icarus"}, {"cycles", 60000}, {"seconds", 100.0}, {"cpu_seconds", 50.0}}}}}
+          .dump());
+  put(root / "load.log", "1 3.0\n2 5.0\n3 1.0\n");
+  ShResult r = sh(report_cmd(root) + " --load-log " + (root / "load.log").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string md = slurp(root / "out" / "REPORT.md");
+  EXPECT_NE(row_of(md, "all2").find("1,111 (W_MAX 2)"), std::string::npos) << row_of(md, "all2");
+  EXPECT_NE(row_of(md, "all1").find("1,111 (W_MAX 2)"), std::string::npos) << row_of(md, "all1");
+  EXPECT_NE(row_of(md, "all3").find("2,222 (W_MAX 8)"), std::string::npos) << row_of(md, "all3");
+  EXPECT_NE(row_of(md, "all2,ff=32").find("2,222 (W_MAX 8)"), std::string::npos) << row_of(md, "all2,ff=32");
+  EXPECT_NE(row_of(md, "fp32,cross=2").find("2,222 (W_MAX 8)"), std::string::npos) << row_of(md, "fp32,cross=2");
+  EXPECT_NE(row_of(md, "all4").find("21,599 cycles = 216.0 us at 100 MHz"), std::string::npos) << row_of(md, "all4");
+  EXPECT_NE(row_of(md, "all4").find("WMEM 466 words"), std::string::npos) << row_of(md, "all4");
+  EXPECT_NE(row_of(md, "all8").find("does not fit: model does not fit the core's memories"), std::string::npos)
+      << row_of(md, "all8");
+  EXPECT_NE(row_of(md, "all2").find(">= 1 DP16KD"), std::string::npos) << row_of(md, "all2");  // 3200/4 bits
+  EXPECT_NE(md.find("| RTL sf_core (Verilator), preset `all2` | 0.1250 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("2 of 2 windows write-exact"), std::string::npos);
+  EXPECT_NE(md.find("| Verilator | 5.0 | 60,000 | 2.00 | 0.50 | 30,000 | 120,000 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("Verilator / Icarus: 50x by wall time, 100x by CPU time"), std::string::npos) << md;
+  EXPECT_NE(md.find("mean 3.00, max 5.00"), std::string::npos) << md;
+  EXPECT_TRUE(fs::exists(root / "out" / "pareto_hw.png"));
 }

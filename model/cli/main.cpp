@@ -423,7 +423,7 @@ int cmd_engine(const std::string& model_path, const DataOpts& o, const std::stri
 // Compile an exported integer model for sf_core: program + memory images, the cycle model's figures, and a
 // check that the instruction-level simulator reproduces the integer engine on the first test windows.
 int cmd_compile(const std::string& model_path, const std::string& out, const std::string& hex_dir,
-                bool per_instr, const DataOpts& o, const std::string& build) {
+                bool per_instr, const DataOpts& o, const std::string& build, const std::string& json_out) {
   const IntModel im = load_int_model(model_path);
   const IntEngine engine(im);
   CompileOptions copt;
@@ -463,6 +463,22 @@ int cmd_compile(const std::string& model_path, const std::string& out, const std
     exact += a == b;
   }
   fmt::print("instruction-level simulator vs integer engine: {} / {} test windows bit-exact\n", exact, n);
+  json wb = json::array();
+  for (const IntLinear& l : im.lin) wb.push_back(l.bits);
+  const CoreTiming t{};
+  write_json(json_out, {{"model", model_path},
+                        {"build", copt.build},
+                        {"cycles_per_forecast", r.total},
+                        {"weight_macs", r.weight_macs},
+                        {"weight_util", r.weight_util(t)},
+                        {"act_util", r.act_util(t)},
+                        {"weight_bits", wb},
+                        {"program_words", img.prog.size()},
+                        {"wmem_words", img.wmem.size()},
+                        {"bmem_words", img.bmem.size()},
+                        {"pmem_words", img.pmem.size()},
+                        {"simulator_bit_exact", exact},
+                        {"simulator_windows", n}});
   return exact == n ? 0 : 1;
 }
 
@@ -534,7 +550,7 @@ int main(int argc, char** argv) {
   en->add_option("--forecasts", en_fc, "write the test forecasts as CSV (degrees)");
 
   auto* co = app.add_subcommand("compile", "compile an exported integer model for sf_core; print the cycle model");
-  std::string co_model, co_out, co_hex, co_build = sf::isa::BUILDS[0].name;
+  std::string co_model, co_out, co_hex, co_build = sf::isa::BUILDS[0].name, co_json;
   bool co_per_instr = false;
   DataOpts coo;
   co->add_option("--model", co_model, "integer model file (.sfint)")->required();
@@ -543,6 +559,7 @@ int main(int argc, char** argv) {
   co->add_flag("--per-instruction", co_per_instr, "one line per instruction in the cycle table");
   co->add_option("--build", co_build, "the core build to compile for (spec/isa.toml [[build]]: full, lite); "
                                       "a model that does not fit it is refused")->capture_default_str();
+  co->add_option("--json", co_json, "write the cycle model's figures (cycles per forecast, utilization) as JSON");
   add_data_opts(co, coo);
 
   auto* si = app.add_subcommand("sim", "the test split through the Verilated sf_core (runs sf_sim from this build; "
@@ -568,7 +585,7 @@ int main(int argc, char** argv) {
     if (b->parsed()) return cmd_baselines(bo, json_b);
     if (t->parsed()) return cmd_train(to, out, resume, json_t, seed, epochs, quiet);
     if (e->parsed()) return cmd_eval(ckpt, eo, json_e, fc_e);
-    if (co->parsed()) return cmd_compile(co_model, co_out, co_hex, co_per_instr, coo, co_build);
+    if (co->parsed()) return cmd_compile(co_model, co_out, co_hex, co_per_instr, coo, co_build, co_json);
     if (en->parsed()) return cmd_engine(en_model, eno, en_json, en_fc);
     if (q->parsed())
       return cmd_quantize(qckpt, qbits.empty() ? qpreset : qpreset + "," + qbits, qo, ptq_only, bias_bits, momentum, qout, qmodel_out, qjson, fc_q, quiet);

