@@ -522,6 +522,7 @@ def main():
             if len(ys_) > 1 and ys_[-1] > 3 * fp_mse:
                 ax.set_ylim(top=max(3 * fp_mse, ys_[-2] * 1.05))
             ax.set(xlabel=xlabel, ylabel="test MSE, integer engine (normalized)")
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
             ax.grid(alpha=0.3)
             ax.legend(fontsize=8)
         fig.suptitle("accuracy against hardware cost (every quantized sweep point that has the figure)", fontsize=11)

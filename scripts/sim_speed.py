@@ -105,7 +105,8 @@ def main():
         fail(f"forecasts differ (first at value {k}): Icarus {len(fc)} values, Verilator {len(ver['forecasts'])}")
     if cycles != ver["cycles"]:
         fail(f"clock cycles differ: Icarus {cycles}, Verilator {ver['cycles']}")
-    iv_version = subprocess.run([a.vvp_bin, "-V"], capture_output=True, text=True).stdout.strip().splitlines()
+    vr = subprocess.run([a.vvp_bin, "-V"], capture_output=True, text=True)
+    iv_version = (vr.stdout + vr.stderr).strip().splitlines()
     runs = [
         {"simulator": "Verilator", "version": ver["version"], "threads": 1, "cycles": ver["cycles"],
          "seconds": ver["seconds"], "cpu_seconds": ver["cpu_seconds"],

@@ -6,7 +6,9 @@
 Runs `sf_sim --window-list 3,1400 --preset check --forecasts F --json J` (the RTL core on two chosen test windows)
 and `shiftformer engine --forecasts E` (the integer engine on the whole test split); every RTL row must be the
 engine's row of that window (data row, step, truth, forecast in degrees), raw * 2^-6 the forecast, and the JSON
-must name the model, the preset and exactly the two windows. Exit 1 with one line on any difference.
+must name the model, the preset and exactly the two windows. `shiftformer compile --json` (the report's latency
+point) must give the cycles per forecast the RTL took (sf_sim checks every window's o_done against the cycle model).
+Exit 1 with one line on any difference.
 """
 import csv
 import json
@@ -50,6 +52,17 @@ def main():
             fail(f"window {x['window']} step {x['step']}: RTL {dict(x)} engine {dict(e)}")
         if f"{int(x['raw']) / 64:.4f}" != x["forecast"]:
             fail(f"window {x['window']} step {x['step']}: raw {x['raw']} is not forecast {x['forecast']}")
+    j_cmp = os.path.join(work, "compile.json")
+    if os.path.exists(j_cmp):
+        os.remove(j_cmp)
+    r = subprocess.run([tool, "compile", "--model", model, "--json", j_cmp], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"shiftformer compile exit {r.returncode}: {r.stderr[-400:]}")
+    c = json.load(open(j_cmp))
+    if c.get("cycles_per_forecast") != j["cycles"] or j.get("trace_exact") != 2 or c.get("model") != model or \
+            c.get("simulator_bit_exact") != c.get("simulator_windows"):
+        fail(f"compile --json {c} against sf_sim cycles {j['cycles']}, trace_exact {j.get('trace_exact')}")
+    print(f"compile --json: {c['cycles_per_forecast']} cycles per forecast, as the RTL took")
     print(f"sf_sim --forecasts: {len(rows)} rows of windows 3 and 1400 equal to the integer engine's; JSON names "
           f"model and preset")
     return 0
