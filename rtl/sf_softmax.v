@@ -11,13 +11,17 @@
 // i_last beat. o_ready is high in IN only (the previous row's last beats may still drain). Latency from the
 // i_last handshake to the first o_valid: beats + 14 cycles; the row's output beats follow at one per cycle
 // unless i_ready is low. A row with no kept element yields zeros.
+// EXT_MAX = 1: the row maximum over the kept elements is not computed here but taken from i_max with the
+// i_last beat (the caller keeps it as the scores are produced; the same value, so the same outputs): the
+// compare-and-select over the lanes leaves the input path (timing). EXT_MAX = 0: i_max is unused.
 `default_nettype none
 `include "sf_policy.vh"
 module sf_softmax #(
   parameter integer LANES = 8,
   parameter integer MAX_N = `SF_SM_MAX_ROW,
   parameter integer S_W   = `SF_SM_SCORE_BITS,
-  parameter integer P_W   = `SF_SM_PROB_BITS
+  parameter integer P_W   = `SF_SM_PROB_BITS,
+  parameter integer EXT_MAX = 0
 ) (
   input  wire                   i_clk,
   input  wire                   i_rst,
@@ -27,6 +31,7 @@ module sf_softmax #(
   input  wire [LANES-1:0]       i_keep,
   input  wire                   i_last,
   input  wire [3:0]             i_frac,
+  input  wire [S_W-1:0]         i_max,
   output reg                    o_valid,
   input  wire                   i_ready,
   output reg  [LANES*P_W-1:0]   o_p,
@@ -62,16 +67,24 @@ module sf_softmax #(
 
   // ---- beat maximum over kept elements (IN) ----
   reg signed [S_W-1:0] bmax;
-  reg                  bany;
+  wire                 bany = |i_keep;
   integer i;
-  always @* begin
-    bmax = {1'b1, {(S_W-1){1'b0}}};
-    bany = 1'b0;
-    for (i = 0; i < LANES; i = i + 1) begin
-      if (i_keep[i] && (!bany || $signed(i_s[i*S_W +: S_W]) > bmax)) bmax = $signed(i_s[i*S_W +: S_W]);
-      if (i_keep[i]) bany = 1'b1;
+  generate
+    if (EXT_MAX == 0) begin : g_bmax
+      reg b;
+      always @* begin
+        bmax = {1'b1, {(S_W-1){1'b0}}};
+        b = 1'b0;
+        for (i = 0; i < LANES; i = i + 1) begin
+          if (i_keep[i] && (!b || $signed(i_s[i*S_W +: S_W]) > bmax)) bmax = $signed(i_s[i*S_W +: S_W]);
+          if (i_keep[i]) b = 1'b1;
+        end
+      end
+      wire unused_max = &{1'b0, i_max};
+    end else begin : g_xmax
+      always @* bmax = $signed(i_max);
     end
-  end
+  endgenerate
 
   // ---- lane pipeline control: valid, OUT mode, last beat, keep ----
   reg v0, v1, v2, v3, o0, o1, o2, o3, l0, l1, l2, l3, v4e, l4;
@@ -191,7 +204,11 @@ module sf_softmax #(
     if (st == ST_IN && in_fire) begin
       mem_s[j] <= i_s;
       mem_k[j] <= i_keep;
-      if (bany && (!any || bmax > m)) m <= bmax;
+      if (EXT_MAX != 0) begin
+        if (i_last) m <= bmax;
+      end else if (bany && (!any || bmax > m)) begin
+        m <= bmax;
+      end
       if (i_last) frac <= i_frac;
     end
     if (st == ST_EXP && j == {B_W{1'b0}} && issue) sum <= {SUM_W{1'b0}};

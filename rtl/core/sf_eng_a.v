@@ -49,7 +49,13 @@ module sf_eng_a #(
 
   // ---- contexts ----
   reg [IW-1:0]  c_ins [0:CTX-1];
-  reg [31:0]    c_par [0:CTX*14-1];   // the 14 parameter words
+  // the 14 parameter words, one register array per word (indexed by the context: a CTX-way select)
+  reg [15:0]    c_ms [0:CTX-1], c_mo [0:CTX-1];                                   // words 0, 5: mult
+  reg [5:0]     c_ss [0:CTX-1], c_so [0:CTX-1];                                   // words 1, 6: shift
+  reg [16:0]    c_zs [0:CTX-1], c_ls [0:CTX-1], c_hs [0:CTX-1];                   // words 2..4
+  reg [16:0]    c_zo [0:CTX-1], c_lo [0:CTX-1], c_ho [0:CTX-1];                   // words 7..9
+  reg [ZW-1:0]  c_zq [0:CTX-1], c_zk [0:CTX-1], c_zv [0:CTX-1];                   // words 10..12
+  reg [3:0]     c_fr [0:CTX-1];                                                   // word 13
   reg [CTX-1:0] c_rdy;
   reg [CI-1:0]  wp, pl_idx;
   reg [3:0]     pl_cnt;
@@ -72,9 +78,17 @@ module sf_eng_a #(
     // words 2k, 2k + 1 addressed at pl_cnt k (k < 7), the data at k + 2
     o_pa0 <= c_ins[pl_idx][`SF_F_PBASE] + {7'd0, pl_cnt, 1'b0};
     o_pa1 <= c_ins[pl_idx][`SF_F_PBASE] + {7'd0, pl_cnt, 1'b0} + 12'd1;
-    if (pl_run && pl_cnt >= 4'd2) begin
-      c_par[pl_idx * 14 + (pl_cnt - 4'd2) * 2] <= i_pd0;
-      c_par[pl_idx * 14 + (pl_cnt - 4'd2) * 2 + 1] <= i_pd1;
+    if (pl_run) begin
+      case (pl_cnt)
+        4'd2: begin c_ms[pl_idx] <= i_pd0[15:0]; c_ss[pl_idx] <= i_pd1[5:0]; end
+        4'd3: begin c_zs[pl_idx] <= i_pd0[16:0]; c_ls[pl_idx] <= i_pd1[16:0]; end
+        4'd4: begin c_hs[pl_idx] <= i_pd0[16:0]; c_mo[pl_idx] <= i_pd1[15:0]; end
+        4'd5: begin c_so[pl_idx] <= i_pd0[5:0]; c_zo[pl_idx] <= i_pd1[16:0]; end
+        4'd6: begin c_lo[pl_idx] <= i_pd0[16:0]; c_ho[pl_idx] <= i_pd1[16:0]; end
+        4'd7: begin c_zq[pl_idx] <= i_pd0[ZW-1:0]; c_zk[pl_idx] <= i_pd1[ZW-1:0]; end
+        4'd8: begin c_zv[pl_idx] <= i_pd0[ZW-1:0]; c_fr[pl_idx] <= i_pd1[3:0]; end
+        default: ;
+      endcase
     end
     if (i_rst) begin
       wp <= {CI{1'b0}};
@@ -142,17 +156,38 @@ module sf_eng_a #(
       pending <= {(CI+1){1'b0}};
     end
   end
-  wire [15:0] qaddr = qins[`SF_F_A] + q_row * qins[`SF_F_A_STRIDE] + {9'd0, q_grp, 4'd0};
+  // the item's row addresses, kept incrementally (no multiplier): a + q_row a_stride (query) and d + q_row
+  // d_stride (output); reloaded from the instruction while QK stands at its first item (row 0, group 0: at
+  // least one cycle before that item's decision, which waits for the context's parameters or QK's previous
+  // reads), advanced by the strides when the row moves on
+  reg  [15:0] q_abase, q_dbase;
+  always @(posedge i_clk) begin
+    if (qk_go) begin
+      if (!q_lastitem && {1'b0, q_grp} == q_ngrp - 4'd1) begin
+        q_abase <= q_abase + {8'd0, qins[`SF_F_A_STRIDE]};
+        q_dbase <= q_dbase + {8'd0, qins[`SF_F_D_STRIDE]};
+      end
+    end else if (q_row == 8'd0 && q_grp == 3'd0) begin
+      q_abase <= qins[`SF_F_A];
+      q_dbase <= qins[`SF_F_D];
+    end
+  end
+  wire [15:0] qaddr = q_abase + {9'd0, q_grp, 4'd0};
 
   // item metadata: captured at the QK decision, indexed by slot
+  // (it_lim: the last key index the causal mask keeps, r0 + row, 255 without the mask; it_dbase: the output
+  // row's address)
   reg [CI-1:0] it_ctx [0:1];
-  reg [7:0]    it_row [0:1];
+  reg [7:0]    it_lim [0:1], it_tk [0:1];
+  reg [15:0]   it_dbase [0:1];
   reg [2:0]    it_grp [0:1];
   reg          it_last [0:1];
   always @(posedge i_clk) begin
     if (qk_go) begin
       it_ctx[slot_q] <= qi;
-      it_row[slot_q] <= q_row;
+      it_lim[slot_q] <= qins[4 + `SF_FLAG_CAUSAL] ? qins[`SF_F_R0] + q_row : 8'hFF;
+      it_tk[slot_q] <= q_tk;
+      it_dbase[slot_q] <= q_dbase;
       it_grp[slot_q] <= q_grp;
       it_last[slot_q] <= q_lastitem;
     end
@@ -168,7 +203,7 @@ module sf_eng_a #(
   reg          qk_v0, qk_l0;
   reg  [7:0]   qk_j0;
   wire [CI-1:0] kc = it_ctx[k_s1];
-  wire signed [ZW-1:0] zq = c_par[kc * 14 + 10][ZW-1:0], zk = c_par[kc * 14 + 11][ZW-1:0];
+  wire signed [ZW-1:0] zq = c_zq[kc], zk = c_zk[kc];
   reg  signed [9:0] dq [0:15], dk [0:15];
   reg  signed [19:0] pr [0:15];
   reg  signed [ACC-1:0] hs0, hs1;
@@ -204,17 +239,36 @@ module sf_eng_a #(
   wire [2*16-1:0] sc;
   wire            sc_v;
   wire [CI-1:0]   kc3 = it_ctx[k_s4];
+  wire [15:0]     rs_ms = c_ms[kc3];
+  wire signed [5:0]  rs_ss = c_ss[kc3];
+  wire signed [16:0] rs_zs = c_zs[kc3], rs_ls = c_ls[kc3], rs_hs = c_hs[kc3];
   sf_shift_rescale #(.LANES(2), .OUT_W(SW), .ZP_W(17)) u_rs_s (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v4), .o_ready(), .i_acc({hs1, hs0}),
-    .i_mult(c_par[kc3 * 14 + 0][15:0]), .i_shift($signed(c_par[kc3 * 14 + 1][5:0])),
-    .i_zp($signed(c_par[kc3 * 14 + 2][16:0])), .i_lo($signed(c_par[kc3 * 14 + 3][16:0])),
-    .i_hi($signed(c_par[kc3 * 14 + 4][16:0])), .o_valid(sc_v), .i_ready(1'b1), .o_y(sc));
+    .i_mult(rs_ms), .i_shift(rs_ss), .i_zp(rs_zs), .i_lo(rs_ls), .i_hi(rs_hs), .o_valid(sc_v), .i_ready(1'b1),
+    .o_y(sc));
   reg [7:0] w_j [0:3];
   reg [3:0] w_s, w_l;
+  reg       w_kp, w_first;   // score w_j[3]: kept by the causal mask; the item's first score
   always @(posedge i_clk) begin
     w_j[0] <= k_j4; w_j[1] <= w_j[0]; w_j[2] <= w_j[1]; w_j[3] <= w_j[2];
     w_s <= {w_s[2:0], k_s4};
     w_l <= {w_l[2:0], k_l4 && k_v4};
+    w_kp <= w_j[2] <= it_lim[w_s[2]];
+    w_first <= w_j[2] == 8'd0;
+  end
+  // the row maximum of the kept scores, per slot and head, kept as the scores are written (the softmax takes
+  // it with the row's last beat: sf_softmax EXT_MAX); a slot's maximum is complete when the slot is full
+  reg signed [SW-1:0] smx [0:3];
+  reg                 sany [0:3];
+  integer hh;
+  always @(posedge i_clk) begin
+    if (sc_v) begin
+      for (hh = 0; hh < 2; hh = hh + 1) begin
+        if (w_kp && (w_first || !sany[{w_s[3], hh[0]}] || $signed(sc[hh*SW +: SW]) > smx[{w_s[3], hh[0]}]))
+          smx[{w_s[3], hh[0]}] <= $signed(sc[hh*SW +: SW]);
+        sany[{w_s[3], hh[0]}] <= w_kp || (!w_first && sany[{w_s[3], hh[0]}]);
+      end
+    end
   end
   // score slots: [slot][head][beat] of 8 scores
   reg [8*SW-1:0] sbuf [0:31];
@@ -246,8 +300,8 @@ module sf_eng_a #(
   reg         slot_s;        // slot of the next item for SM
   wire [1:0]  sm_rdy;
   wire [CI-1:0] sc_ctx = sm_on ? pm_ctx[sm_slot] : it_ctx[slot_s];
-  wire [IW-1:0] sins = c_ins[sc_ctx];
-  wire [7:0]  s_tk = sins[`SF_F_N_IN];
+  wire [7:0]  s_tk = sm_on ? pm_tk[sm_slot] : it_tk[slot_s];
+  wire [7:0]  s_lim = sm_on ? pm_lim[sm_slot] : it_lim[slot_s];
   wire [5:0]  s_tk1 = s_tk[5:0] - 6'd1;
   wire [2:0]  s_nb1 = s_tk1[5:3];                                     // beats - 1
   wire        sm_go = !sm_on && s_full[slot_s] && !p_full[slot_s] && !p_busy[slot_s] && !pv_rd[slot_s] && sm_rdy[0];
@@ -257,16 +311,18 @@ module sf_eng_a #(
   wire        sm_slot_now = sm_on ? sm_slot : slot_s;
   wire        sm_last = sm_beat && sm_bn == s_nb1;
   wire        sm_go_last = sm_last;
-  wire [7:0]  s_row = sins[`SF_F_R0] + (sm_on ? pm_row[sm_slot] : it_row[slot_s]);
   // item metadata by probability slot: captured at the SM decision (the score slot's may be reused after)
   reg [CI-1:0] pm_ctx [0:1];
-  reg [7:0]    pm_row [0:1];
+  reg [7:0]    pm_lim [0:1], pm_tk [0:1];
+  reg [15:0]   pm_dbase [0:1];
   reg [2:0]    pm_grp [0:1];
   reg          pm_last [0:1];
   always @(posedge i_clk) begin
     if (sm_go) begin
       pm_ctx[slot_s] <= it_ctx[slot_s];
-      pm_row[slot_s] <= it_row[slot_s];
+      pm_lim[slot_s] <= it_lim[slot_s];
+      pm_tk[slot_s] <= it_tk[slot_s];
+      pm_dbase[slot_s] <= it_dbase[slot_s];
       pm_grp[slot_s] <= it_grp[slot_s];
       pm_last[slot_s] <= it_last[slot_s];
     end
@@ -275,8 +331,7 @@ module sf_eng_a #(
   integer kk;
   always @* begin
     for (kk = 0; kk < 8; kk = kk + 1)
-      keep[kk] = ({2'b0, sm_bn, kk[2:0]} < s_tk) &&
-                 (!sins[4 + `SF_FLAG_CAUSAL] || {2'b0, sm_bn, kk[2:0]} <= s_row);
+      keep[kk] = ({2'b0, sm_bn, kk[2:0]} < s_tk) && ({2'b0, sm_bn, kk[2:0]} <= s_lim);
   end
   always @(posedge i_clk) begin
     if (sm_go) begin
@@ -298,10 +353,10 @@ module sf_eng_a #(
   genvar gh;
   generate
     for (gh = 0; gh < 2; gh = gh + 1) begin : g_sm
-      sf_softmax u_sm (
+      sf_softmax #(.EXT_MAX(1)) u_sm (
         .i_clk(i_clk), .i_rst(i_rst), .i_valid(sm_beat), .o_ready(sm_rdy[gh]),
         .i_s(sbuf[{sm_slot_now, gh[0], sm_bn}]), .i_keep(keep), .i_last(sm_last),
-        .i_frac(c_par[sc_ctx * 14 + 13][3:0]), .o_valid(p_v[gh]), .i_ready(1'b1),
+        .i_frac(c_fr[sc_ctx]), .i_max(smx[{sm_slot_now, gh[0]}]), .o_valid(p_v[gh]), .i_ready(1'b1),
         .o_p(p_beat[gh*8*PW +: 8*PW]), .o_last(p_lastb[gh]));
     end
   endgenerate
@@ -337,7 +392,7 @@ module sf_eng_a #(
   reg  [8:0]   ov_cnt;        // cycles until the P.V output register is free (shadow read over)
   wire [CI-1:0] pc = pm_ctx[slot_v];
   wire [IW-1:0] pins = c_ins[pc];
-  wire [7:0]   v_tk = pins[`SF_F_N_IN];
+  wire [7:0]   v_tk = pm_tk[slot_v];
   wire         pv_go = p_full[slot_v] && pv_cnt == 0 && ov_cnt <= {1'b0, v_tk} + 9'd5;
   reg          pv_on;
   reg  [7:0]   pv_j, pv_tk;
@@ -345,7 +400,7 @@ module sf_eng_a #(
   reg  [7:0]   pv_cstride;
   reg          pv_slot;
   reg  [CI-1:0] pv_ctx;
-  reg  [7:0]   pv_row;
+  reg  [15:0]  pv_dbase;
   reg  [2:0]   pv_grp;
   reg          pv_last;
   reg  [1:0]   pv_rd;          // slot being read by PV
@@ -362,7 +417,7 @@ module sf_eng_a #(
       pv_cstride <= pins[`SF_F_C_STRIDE];
       pv_slot <= slot_v;
       pv_ctx <= pm_ctx[slot_v];
-      pv_row <= pm_row[slot_v];
+      pv_dbase <= pm_dbase[slot_v];
       pv_grp <= pm_grp[slot_v];
       pv_last <= pm_last[slot_v];
       slot_v <= !slot_v;
@@ -399,11 +454,11 @@ module sf_eng_a #(
   wire              pv_ov;
   sf_actmac #(.LANES(16)) u_pv (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(v_v2), .o_ready(), .i_first(v_f2), .i_last(v_l2),
-    .i_a({{8{p1}}, {8{p0}}}), .i_b(i_v_data), .i_za({ZW{1'b0}}), .i_zb(c_par[v_c2 * 14 + 12][ZW-1:0]),
+    .i_a({{8{p1}}, {8{p0}}}), .i_b(i_v_data), .i_za({ZW{1'b0}}), .i_zb(c_zv[v_c2]),
     .o_valid(pv_ov), .i_ready(1'b1), .o_acc(pv_acc));
   // the item's output metadata: from the PV decision to its last beat (ov_*), to the capture (o_*)
   reg [CI-1:0] ov_ctx, o_ctx;
-  reg [7:0]    ov_row, o_row;
+  reg [15:0]   ov_dbase, o_dbase;
   reg [2:0]    ov_grp, o_grp;
   reg          ov_last, o_islast;
   // the output: captured at V + tk + 5, drained two lanes a cycle from V + tk + 6
@@ -411,13 +466,13 @@ module sf_eng_a #(
   reg              dr_on;
   reg [2:0]        dr_m;
   always @(posedge i_clk) begin
-    if (v_lastbeat) begin ov_ctx <= v_c2; ov_row <= pv_row_q; ov_grp <= pv_grp_q; ov_last <= pv_last_q; end
+    if (v_lastbeat) begin ov_ctx <= v_c2; ov_dbase <= pv_dbase_q; ov_grp <= pv_grp_q; ov_last <= pv_last_q; end
     if (pv_ov) begin
       shadow <= pv_acc;
       dr_on <= 1'b1;
       dr_m <= 3'd0;
       o_ctx <= ov_ctx;
-      o_row <= ov_row;
+      o_dbase <= ov_dbase;
       o_grp <= ov_grp;
       o_islast <= ov_last;
     end else if (dr_on) begin
@@ -427,29 +482,30 @@ module sf_eng_a #(
     if (i_rst) dr_on <= 1'b0;
   end
   // the PV decision's row / group / last flag, carried to the last beat
-  reg [7:0] pv_row_q1, pv_row_q;
+  reg [15:0] pv_dbase_q1, pv_dbase_q;
   reg [2:0] pv_grp_q1, pv_grp_q;
   reg       pv_last_q1, pv_last_q;
   always @(posedge i_clk) begin
-    pv_row_q1 <= pv_row; pv_row_q <= pv_row_q1;
+    pv_dbase_q1 <= pv_dbase; pv_dbase_q <= pv_dbase_q1;
     pv_grp_q1 <= pv_grp; pv_grp_q <= pv_grp_q1;
     pv_last_q1 <= pv_last; pv_last_q <= pv_last_q1;
   end
   wire [CI-1:0] oc = o_ctx;
   wire [IW-1:0] oins = c_ins[oc];
+  wire [15:0]   ro_ms = c_mo[oc];
+  wire signed [5:0]  ro_ss = c_so[oc];
+  wire signed [16:0] ro_zs = c_zo[oc], ro_ls = c_lo[oc], ro_hs = c_ho[oc];
   wire [2*16-1:0] oy;
   wire            oy_v;
   sf_shift_rescale #(.LANES(2), .OUT_W(16), .ZP_W(17)) u_rs_o (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(dr_on), .o_ready(),
     .i_acc({shadow[(2 * dr_m + 1) * ACC +: ACC], shadow[(2 * dr_m) * ACC +: ACC]}),
-    .i_mult(c_par[oc * 14 + 5][15:0]), .i_shift($signed(c_par[oc * 14 + 6][5:0])),
-    .i_zp($signed(c_par[oc * 14 + 7][16:0])), .i_lo($signed(c_par[oc * 14 + 8][16:0])),
-    .i_hi($signed(c_par[oc * 14 + 9][16:0])), .o_valid(oy_v), .i_ready(1'b1), .o_y(oy));
+    .i_mult(ro_ms), .i_shift(ro_ss), .i_zp(ro_zs), .i_lo(ro_ls), .i_hi(ro_hs), .o_valid(oy_v), .i_ready(1'b1),
+    .o_y(oy));
   reg [15:0] o_addr [0:3];
   reg [3:0]  o_mem [0:3];
   reg [3:0]  o_last;
-  wire [15:0] d_addr = oins[`SF_F_D] + o_row * oins[`SF_F_D_STRIDE] + {9'd0, o_grp, 4'd0} +
-                       {12'd0, dr_m, 1'b0};
+  wire [15:0] d_addr = o_dbase + {9'd0, o_grp, 4'd0} + {12'd0, dr_m, 1'b0};
   always @(posedge i_clk) begin
     o_addr[0] <= d_addr; o_addr[1] <= o_addr[0]; o_addr[2] <= o_addr[1]; o_addr[3] <= o_addr[2];
     o_mem[0] <= oins[`SF_F_D_MEM]; o_mem[1] <= o_mem[0]; o_mem[2] <= o_mem[1]; o_mem[3] <= o_mem[2];

@@ -35,14 +35,18 @@ module sf_eng_io #(
   reg  [IW-1:0] ins;
   wire [7:0]  L      = ins[`SF_F_ROWS];
   wire [7:0]  ll     = ins[`SF_F_N_IN];
-  wire [7:0]  S      = ins[`SF_F_N_OUT];
   reg         run;
   reg  [8:0]  cnt;           // cycles since issue
   reg  [8:0]  e;             // element being read
   reg  [15:0] mult;
   reg  signed [`SF_RS_SHIFT_BITS-1:0] shift;
   reg  signed [`SF_ZP_BITS-1:0] zp, lo, hi;
-  wire [8:0]  n_el = {1'b0, L} + {1'b0, S};
+  reg  [8:0]  n_el;          // L + S, registered at the issue
+  // incremental addresses (no multiplier): encoder row e at d + e d_stride, decoder row j at b + j b_stride,
+  // the decoder's reading j at IBUF L - label_len + j
+  reg  [15:0] da, ba;
+  reg  [5:0]  jb;
+  reg  [8:0]  jn;            // decoder row index j = e - L
 
   // element pipeline: read (R) -> data (D, rescale input) -> 4 rescale stages -> write
   reg         rv, dv;
@@ -53,16 +57,29 @@ module sf_eng_io #(
   reg  [3:0]  p_mem [0:3];
   reg  [15:0] p_addr [0:3];
   wire        rd = run && cnt >= 9'd3 && e < n_el;
-  wire [8:0]  j = e - {1'b0, L};
+  wire        enc = e < {1'b0, L};
+  wire [7:0]  i_rows = i_instr[`SF_F_ROWS], i_nin = i_instr[`SF_F_N_IN];
+  wire        unused_io = &{1'b0, i_rows[7:6], i_nin[7:6]};
   always @(posedge i_clk) begin
     if (i_issue) begin
       ins <= i_instr;
       run <= 1'b1;
       cnt <= 9'd0;
       e <= 9'd0;
+      n_el <= {1'b0, i_instr[`SF_F_ROWS]} + {1'b0, i_instr[`SF_F_N_OUT]};
+      da <= i_instr[`SF_F_D];
+      ba <= i_instr[`SF_F_B];
+      jb <= i_rows[5:0] - i_nin[5:0];
+      jn <= 9'd0;
     end else if (run) begin
       cnt <= cnt + 1'b1;
       if (rd) e <= e + 1'b1;
+      if (rd && enc) da <= da + {8'd0, ins[`SF_F_D_STRIDE]};
+      if (rd && !enc) begin
+        ba <= ba + {8'd0, ins[`SF_F_B_STRIDE]};
+        jb <= jb + 6'd1;
+        jn <= jn + 9'd1;
+      end
     end
     // parameters: words 0..4 at pbase, two per cycle from t+1
     case (cnt)
@@ -79,16 +96,16 @@ module sf_eng_io #(
     rv <= rd;
     r_last <= rd && e == n_el - 9'd1;
     if (rd) begin
-      if (e < {1'b0, L}) begin
+      if (enc) begin
         o_ib_addr <= e[5:0];
         r_mem <= ins[`SF_F_D_MEM];
-        r_addr <= ins[`SF_F_D] + e[7:0] * ins[`SF_F_D_STRIDE];
+        r_addr <= da;
         r_zero <= 1'b0;
       end else begin
-        o_ib_addr <= L[5:0] - ll[5:0] + j[5:0];
+        o_ib_addr <= jb;
         r_mem <= ins[`SF_F_B_MEM];
-        r_addr <= ins[`SF_F_B] + j[7:0] * ins[`SF_F_B_STRIDE];
-        r_zero <= j >= {1'b0, ll};
+        r_addr <= ba;
+        r_zero <= jn >= {1'b0, ll};
       end
     end
     dv <= rv; d_mem <= r_mem; d_addr <= r_addr; d_zero <= r_zero; d_last <= r_last;
