@@ -229,6 +229,7 @@ test-host: configure
 #   make lint          verilator --lint-only -Wall over the arithmetic units in rtl/ (zero warnings)
 #   make test-units    build and run the unit testbenches and reference tests (CTest labels rtl, synth)
 #   make synth-units   Yosys synth_ecp5 per unit: LUT4 / FF / DP16KD / MULT18X18D table (build/synth_units)
+#   make synth-engines the core's engines out of context: Fmax and critical path per engine (build/synth_engines)
 #   make coverage      line coverage of the units (build-cov/, verilator_coverage summary)
 #   make budget        the cycle budget of one default forecast (docs/architecture.md)
 SF_GEN_DIR   := $(BUILD)/generated
@@ -251,6 +252,15 @@ test-units: configure
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L 'rtl|synth' && ctest --output-on-failure -R IntRef
 synth-units: policy
 	python3 synth/units/synth_units.py --gen $(SF_GEN_DIR) --out $(BUILD)/synth_units
+# the core's engines out of context (sf_eng_io / w / a / n with their units): Yosys + nextpnr-ecp5 at 100 MHz,
+# Fmax and the critical path's source lines per engine (build/synth_engines/engines.md; docs/ecp5_flow.md).
+# ENGINES=a,w  ENGINE_DEVICE=85k  SEED=1. Slow (the W and A engines take 10-20 minutes each), not in CI.
+ENGINES       ?= io,w,a,n
+ENGINE_DEVICE ?= 85k
+.PHONY: synth-engines
+synth-engines: isa policy | ecp5-tools
+	$(PYTHON) synth/units/synth_engines.py --yosys $(YOSYS) --pnr $(NEXTPNR) --gen $(SF_GEN_DIR) \
+	  --out $(BUILD)/synth_engines --only $(ENGINES) --device $(ENGINE_DEVICE) --seed $(SEED)
 coverage: setup
 	cmake -S . -B $(BUILD)-cov -G Ninja -DCMAKE_BUILD_TYPE=Release -DSF_COVERAGE=ON
 	cmake --build $(BUILD)-cov -j $(JOBS) --target $(SF_UNIT_TBS)

@@ -461,7 +461,8 @@ module sf_eng_a #(
   reg [15:0]   ov_dbase, o_dbase;
   reg [2:0]    ov_grp, o_grp;
   reg          ov_last, o_islast;
-  // the output: captured at V + tk + 5, drained two lanes a cycle from V + tk + 6
+  // the output: captured at V + tk + 5, drained two lanes a cycle from V + tk + 6 (the register shifts down
+  // by two lanes a step: the rescale lanes always take its lowest two, no lane select)
   reg [16*ACC-1:0] shadow;
   reg              dr_on;
   reg [2:0]        dr_m;
@@ -477,6 +478,7 @@ module sf_eng_a #(
       o_islast <= ov_last;
     end else if (dr_on) begin
       dr_m <= dr_m + 1'b1;
+      shadow <= {{(2*ACC){1'b0}}, shadow[16*ACC-1:2*ACC]};
       if (dr_m == 3'd7) dr_on <= 1'b0;
     end
     if (i_rst) dr_on <= 1'b0;
@@ -499,7 +501,7 @@ module sf_eng_a #(
   wire            oy_v;
   sf_shift_rescale #(.LANES(2), .OUT_W(16), .ZP_W(17)) u_rs_o (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(dr_on), .o_ready(),
-    .i_acc({shadow[(2 * dr_m + 1) * ACC +: ACC], shadow[(2 * dr_m) * ACC +: ACC]}),
+    .i_acc(shadow[2*ACC-1:0]),
     .i_mult(ro_ms), .i_shift(ro_ss), .i_zp(ro_zs), .i_lo(ro_ls), .i_hi(ro_hs), .o_valid(oy_v), .i_ready(1'b1),
     .o_y(oy));
   reg [15:0] o_addr [0:3];

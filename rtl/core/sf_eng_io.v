@@ -2,7 +2,8 @@
 // (raw - last) through one sf_shift_rescale lane into the encoder input (d, L rows) and the decoder input
 // (b, S rows: label_len readings, then zeros), one byte per cycle into X_IO. Also holds `last` for OUTPUT.
 // Timing (docs/core.md): issued at t, parameters read t+2..t+4, element e read from IBUF at t + 5 + e,
-// rescaled, written at t + IO_LAT + e; complete (o_done) the cycle after the last write.
+// (raw - last) registered at t + 7 + e, rescaled, written at t + IO_LAT + e (11); complete (o_done) the cycle
+// after the last write.
 `default_nettype none
 `include "sf_isa.vh"
 `include "sf_policy.vh"
@@ -48,8 +49,12 @@ module sf_eng_io #(
   reg  [5:0]  jb;
   reg  [8:0]  jn;            // decoder row index j = e - L
 
-  // element pipeline: read (R) -> data (D, rescale input) -> 4 rescale stages -> write
-  reg         rv, dv;
+  // element pipeline: read (R) -> data (D: raw - last) -> E (the rescale input register) -> 4 rescale stages
+  // -> write
+  reg         rv, dv, ev, e_last;
+  reg  [3:0]  e_mem;
+  reg  [15:0] e_addr;
+  reg  signed [16:0] e_diff;
   reg  [3:0]  r_mem, d_mem;
   reg  [15:0] r_addr, d_addr;
   reg         r_zero, d_zero, r_last, d_last;
@@ -109,8 +114,9 @@ module sf_eng_io #(
       end
     end
     dv <= rv; d_mem <= r_mem; d_addr <= r_addr; d_zero <= r_zero; d_last <= r_last;
-    p_last <= {p_last[2:0], d_last};
-    p_mem[0] <= d_mem; p_addr[0] <= d_addr;
+    ev <= dv; e_mem <= d_mem; e_addr <= d_addr; e_last <= d_last;
+    p_last <= {p_last[2:0], e_last};
+    p_mem[0] <= e_mem; p_addr[0] <= e_addr;
     p_mem[1] <= p_mem[0]; p_addr[1] <= p_addr[0];
     p_mem[2] <= p_mem[1]; p_addr[2] <= p_addr[1];
     p_mem[3] <= p_mem[2]; p_addr[3] <= p_addr[2];
@@ -120,6 +126,8 @@ module sf_eng_io #(
       run <= 1'b0;
       rv <= 1'b0;
       dv <= 1'b0;
+      ev <= 1'b0;
+      e_last <= 1'b0;
       p_last <= 4'd0;
       r_last <= 1'b0;
       d_last <= 1'b0;
@@ -129,11 +137,12 @@ module sf_eng_io #(
 
   // (raw - last), or 0 for the decoder rows past label_len
   wire signed [16:0] diff = d_zero ? 17'sd0 : ($signed({i_ib_data[15], i_ib_data}) - $signed({o_last[15], o_last}));
+  always @(posedge i_clk) e_diff <= diff;
   wire [`SF_ACT_BITS-1:0] y;
   wire yv;
   sf_shift_rescale #(.LANES(1)) u_rs (
-    .i_clk(i_clk), .i_rst(i_rst), .i_valid(dv), .o_ready(),
-    .i_acc({{(`SF_ACC_BITS-17){diff[16]}}, diff}), .i_mult(mult), .i_shift(shift), .i_zp(zp), .i_lo(lo), .i_hi(hi),
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(ev), .o_ready(),
+    .i_acc({{(`SF_ACC_BITS-17){e_diff[16]}}, e_diff}), .i_mult(mult), .i_shift(shift), .i_zp(zp), .i_lo(lo), .i_hi(hi),
     .o_valid(yv), .i_ready(1'b1), .o_y(y));
   assign o_wr_valid = yv;
   assign o_wr_mem   = p_mem[3];

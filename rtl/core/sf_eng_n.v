@@ -84,6 +84,21 @@ module sf_eng_n #(
   reg        rd_u;
   reg  [3:0] rd_amem;
 
+  // the next row's addresses, kept incrementally (no multiplier): loaded from the instruction during its
+  // parameter load, advanced by the strides at each row decision
+  reg  [15:0] na, nb, nd;
+  always @(posedge i_clk) begin
+    if (st == S_PL) begin
+      na <= ins[`SF_F_A];
+      nb <= ins[`SF_F_B];
+      nd <= ins[`SF_F_D];
+    end else if (row_go) begin
+      na <= na + {8'd0, ins[`SF_F_A_STRIDE]};
+      nb <= nb + {8'd0, ins[`SF_F_B_STRIDE]};
+      nd <= nd + {8'd0, ins[`SF_F_D_STRIDE]};
+    end
+  end
+
   integer u;
   always @(posedge i_clk) begin
     if (pl_cnt != 0) pl_cnt <= pl_cnt - 1'b1;
@@ -165,8 +180,8 @@ module sf_eng_n #(
       rd_on <= 1'b1;
       rd_j <= 8'd0;
       rd_n <= n;
-      rd_a <= ins[`SF_F_A] + ri * ins[`SF_F_A_STRIDE];
-      rd_b <= ins[`SF_F_B] + ri * ins[`SF_F_B_STRIDE];
+      rd_a <= na;
+      rd_b <= nb;
       rd_g <= pb + 12'd11;
       rd_u <= rr;
       rd_amem <= ins[`SF_F_A_MEM];
@@ -231,7 +246,7 @@ module sf_eng_n #(
   reg         m_in_dual [0:1], m_out_dual [0:1], m_in_last [0:1], m_out_last [0:1];
   always @(posedge i_clk) begin
     if (row_go) begin
-      m_in_addr[rr] <= ins[`SF_F_D] + ri * ins[`SF_F_D_STRIDE];
+      m_in_addr[rr] <= nd;
       m_in_mem[rr] <= ins[`SF_F_D_MEM];
       m_in_dual[rr] <= ins[4 + `SF_FLAG_DUAL];
       m_in_last[rr] <= ri == rows - 8'd1;

@@ -78,6 +78,30 @@ module sf_eng_w #(
   reg [2:0]         pl_cnt;      // parameter load: cycles since the issue
   reg               pl_run;
   reg [CI-1:0]      pl_idx;
+  // per-context values derived from the instruction at the issue (registers: the pair decision reads them)
+  reg  [2:0]        c_g    [0:CTX-1];   // words per beat (digits): 1, 2, 4
+  reg  [7:0]        c_nb   [0:CTX-1];   // beats
+  reg  [9:0]        c_nbg  [0:CTX-1];   // fetch cycles NB G
+  reg  [10:0]       c_bl   [0:CTX-1];   // NB G + G + 3
+  reg  [7:0]        c_tiles[0:CTX-1];
+  wire [1:0]        i_mode = i_instr[`SF_F_WMODE];
+  wire [7:0]        i_nin  = i_instr[`SF_F_N_IN];
+  wire [7:0]        i_nout = i_instr[`SF_F_N_OUT];
+  wire [2:0]        i_g    = (i_mode == 2'd0) ? 3'd1 : ((i_mode == 2'd1) ? 3'd2 : 3'd4);
+  wire [8:0]        i_nb9  = ({1'b0, i_nin} + KPAR[8:0] - 9'd1) / KPAR[8:0];
+  wire [7:0]        i_nb   = i_nb9[7:0];
+  wire              unused_i = &{1'b0, i_nb9[8], i_t9[8]};
+  wire [9:0]        i_nbg  = (i_mode == 2'd0) ? {2'b0, i_nb} : ((i_mode == 2'd1) ? {1'b0, i_nb, 1'b0} : {i_nb, 2'b0});
+  wire [8:0]        i_t9   = ({1'b0, i_nout} + LANES[8:0] - 9'd1) / LANES[8:0];
+  always @(posedge i_clk) begin
+    if (i_issue) begin
+      c_g[wp] <= i_g;
+      c_nb[wp] <= i_nb;
+      c_nbg[wp] <= i_nbg;
+      c_bl[wp] <= {1'b0, i_nbg} + {8'd0, i_g} + 11'd3;
+      c_tiles[wp] <= i_t9[7:0];
+    end
+  end
   always @(posedge i_clk) begin
     if (i_issue) begin
       c_ins[wp] <= i_instr;
@@ -110,24 +134,26 @@ module sf_eng_w #(
   reg  [CI-1:0] bi;              // context of the instruction being fetched
   wire [IW-1:0] b_ins = c_ins[bi];
   wire [1:0]    b_mode  = b_ins[`SF_F_WMODE];
-  wire [7:0]    b_nin   = b_ins[`SF_F_N_IN];
   wire [7:0]    b_nout  = b_ins[`SF_F_N_OUT];
   wire [7:0]    b_rows  = b_ins[`SF_F_ROWS];
-  wire [2:0]    b_g     = (b_mode == 2'd0) ? 3'd1 : ((b_mode == 2'd1) ? 3'd2 : 3'd4);
-  wire [7:0]    b_nb    = (b_nin + KPAR[7:0] - 8'd1) / KPAR[7:0];
-  wire [9:0]    b_nbg   = b_nb * b_g;                                   // fetch cycles
-  wire [7:0]    b_tiles = (b_nout + LANES[7:0] - 8'd1) / LANES[7:0];
+  wire [2:0]    b_g     = c_g[bi];
+  wire [7:0]    b_nb    = c_nb[bi];
+  wire [9:0]    b_nbg   = c_nbg[bi];                                   // fetch cycles
+  wire [7:0]    b_tiles = c_tiles[bi];
   reg  [7:0]    r, tile;                                               // next pair
   wire [7:0]    nt      = (b_nout - tile * LANES[7:0] >= LANES[7:0]) ? LANES[7:0] : (b_nout - tile * LANES[7:0]);
   wire [7:0]    b_dr    = (nt + RS[7:0] - 8'd1) / RS[7:0];
-  wire [10:0]   b_bl    = {1'b0, b_nbg} + {8'd0, b_g} + 11'd3;
+  wire [10:0]   b_bl    = c_bl[bi];
   wire [10:0]   b_step  = ({1'b0, b_nbg} > {3'd0, b_dr}) ? {1'b0, b_nbg} : {3'd0, b_dr};
   reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
   reg  [10:0]   hs_cnt;               // cycles until the array takes a beat (the last beat's digits are done)
   wire          have    = pending != 0;
   wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && hs_cnt <= {8'd0, b_g} && mf_n < 4'd8;
   wire          last_pair = (r == b_rows - 8'd1) && (tile == b_tiles - 8'd1);
-  wire [15:0]   b_wa    = b_ins[`SF_F_WBASE] + tile * b_nbg;
+  // the pair's weight and input addresses, kept incrementally (no multiplier): wbase + tile NB G, a + r a_stride
+  reg  [15:0]   wa_tile, xa_row;
+  wire [15:0]   b_wa    = (tile == 8'd0) ? b_ins[`SF_F_WBASE] : wa_tile;
+  wire [15:0]   b_xa    = (r == 8'd0) ? b_ins[`SF_F_A] : xa_row;
 
   // fetch of the decided pair
   reg           f_on;
@@ -190,10 +216,50 @@ module sf_eng_w #(
   // pair metadata to the drain (FIFO, in decision order)
   reg  [CI-1:0] mf_ctx  [0:7];
   reg  [7:0]    mf_r    [0:7];
-  reg  [7:0]    mf_tile [0:7];
   reg           mf_last [0:7];
   reg  [2:0]    mf_wp, mf_rp;
   reg  [3:0]    mf_n;
+  // the pair's drain steps and its bias / output base addresses (bbase + (brow0 + r0 + r) n_out [bias rows]
+  // + tile W_LANES, d + r d_stride + tile W_LANES): computed in three stages after the decision and written
+  // into the pair's FIFO entry at P + 3 (the drain reads it at V = P + BL >= P + 5)
+  reg  [7:0]    mf_dr   [0:7];
+  reg           mf_one  [0:7];   // the pair's drain is one step
+  reg  [15:0]   mf_bb   [0:7], mf_db [0:7];
+  reg           e1_v, e2_v, e1_flag;
+  reg  [2:0]    e1_wp, e2_wp;
+  reg  [8:0]    e1_brow;
+  reg  [7:0]    e1_nout, e1_r, e1_dstride, e1_t;
+  reg  [15:0]   e1_bbase, e1_d, e2_bb, e2_db, e2_pb, e2_pd;
+  always @(posedge i_clk) begin
+    e1_v <= decide;
+    e1_wp <= mf_wp;
+    e1_flag <= b_ins[4 + `SF_FLAG_BIAS_ROWS];
+    e1_brow <= {1'b0, b_ins[`SF_F_BROW0]} + {1'b0, b_ins[`SF_F_R0] + r};
+    e1_nout <= b_nout;
+    e1_r <= r;
+    e1_dstride <= b_ins[`SF_F_D_STRIDE];
+    e1_t <= tile * LANES[7:0];
+    e1_bbase <= b_ins[`SF_F_BBASE];
+    e1_d <= b_ins[`SF_F_D];
+    e2_v <= e1_v;
+    e2_wp <= e1_wp;
+    e2_pb <= e1_flag ? {7'd0, e1_brow} * {8'd0, e1_nout} : 16'd0;
+    e2_pd <= {8'd0, e1_r} * {8'd0, e1_dstride};
+    e2_bb <= e1_bbase + {8'd0, e1_t};
+    e2_db <= e1_d + {8'd0, e1_t};
+    if (e2_v) begin
+      mf_bb[e2_wp] <= e2_bb + e2_pb;
+      mf_db[e2_wp] <= e2_db + e2_pd;
+    end
+    if (decide) begin
+      mf_dr[mf_wp] <= b_dr;
+      mf_one[mf_wp] <= b_dr == 8'd1;
+    end
+    if (i_rst) begin
+      e1_v <= 1'b0;
+      e2_v <= 1'b0;
+    end
+  end
 
   always @(posedge i_clk) begin
     if (step_cnt != 0) step_cnt <= step_cnt - 1'b1;
@@ -214,10 +280,11 @@ module sf_eng_w #(
       f_mode <= b_mode;
       f_nb <= b_nb;
       f_wa <= b_wa[WA-1:0];
-      f_xa <= b_ins[`SF_F_A] + r * b_ins[`SF_F_A_STRIDE];
+      f_xa <= b_xa;
+      wa_tile <= b_wa + {6'd0, b_nbg};
+      if (tile == b_tiles - 8'd1) xa_row <= b_xa + {8'd0, b_ins[`SF_F_A_STRIDE]};  // the row moves on
       mf_ctx[mf_wp] <= bi;
       mf_r[mf_wp] <= r;
-      mf_tile[mf_wp] <= tile;
       mf_last[mf_wp] <= last_pair;
       mf_wp <= mf_wp + 1'b1;
       if (last_pair) begin
@@ -260,24 +327,23 @@ module sf_eng_w #(
   reg           dr_on;
   reg  [7:0]    dr_i;
   reg  [CI-1:0] dr_ctx;
-  reg  [7:0]    dr_r, dr_tile;
+  reg  [7:0]    dr_r, dr_dr;
+  reg  [15:0]   dr_bb, dr_db;
   reg           dr_lastp;
   assign dr_go = q_valid && !dr_on;
   wire [CI-1:0] k_ctx  = dr_on ? dr_ctx : mf_ctx[mf_rp];
   wire [7:0]    k_r    = dr_on ? dr_r : mf_r[mf_rp];
-  wire [7:0]    k_tile = dr_on ? dr_tile : mf_tile[mf_rp];
+  wire [15:0]   k_bb   = dr_on ? dr_bb : mf_bb[mf_rp];
+  wire [15:0]   k_db   = dr_on ? dr_db : mf_db[mf_rp];
   wire          k_lastp = dr_on ? dr_lastp : mf_last[mf_rp];
   wire [7:0]    k_i    = dr_on ? dr_i : 8'd0;
   wire [IW-1:0] kins   = c_ins[k_ctx];
-  wire [7:0]    k_nout = kins[`SF_F_N_OUT];
-  wire [7:0]    k_nt   = (k_nout - k_tile * LANES[7:0] >= LANES[7:0]) ? LANES[7:0] : (k_nout - k_tile * LANES[7:0]);
-  wire [7:0]    k_dr   = (k_nt + RS[7:0] - 8'd1) / RS[7:0];
   wire          k_step = q_valid;      // a drain step this cycle (the tile is held until its last step)
-  assign dr_lastc = k_step && k_i == k_dr - 8'd1;
+  // the tile's last drain step (sf_qlinear's i_ready: from registers, a flag per FIFO entry and dr_lastn)
+  reg           dr_lastn;      // while dr_on: the step at dr_i is the last
+  assign dr_lastc = k_step && (dr_on ? dr_lastn : mf_one[mf_rp]);
   wire [7:0]    k_row  = kins[`SF_F_R0] + k_r;
-  wire [15:0]   k_bias_w = kins[`SF_F_BBASE] +
-                           (kins[4 + `SF_FLAG_BIAS_ROWS] ? (({8'd0, kins[`SF_F_BROW0]} + {8'd0, k_row}) * {8'd0, k_nout}) : 16'd0) +
-                           {8'd0, k_tile * LANES[7:0]} + {7'd0, k_i, 1'b0};
+  wire [15:0]   k_bias_w = k_bb + {7'd0, k_i, 1'b0};
   wire [BA-1:0] k_bias = k_bias_w[BA-1:0];
   assign o_bmem_addr0 = k_bias;
   assign o_bmem_addr1 = k_bias + 1'b1;
@@ -287,13 +353,17 @@ module sf_eng_w #(
     if (dr_go) begin
       dr_on <= !dr_lastc;
       dr_i <= 8'd1;
+      dr_lastn <= mf_dr[mf_rp] == 8'd2;
       dr_ctx <= mf_ctx[mf_rp];
       dr_r <= mf_r[mf_rp];
-      dr_tile <= mf_tile[mf_rp];
+      dr_dr <= mf_dr[mf_rp];
+      dr_bb <= mf_bb[mf_rp];
+      dr_db <= mf_db[mf_rp];
       dr_lastp <= mf_last[mf_rp];
       mf_rp <= mf_rp + 1'b1;
     end else if (dr_on) begin
       dr_i <= dr_i + 1'b1;
+      dr_lastn <= dr_i == dr_dr - 8'd2;
       if (dr_lastc) dr_on <= 1'b0;
     end
     if (i_rst) begin
@@ -312,7 +382,7 @@ module sf_eng_w #(
   reg  [15:0]    s1_addr, s2_addr;
   reg  [7:0]     s1_row, s2_row;
   reg            s1_last, s2_last;
-  wire [15:0]    k_addr = kins[`SF_F_D] + k_r * kins[`SF_F_D_STRIDE] + k_tile * LANES[7:0] + {7'd0, k_i, 1'b0};
+  wire [15:0]    k_addr = k_db + {7'd0, k_i, 1'b0};
   always @(posedge i_clk) begin
     s1_v <= k_step;
     s1_a0 <= acc0;
