@@ -94,8 +94,8 @@ report:
 	  --start-file $(RP_DIR)/.start --end-file $(RP_DIR)/.end --load-log $(RP_DIR)/load.log --data $(DATA) --config $(RP_CONFIG) --build $(BUILD) \
 	  --synth-json $(RP_SYNTH_JSON) --hw-dir $(RP_HW_DIR) --sim-json $(RP_SIM_JSON) \
 	  --speed-json $(RP_SPEED_JSON) --rtl-forecasts $(RP_RTL_FORECASTS) --gen-target $(RP_GEN_TARGET) \
-	  --gen-data $(RP_GEN_DATA) --make-jobs "$(filter -j%,$(MAKEFLAGS))" --train-args "$(RP_TRAIN_ARGS)" \
-	  --qat-bits-args "$(RP_QAT_BITS)" --qat-sens-args "$(RP_QAT_SENS)" --sim-windows "$(RP_SIM_WINDOWS)"
+	  --gen-data $(RP_GEN_DATA) --make-jobs="$(filter -j%,$(MAKEFLAGS))" --train-args="$(RP_TRAIN_ARGS)" \
+	  --qat-bits-args="$(RP_QAT_BITS)" --qat-sens-args="$(RP_QAT_SENS)" --sim-windows="$(RP_SIM_WINDOWS)"
 report-quick:
 	$(MAKE) --no-print-directory report RP_VARIANT=quick
 report-points: $(RP_POINTS)
