@@ -187,47 +187,42 @@ TEST(CoreShipped, DefaultModelWriteExact) {
               static_cast<long long>(total));
 }
 
+// Writes a bare header whose word 0 carries `build_id` and `version`, starts the core and watches 20 cycles:
+// whether the sequencer flagged o_error and whether any stream ran.
+struct HeaderOutcome { bool error = false, run = false; };
+static HeaderOutcome start_with_header(int build_id, int version) {
+  CoreBench tb(1);
+  std::vector<uint32_t> prog(isa::HEADER_WORDS, 0u);
+  prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(build_id) << 12 |
+            static_cast<uint32_t>(version);
+  for (size_t a = 0; a < prog.size(); ++a) tb.host_write(isa::PROG_HOST_ID, static_cast<int>(a), prog[a]);
+  tb.top().i_start = 1;
+  tb.tick();
+  tb.top().i_start = 0;
+  HeaderOutcome out;
+  for (int i = 0; i < 20; ++i) {
+    tb.tick();
+    out.error = out.error || tb.top().o_error;
+    out.run = out.run || tb.top().o_run;
+  }
+  return out;
+}
+
 // A program compiled for another build is refused by the sequencer (o_error, no stream starts), even with
 // the right ISA version: the build id in header word 0 differs.
 TEST(CoreHeader, RefusesAProgramOfAnotherBuild) {
   for (const isa::Build& other : isa::BUILDS) {
     if (other.id == core_build(kBuild).id) continue;
-    CoreBench tb(1);
-    std::vector<uint32_t> prog(isa::HEADER_WORDS, 0u);
-    prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(other.id) << 12 |
-              static_cast<uint32_t>(isa::VERSION);
-    for (size_t a = 0; a < prog.size(); ++a) tb.host_write(isa::PROG_HOST_ID, static_cast<int>(a), prog[a]);
-    tb.top().i_start = 1;
-    tb.tick();
-    tb.top().i_start = 0;
-    bool error = false, run = false;
-    for (int i = 0; i < 20; ++i) {
-      tb.tick();
-      error = error || tb.top().o_error;
-      run = run || tb.top().o_run;
-    }
-    EXPECT_TRUE(error) << "a program of the " << other.name << " build on the " << kBuild << " core";
-    EXPECT_FALSE(run);
+    const HeaderOutcome r = start_with_header(other.id, isa::VERSION);
+    EXPECT_TRUE(r.error) << "a program of the " << other.name << " build on the " << kBuild << " core";
+    EXPECT_FALSE(r.run);
   }
 }
 
 TEST(CoreHeader, RefusesAProgramOfAnotherIsaVersion) {
-  CoreBench tb(1);
-  std::vector<uint32_t> prog(isa::HEADER_WORDS, 0u);
-  prog[0] = static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(core_build(kBuild).id) << 12 |
-            static_cast<uint32_t>(isa::VERSION + 1);
-  for (size_t a = 0; a < prog.size(); ++a) tb.host_write(isa::PROG_HOST_ID, static_cast<int>(a), prog[a]);
-  tb.top().i_start = 1;
-  tb.tick();
-  tb.top().i_start = 0;
-  bool error = false, run = false;
-  for (int i = 0; i < 20; ++i) {
-    tb.tick();
-    error = error || tb.top().o_error;
-    run = run || tb.top().o_run;
-  }
-  EXPECT_TRUE(error);
-  EXPECT_FALSE(run);
+  const HeaderOutcome r = start_with_header(core_build(kBuild).id, isa::VERSION + 1);
+  EXPECT_TRUE(r.error);
+  EXPECT_FALSE(r.run);
 }
 
 // Issue 8 (RTL faults): a reset asserted at random cycles mid-forecast returns the core to idle, and the next
