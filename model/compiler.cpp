@@ -33,6 +33,18 @@ const isa::Build& core_build(const CoreImage& img) {
   throw Error(fmt::format("core image for build id {}, which is no build of spec/isa.toml [[build]]", img.build));
 }
 
+constexpr int kMaxLnUnits = 4;  // the most LayerNorm instances a build may have (CoreTiming::ln_units)
+
+CoreTiming core_timing(const isa::Build& b) {
+  CoreTiming t;
+  t.a_lanes = b.a_lanes;
+  t.ln_units = b.ln_units;
+  if (t.ln_units < 1 || t.ln_units > kMaxLnUnits || t.a_lanes < isa::A_DH || t.a_lanes % isa::RS_A != 0)
+    throw Error(fmt::format("build '{}': a_lanes {} / ln_units {} are not a core the cycle model knows", b.name,
+                            t.a_lanes, t.ln_units));
+  return t;
+}
+
 namespace {
 constexpr int kRawFrac = 6;  // Q10.6 readings
 int ceil_div(int64_t a, int64_t b) {
@@ -144,7 +156,7 @@ struct UnitState {
   // N: row starts, the residual lane, the LayerNorm instances
   int64_t n_lane = 0, n_last_row = -1000, n_rows = 0;
   int n_last_n = 0;
-  int64_t n_ln_ready[isa::LN_UNITS] = {};
+  int64_t n_ln_ready[kMaxLnUnits] = {};
 };
 constexpr int64_t kNever = std::numeric_limits<int64_t>::min() / 4;
 
@@ -222,7 +234,7 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
           const int64_t S = std::max({Q + tk + isa::T_A_SCORE_LAT, st.a_sready, st.a_v[k] + st.a_tk[k] + 3});
           st.a_sready = S + nb - 1 + 2 * nb + isa::T_SOFTMAX_BUSY;
           // P.V: every probability written, the previous item's value reads done, its output taken
-          int64_t V = std::max({S + 3 * nb + isa::T_SOFTMAX_LAT - 1, st.a_vend, st.a_ovalid + 8 - tk - 5});
+          int64_t V = std::max({S + 3 * nb + isa::T_SOFTMAX_LAT - 1, st.a_vend, st.a_ovalid + t.a_lanes / isa::RS_A - tk - 5});
           st.a_vend = V + tk + 1;
           st.a_ovalid = V + tk + 5;
           for (int m = 0; m < t.a_lanes / t.rs_w; ++m) {
@@ -247,7 +259,7 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
       const int64_t pl = std::max(start + 1, st.n_last_row + st.n_last_n + 5);
       int64_t R = std::max(pl + isa::T_N_PARAM, st.n_lane);
       for (int i = 0; i < in.rows; ++i) {
-        const int u = static_cast<int>(st.n_rows % isa::LN_UNITS);
+        const int u = static_cast<int>(st.n_rows % t.ln_units);
         R = std::max({R, st.n_lane, st.n_ln_ready[u]});
         // element j addressed at R + 2 + j, into the residual lane at R + 3 + j, the LayerNorm at R + 6 + j
         const int64_t in_last = R + 6 + n - 1;
@@ -649,7 +661,7 @@ int Builder::addnorm(int a, int act_a, int b, int act_b, int ln, int rows, const
 // List scheduling: repeatedly issue, on some unit, the task with the earliest possible start among those
 // whose producers are issued (ties: creation order). Waits are "unit u completed n instructions".
 void Builder::schedule() {
-  CoreTiming tm;
+  const CoreTiming tm = core_timing(b_);
   // Priority: the longest path (in cycles, each task timed alone) from the task to the end of the forecast.
   std::vector<int64_t> dur(tasks_.size()), prio(tasks_.size(), 0);
   std::vector<std::vector<int>> succ(tasks_.size());
@@ -900,9 +912,10 @@ CoreImage Builder::build() {
   limit(D <= isa::MAX_D_MODEL && (D & (D - 1)) == 0,
         fmt::format("d_model {} (power of two <= {})", D, isa::MAX_D_MODEL));
   limit(m.n_heads >= 1 && m.n_heads <= isa::MAX_HEADS && D % m.n_heads == 0, fmt::format("heads {}", m.n_heads));
-  limit(D / m.n_heads == isa::A_DH && (m.n_heads * isa::A_DH) % isa::A_LANES == 0,
+  limit(D / m.n_heads == isa::A_DH && (m.n_heads * isa::A_DH) % isa::A_LANES == 0 &&
+            (m.n_heads * isa::A_DH) % b_.a_lanes == 0,
         fmt::format("d_head {} with {} heads (the activation array takes heads of {} in groups of {} bytes)",
-                    D / m.n_heads, m.n_heads, isa::A_DH, isa::A_LANES));
+                    D / m.n_heads, m.n_heads, isa::A_DH, std::max(isa::A_LANES, b_.a_lanes)));
   limit(L <= isa::MAX_SEQ && S <= isa::MAX_SEQ && L <= isa::IBUF_DEPTH,
         fmt::format("L {} / S {} (<= {})", L, S, isa::MAX_SEQ));
   limit(H <= isa::MAX_PRED && H <= isa::OBUF_DEPTH && ll <= L, fmt::format("H {} / label_len {}", H, ll));
@@ -1315,6 +1328,10 @@ void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
 }
 
 // ---- cycle model ----------------------------------------------------------------------------------------
+CycleReport cycle_model(const CoreImage& img) {
+  return cycle_model(img, core_timing(core_build(img)));
+}
+
 CycleReport cycle_model(const CoreImage& img, const CoreTiming& t) {
   CycleReport rep;
   std::vector<std::vector<Instr>> s(isa::N_UNITS);

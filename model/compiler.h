@@ -98,10 +98,14 @@ void simulate_core(const CoreImage& img, const int32_t* raw, int32_t* forecast,
 
 // ---- cycle model ----------------------------------------------------------------------------------------
 // The engines' lane counts and cycle offsets (spec/isa.toml [core], [timing]; docs/core.md states every rule).
+// The defaults are the default build's; core_timing() gives a build's (spec/isa.toml [[build]] may override
+// a_lanes and ln_units).
 struct CoreTiming {
   int w_lanes = isa::W_LANES, w_kpar = isa::W_KPAR, rs_w = isa::RS_W, a_lanes = isa::A_LANES;
+  int ln_units = isa::LN_UNITS;
   int ctx = isa::CTX, min_gap = isa::MIN_GAP;
 };
+CoreTiming core_timing(const isa::Build& b);
 struct InstrTime {
   int unit = 0, seq = 0;  // stream and position in it
   Instr in;
@@ -133,8 +137,10 @@ struct CycleReport {
     return static_cast<double>(act_macs) / (2.0 * t.a_lanes * total);  // Q.K and P.V lanes run side by side
   }
 };
-// From the program alone. Throws on a deadlock (waits that can never be satisfied).
-CycleReport cycle_model(const CoreImage& img, const CoreTiming& t = {});
+// From the program alone, with the timing of the build the image was compiled for (core_timing). Throws on a
+// deadlock (waits that can never be satisfied).
+CycleReport cycle_model(const CoreImage& img);
+CycleReport cycle_model(const CoreImage& img, const CoreTiming& t);
 // The cycle model's write trace with the values of one window: every scratch-memory and forecast write
 // (cycle, memory, address, bytes) the RTL core must perform, in cycle order; the forecast as well.
 CycleReport core_trace(const CoreImage& img, const int32_t* raw, int32_t* forecast);

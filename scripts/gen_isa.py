@@ -218,13 +218,13 @@ def main():
     h += [f"inline constexpr int {k} = {v};" for k, v in scal]
     h.append("// a build of the core ([[build]]): what differs between builds; the program word 0 carries id")
     h.append("struct Build { const char* name; int id; int prog_depth, wmem_depth, bmem_depth, pmem_depth; "
-             "int preg_depth[4]; int w_max, rs_mult; };  // preg_depth by unit id")
+             "int preg_depth[4]; int w_max, rs_mult, a_lanes, ln_units; };  // preg_depth by unit id")
     unit_keys = ["PREG_" + u["name"].upper() + "_DEPTH" for u in units]
     rows = []
     for b, bv in zip(builds, bval):
         rows.append(f'  {{"{b["name"]}", {b["id"]}, {bv["PROG_DEPTH"]}, {bv["WMEM_DEPTH"]}, {bv["BMEM_DEPTH"]}, '
                     f'{bv["PMEM_DEPTH"]}, {{{", ".join(str(bv[k]) for k in unit_keys)}}}, {bv["W_MAX"]}, '
-                    f'{bv["RS_MULT"]}}},')
+                    f'{bv["RS_MULT"]}, {bv["A_LANES"]}, {bv["LN_UNITS"]}}},')
     h.append("inline constexpr Build BUILDS[] = {")
     h += rows
     h.append("};")

@@ -438,7 +438,7 @@ int cmd_compile(const std::string& model_path, const std::string& out, const std
   const CycleReport r = cycle_model(img);
   const std::string race = check_schedule(img, r);
   if (!race.empty()) throw Error(fmt::format("{}: compiled schedule has a hazard: {}", model_path, race));
-  fmt::print("{}", cycle_table(img, r, CoreTiming{}, per_instr));
+  fmt::print("{}", cycle_table(img, r, core_timing(core_build(img)), per_instr));
   if (!out.empty()) {
     save_core_image(out, img);
     fmt::print("program and memory images written to {}\n", out);
@@ -465,7 +465,7 @@ int cmd_compile(const std::string& model_path, const std::string& out, const std
   fmt::print("instruction-level simulator vs integer engine: {} / {} test windows bit-exact\n", exact, n);
   json wb = json::array();
   for (const IntLinear& l : im.lin) wb.push_back(l.bits);
-  const CoreTiming t{};
+  const CoreTiming t = core_timing(core_build(img));
   write_json(json_out, {{"model", model_path},
                         {"build", copt.build},
                         {"cycles_per_forecast", r.total},
