@@ -237,7 +237,7 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
           int64_t V = std::max({S + 3 * nb + isa::T_SOFTMAX_LAT - 1, st.a_vend, st.a_ovalid + t.a_lanes / isa::RS_A - tk - 5});
           st.a_vend = V + tk + 1;
           st.a_ovalid = V + tk + 5;
-          for (int m = 0; m < t.a_lanes / t.rs_w; ++m) {
+          for (int m = 0; m < t.a_lanes / isa::RS_A; ++m) {
             const int col = g * t.a_lanes + m * isa::RS_A;
             if (col >= in.heads * in.dh) continue;
             write(V + tk + isa::T_A_PV_WLAT + m, in.d_mem, in.d + i * in.d_stride + col, isa::RS_A);

@@ -38,6 +38,15 @@ TEST(ShippedModel, CompilesAndBeatsPersistenceOnTheTestSplit) {
   const IntEngine e(im);
   const CoreImage img = compile_core(e);
   EXPECT_LE(cycle_model(img).total, 50000) << "issue 5 latency budget";
+  // the lite build (8 activation lanes: one head per ATTN item) runs the same program more slowly
+  CompileOptions lite_opts;
+  lite_opts.build = "lite";
+  const CoreImage lite = compile_core(e, lite_opts);
+  const int64_t lite_cycles = cycle_model(lite).total;
+  EXPECT_LE(lite_cycles, 50000) << "issue 5 latency budget, lite build";
+  EXPECT_GE(lite_cycles, cycle_model(img).total);
+  std::printf("shipped model: %lld cycles per forecast (full build), %lld (lite build)\n",
+              static_cast<long long>(cycle_model(img).total), static_cast<long long>(lite_cycles));
   const Dataset d = make_dataset(std::string(SF_SOURCE_DIR) + "/data/ETT/ETTh1.csv", "OT", e.model().seq_len,
                                  e.model().pred_len);
   // every 4th test window (the whole split is `make sim`): the engine and persistence on the same windows

@@ -1,16 +1,20 @@
-// sf_eng_a: the A unit's engine -- ATTN. An item is one query row and one group of two heads (16 bytes of the
-// row); three stages run concurrently on consecutive items, with two buffer slots between them:
-//   QK : the query word, then key word j (QK memory, 128-bit) -> 16 products (q - zq)(k - zk) -> one sum per
-//        head -> score rescale (2 sf_shift_rescale lanes) -> the score slot
-//   SM : the slot's scores, 8 per beat, into two sf_softmax instances (one per head, in lockstep; causal mask
+// sf_eng_a: the A unit's engine -- ATTN. The build's A_LANES (spec/isa.toml [core] a_lanes, per [[build]]) sets
+// its width: NH = A_LANES / A_DH heads per item. An item is one query row and NH heads: 16 lanes (full build),
+// a group of two heads = one 16-byte word of the row; 8 lanes (lite), one head = the half of the word its
+// parity selects (the word holds heads 2g, 2g + 1). Three stages run concurrently on consecutive items, with
+// two buffer slots between them:
+//   QK : the query word, then key word j (QK memory, 128-bit) -> A_LANES products (q - zq)(k - zk) -> one sum
+//        per head -> score rescale (NH sf_shift_rescale lanes) -> the score slot
+//   SM : the slot's scores, 8 per beat, into NH sf_softmax instances (one per head, in lockstep; causal mask
 //        j <= query row) -> the probability slot
-//   PV : value word j (V memory) x p_h[j] in sf_actmac (16 lanes, one per column) -> P.V rescale (2 lanes) ->
-//        two bytes per cycle into X_A
+//   PV : value word j (V memory) x p_h[j] in sf_actmac (A_LANES lanes, one per column) -> P.V rescale (2
+//        lanes) -> two bytes per cycle into X_A (A_LANES / 2 steps)
 // Rules (docs/core.md; the C++ cycle model states the same): QK decided at Q: q addressed at Q + 1, key j at
 // Q + 2 + j, score j written at Q + A_SCORE_LAT + j; the next QK at Q + tk + 1. SM decided at S when the score
 // slot is full, both softmax instances take input and the probability slot is free: beat b at S + b,
 // probabilities from S + 2 nb + 13. PV decided at V when the probability slot is full: value j addressed at
-// V + 2 + j, the sums complete at V + tk + 5, output pair m written at V + tk + A_PV_WLAT + m.
+// V + 2 + j, the sums complete at V + tk + 5, output pair m written at V + tk + A_PV_WLAT + m; the next PV
+// decision waits until the output register is free (V' >= V + tk + 5 + A_LANES / 2 - tk' - 5).
 `default_nettype none
 `include "sf_isa.vh"
 `include "sf_policy.vh"
@@ -44,6 +48,15 @@ module sf_eng_a #(
   localparam integer SW  = `SF_SM_SCORE_BITS;
   localparam integer PW  = `SF_SM_PROB_BITS;
   localparam integer ACC = `SF_ACC_BITS;
+  localparam integer AL  = `SF_ISA_A_LANES;            // activation lanes: 16 (two heads per item) or 8 (one)
+  localparam integer NH  = AL / `SF_ISA_A_DH;           // heads per item
+  localparam integer GSH = NH == 2 ? 4 : 3;             // an item's byte offset in the row: group << GSH
+  localparam integer ND  = AL / 2;                      // output drain steps (two lanes a step)
+  generate
+    if (`SF_ISA_A_DH != 8 || (AL != 8 && AL != 16)) begin : g_bad_a_lanes
+      sf_eng_a_needs_a_lanes_8_or_16_and_a_dh_8 u_bad ();   // no such module: an unsupported build stops here
+    end
+  endgenerate
 
   sf_eng_slot u_slot (.i_clk(i_clk), .i_rst(i_rst), .i_issue(i_issue), .i_done(o_done), .o_free(o_free));
 
@@ -104,7 +117,7 @@ module sf_eng_a #(
   reg  [CI:0]   pending;
   wire [IW-1:0] qins = c_ins[qi];
   wire [7:0]    q_tk = qins[`SF_F_N_IN];
-  wire [3:0]    q_ngrp = (qins[`SF_F_HEADS] + 4'd1) >> 1;
+  wire [3:0]    q_ngrp = NH == 2 ? (qins[`SF_F_HEADS] + 4'd1) >> 1 : qins[`SF_F_HEADS];
   wire          q_lastitem = (q_row == qins[`SF_F_ROWS] - 8'd1) && ({1'b0, q_grp} == q_ngrp - 4'd1);
   reg  [8:0]    qk_cnt;      // cycles until the next QK may be decided
   reg  [1:0]    s_full, p_full;   // score / probability slots
@@ -125,7 +138,7 @@ module sf_eng_a #(
       qk_on <= 1'b1;
       qk_j <= 8'd0;
       qk_tk <= q_tk;
-      qk_kaddr <= qins[`SF_F_B] + {9'd0, q_grp, 4'd0};
+      qk_kaddr <= qins[`SF_F_B] + ({13'd0, q_grp} << GSH);
       qk_bstride <= qins[`SF_F_B_STRIDE];
       qk_slot <= slot_q;
       slot_q <= !slot_q;
@@ -172,7 +185,7 @@ module sf_eng_a #(
       q_dbase <= qins[`SF_F_D];
     end
   end
-  wire [15:0] qaddr = q_abase + {9'd0, q_grp, 4'd0};
+  wire [15:0] qaddr = q_abase + ({13'd0, q_grp} << GSH);
 
   // item metadata: captured at the QK decision, indexed by slot
   // (it_lim: the last key index the causal mask keeps, r0 + row, 255 without the mask; it_dbase: the output
@@ -195,7 +208,7 @@ module sf_eng_a #(
 
   // QK data path: q at Q + 2, key j at Q + 3 + j; products and sums registered; rescale; score write
   reg          q_take, q_take1;
-  reg  [127:0] q_reg;
+  reg  [AL*8-1:0] q_reg;
   reg          k_v1, k_v2, k_v3, k_v4;
   reg  [7:0]   k_j1, k_j2, k_j3, k_j4;
   reg          k_s1, k_s2, k_s3, k_s4;
@@ -204,30 +217,41 @@ module sf_eng_a #(
   reg  [7:0]   qk_j0;
   wire [CI-1:0] kc = it_ctx[k_s1];
   wire signed [ZW-1:0] zq = c_zq[kc], zk = c_zk[kc];
-  reg  signed [9:0] dq [0:15], dk [0:15];
-  reg  signed [19:0] pr [0:15];
-  reg  signed [ACC-1:0] hs0, hs1;
-  integer l;
+  reg  signed [9:0] dq [0:AL-1], dk [0:AL-1];
+  reg  signed [19:0] pr [0:AL-1];
+  reg  signed [ACC-1:0] hs [0:NH-1];
+  // the item's lanes of a 128-bit word: all of it (two heads), or the half of its head's parity (one head);
+  // the query's item is QK's (qk_slot until the query is taken), a key's the slot it travels with (k_s1)
+  wire [AL*8-1:0] q_word, k_word;
+  generate
+    if (NH == 2) begin : g_w2
+      assign q_word = i_qk_data;
+      assign k_word = i_qk_data;
+    end else begin : g_w1
+      assign q_word = i_qk_data[it_grp[qk_slot][0] * 64 +: 64];
+      assign k_word = i_qk_data[it_grp[k_s1][0] * 64 +: 64];
+    end
+  endgenerate
+  integer l, hh0;
   always @(posedge i_clk) begin
     q_take1 <= qk_go;
     q_take <= q_take1;
-    if (q_take) q_reg <= i_qk_data;             // Q + 2: the query word
+    if (q_take) q_reg <= q_word;                // Q + 2: the query word
     qk_v0 <= qk_on;                             // the key address of j is presented at Q + 2 + j
     qk_j0 <= qk_j;
     qk_l0 <= qk_on && qk_j == qk_tk - 8'd1;
     k_v1 <= qk_v0; k_j1 <= qk_j0; k_s1 <= qk_slot; k_l1 <= qk_l0;      // Q + 3 + j: the key data
-    for (l = 0; l < 16; l = l + 1) begin
+    for (l = 0; l < AL; l = l + 1) begin
       dq[l] <= $signed({2'b00, q_reg[l*8 +: 8]}) - $signed({{(10-ZW){zq[ZW-1]}}, zq});
-      dk[l] <= $signed({2'b00, i_qk_data[l*8 +: 8]}) - $signed({{(10-ZW){zk[ZW-1]}}, zk});
+      dk[l] <= $signed({2'b00, k_word[l*8 +: 8]}) - $signed({{(10-ZW){zk[ZW-1]}}, zk});
       pr[l] <= dq[l] * dk[l];
     end
     k_v2 <= k_v1; k_j2 <= k_j1; k_s2 <= k_s1; k_l2 <= k_l1;
-    hs0 <= {{(ACC-20){pr[0][19]}}, pr[0]} + {{(ACC-20){pr[1][19]}}, pr[1]} + {{(ACC-20){pr[2][19]}}, pr[2]} +
-           {{(ACC-20){pr[3][19]}}, pr[3]} + {{(ACC-20){pr[4][19]}}, pr[4]} + {{(ACC-20){pr[5][19]}}, pr[5]} +
-           {{(ACC-20){pr[6][19]}}, pr[6]} + {{(ACC-20){pr[7][19]}}, pr[7]};
-    hs1 <= {{(ACC-20){pr[8][19]}}, pr[8]} + {{(ACC-20){pr[9][19]}}, pr[9]} + {{(ACC-20){pr[10][19]}}, pr[10]} +
-           {{(ACC-20){pr[11][19]}}, pr[11]} + {{(ACC-20){pr[12][19]}}, pr[12]} + {{(ACC-20){pr[13][19]}}, pr[13]} +
-           {{(ACC-20){pr[14][19]}}, pr[14]} + {{(ACC-20){pr[15][19]}}, pr[15]};
+    for (hh0 = 0; hh0 < NH; hh0 = hh0 + 1)
+      hs[hh0] <= {{(ACC-20){pr[hh0*8+0][19]}}, pr[hh0*8+0]} + {{(ACC-20){pr[hh0*8+1][19]}}, pr[hh0*8+1]} +
+                 {{(ACC-20){pr[hh0*8+2][19]}}, pr[hh0*8+2]} + {{(ACC-20){pr[hh0*8+3][19]}}, pr[hh0*8+3]} +
+                 {{(ACC-20){pr[hh0*8+4][19]}}, pr[hh0*8+4]} + {{(ACC-20){pr[hh0*8+5][19]}}, pr[hh0*8+5]} +
+                 {{(ACC-20){pr[hh0*8+6][19]}}, pr[hh0*8+6]} + {{(ACC-20){pr[hh0*8+7][19]}}, pr[hh0*8+7]};
     k_v3 <= k_v2; k_j3 <= k_j2; k_s3 <= k_s2; k_l3 <= k_l2;
     k_v4 <= k_v3; k_j4 <= k_j3; k_s4 <= k_s3; k_l4 <= k_l3;
     if (i_rst) begin
@@ -236,14 +260,21 @@ module sf_eng_a #(
   end
   // stage timing: qk_v0 at Q + 2 + j (address), k_v1 at Q + 3 + j (data: dq/dk registered at its end),
   // k_v2 (dq/dk), k_v3 (products), k_v4 (sums) = the rescale input at Q + 6 + j, its output at Q + 10 + j
-  wire [2*16-1:0] sc;
-  wire            sc_v;
+  wire [NH*SW-1:0]  sc;
+  wire [NH*ACC-1:0] hs_all;
+  wire              sc_v;
+  genvar gq;
+  generate
+    for (gq = 0; gq < NH; gq = gq + 1) begin : g_hs
+      assign hs_all[gq*ACC +: ACC] = hs[gq];
+    end
+  endgenerate
   wire [CI-1:0]   kc3 = it_ctx[k_s4];
   wire [15:0]     rs_ms = c_ms[kc3];
   wire signed [5:0]  rs_ss = c_ss[kc3];
   wire signed [16:0] rs_zs = c_zs[kc3], rs_ls = c_ls[kc3], rs_hs = c_hs[kc3];
-  sf_shift_rescale #(.LANES(2), .OUT_W(SW), .ZP_W(17)) u_rs_s (
-    .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v4), .o_ready(), .i_acc({hs1, hs0}),
+  sf_shift_rescale #(.LANES(NH), .OUT_W(SW), .ZP_W(17)) u_rs_s (
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v4), .o_ready(), .i_acc(hs_all),
     .i_mult(rs_ms), .i_shift(rs_ss), .i_zp(rs_zs), .i_lo(rs_ls), .i_hi(rs_hs), .o_valid(sc_v), .i_ready(1'b1),
     .o_y(sc));
   reg [7:0] w_j [0:3];
@@ -258,27 +289,28 @@ module sf_eng_a #(
   end
   // the row maximum of the kept scores, per slot and head, kept as the scores are written (the softmax takes
   // it with the row's last beat: sf_softmax EXT_MAX); a slot's maximum is complete when the slot is full
-  reg signed [SW-1:0] smx [0:3];
-  reg                 sany [0:3];
-  integer hh;
-  always @(posedge i_clk) begin
-    if (sc_v) begin
-      for (hh = 0; hh < 2; hh = hh + 1) begin
-        if (w_kp && (w_first || !sany[{w_s[3], hh[0]}] || $signed(sc[hh*SW +: SW]) > smx[{w_s[3], hh[0]}]))
-          smx[{w_s[3], hh[0]}] <= $signed(sc[hh*SW +: SW]);
-        sany[{w_s[3], hh[0]}] <= w_kp || (!w_first && sany[{w_s[3], hh[0]}]);
-      end
-    end
-  end
-  // score slots: [slot][head][beat] of 8 scores
-  reg [8*SW-1:0] sbuf [0:31];
+  // score slots, per head: [slot][beat] of 8 scores
   wire [7:0] wj = w_j[3];
-  always @(posedge i_clk) begin
-    if (sc_v) begin
-      sbuf[{w_s[3], 1'b0, wj[5:3]}][wj[2:0] * SW +: SW] <= sc[0 +: SW];
-      sbuf[{w_s[3], 1'b1, wj[5:3]}][wj[2:0] * SW +: SW] <= sc[SW +: SW];
+  wire [NH*8*SW-1:0] s_beat;      // the SM beat's scores, per head (slot sm_slot_now, beat sm_bn)
+  wire [NH*SW-1:0]   s_max;       // the slot's row maximum, per head
+  genvar gs;
+  generate
+    for (gs = 0; gs < NH; gs = gs + 1) begin : g_sb
+      reg signed [SW-1:0] smx [0:1];
+      reg                 sany [0:1];
+      reg [8*SW-1:0]      sbuf [0:15];
+      wire signed [SW-1:0] sh = $signed(sc[gs*SW +: SW]);
+      always @(posedge i_clk) begin
+        if (sc_v) begin
+          if (w_kp && (w_first || !sany[w_s[3]] || sh > smx[w_s[3]])) smx[w_s[3]] <= sh;
+          sany[w_s[3]] <= w_kp || (!w_first && sany[w_s[3]]);
+          sbuf[{w_s[3], wj[5:3]}][wj[2:0] * SW +: SW] <= sh;
+        end
+      end
+      assign s_beat[gs*8*SW +: 8*SW] = sbuf[{sm_slot_now, sm_bn}];
+      assign s_max[gs*SW +: SW] = smx[sm_slot_now];
     end
-  end
+  endgenerate
   // a slot is busy from the QK decision until its last score is written, then full until SM has fed it
   always @(posedge i_clk) begin
     if (qk_go) sq_busy[slot_q] <= 1'b1;
@@ -298,14 +330,14 @@ module sf_eng_a #(
   reg  [2:0]  sm_b;
   reg         sm_slot;
   reg         slot_s;        // slot of the next item for SM
-  wire [1:0]  sm_rdy;
+  wire [NH-1:0] sm_rdy;
   wire [CI-1:0] sc_ctx = sm_on ? pm_ctx[sm_slot] : it_ctx[slot_s];
   wire [7:0]  s_tk = sm_on ? pm_tk[sm_slot] : it_tk[slot_s];
   wire [7:0]  s_lim = sm_on ? pm_lim[sm_slot] : it_lim[slot_s];
   wire [5:0]  s_tk1 = s_tk[5:0] - 6'd1;
   wire [2:0]  s_nb1 = s_tk1[5:3];                                     // beats - 1
   wire        sm_go = !sm_on && s_full[slot_s] && !p_full[slot_s] && !p_busy[slot_s] && !pv_rd[slot_s] && sm_rdy[0];
-  wire unused_rdy = sm_rdy[1];
+  wire unused_rdy = &{1'b0, sm_rdy};
   wire        sm_beat = sm_go || sm_on;
   wire [2:0]  sm_bn = sm_on ? sm_b : 3'd0;
   wire        sm_slot_now = sm_on ? sm_slot : slot_s;
@@ -348,28 +380,37 @@ module sf_eng_a #(
       slot_s <= 1'b0;
     end
   end
-  wire [1:0]      p_v, p_lastb;
-  wire [2*8*PW-1:0] p_beat;
+  wire [NH-1:0]      p_v, p_lastb;
+  wire [NH*8*PW-1:0] p_beat;
   genvar gh;
   generate
-    for (gh = 0; gh < 2; gh = gh + 1) begin : g_sm
+    for (gh = 0; gh < NH; gh = gh + 1) begin : g_sm
       sf_softmax #(.EXT_MAX(1)) u_sm (
         .i_clk(i_clk), .i_rst(i_rst), .i_valid(sm_beat), .o_ready(sm_rdy[gh]),
-        .i_s(sbuf[{sm_slot_now, gh[0], sm_bn}]), .i_keep(keep), .i_last(sm_last),
-        .i_frac(c_fr[sc_ctx]), .i_max(smx[{sm_slot_now, gh[0]}]), .o_valid(p_v[gh]), .i_ready(1'b1),
+        .i_s(s_beat[gh*8*SW +: 8*SW]), .i_keep(keep), .i_last(sm_last),
+        .i_frac(c_fr[sc_ctx]), .i_max(s_max[gh*SW +: SW]), .o_valid(p_v[gh]), .i_ready(1'b1),
         .o_p(p_beat[gh*8*PW +: 8*PW]), .o_last(p_lastb[gh]));
     end
   endgenerate
-  // probability slots: [slot][head][beat] of 8; written in output order
-  reg [8*PW-1:0] pbuf [0:31];
+  // probability slots, per head: [slot][beat] of 8; written in output order (the instances run in lockstep:
+  // head 0's valid and last stand for all)
   reg [2:0]      po_b;
   reg            po_slot;      // slot the softmax outputs go to (outputs follow the inputs in order)
   reg [1:0]      p_busy;
+  wire [NH*PW-1:0] p_val;      // P.V's probability of key v_j2, per head
+  genvar gp;
+  generate
+    for (gp = 0; gp < NH; gp = gp + 1) begin : g_pb
+      reg [8*PW-1:0] pbuf [0:15];
+      always @(posedge i_clk)
+        if (p_v[0]) pbuf[{po_slot, po_b}] <= p_beat[gp*8*PW +: 8*PW];
+      wire [8*PW-1:0] pw = pbuf[{v_s2, v_j2[5:3]}];
+      assign p_val[gp*PW +: PW] = pw[v_j2[2:0] * PW +: PW];
+    end
+  endgenerate
   always @(posedge i_clk) begin
     if (sm_go) p_busy[slot_s] <= 1'b1;
     if (p_v[0]) begin
-      pbuf[{po_slot, 1'b0, po_b}] <= p_beat[0 +: 8*PW];
-      pbuf[{po_slot, 1'b1, po_b}] <= p_beat[8*PW +: 8*PW];
       po_b <= p_lastb[0] ? 3'd0 : po_b + 1'b1;
       if (p_lastb[0]) begin
         po_slot <= !po_slot;
@@ -409,11 +450,11 @@ module sf_eng_a #(
     if (ov_cnt != 0) ov_cnt <= ov_cnt - 1'b1;
     if (pv_go) begin
       pv_cnt <= {1'b0, v_tk};                                          // next decision at V + tk + 1
-      ov_cnt <= {1'b0, v_tk} + 9'd5 + 9'd8 - 9'd1;                     // output taken at V + tk + 5, read 8
+      ov_cnt <= {1'b0, v_tk} + 9'd5 + ND[8:0] - 9'd1;                  // output taken at V + tk + 5, read ND
       pv_on <= 1'b1;
       pv_j <= 8'd0;
       pv_tk <= v_tk;
-      pv_vaddr <= pins[`SF_F_C] + {9'd0, pm_grp[slot_v], 4'd0};
+      pv_vaddr <= pins[`SF_F_C] + ({13'd0, pm_grp[slot_v]} << GSH);
       pv_cstride <= pins[`SF_F_C_STRIDE];
       pv_slot <= slot_v;
       pv_ctx <= pm_ctx[slot_v];
@@ -438,23 +479,36 @@ module sf_eng_a #(
     end
   end
   // value j: addressed at V + 2 + j (o_v_addr set at V + 1 + j), the data and p at V + 3 + j
-  reg        v_v1, v_v2, v_f1, v_f2, v_l1, v_l2, v_s1, v_s2;
+  reg        v_v1, v_v2, v_f1, v_f2, v_l1, v_l2, v_s1, v_s2, v_h1, v_h2;
   reg  [7:0] v_j1, v_j2;
   reg  [CI-1:0] v_c1, v_c2;
   always @(posedge i_clk) begin
     v_v1 <= pv_on; v_j1 <= pv_j; v_f1 <= pv_on && pv_j == 8'd0; v_l1 <= pv_on && pv_j == pv_tk - 8'd1;
-    v_s1 <= pv_slot; v_c1 <= pv_ctx;
-    v_v2 <= v_v1; v_j2 <= v_j1; v_f2 <= v_f1; v_l2 <= v_l1; v_s2 <= v_s1; v_c2 <= v_c1;
+    v_s1 <= pv_slot; v_c1 <= pv_ctx; v_h1 <= pv_grp[0];
+    v_v2 <= v_v1; v_j2 <= v_j1; v_f2 <= v_f1; v_l2 <= v_l1; v_s2 <= v_s1; v_c2 <= v_c1; v_h2 <= v_h1;
     if (i_rst) begin v_v1 <= 1'b0; v_v2 <= 1'b0; end
   end
   wire v_lastbeat = v_v2 && v_l2;
-  wire [8*PW-1:0] pw0 = pbuf[{v_s2, 1'b0, v_j2[5:3]}], pw1 = pbuf[{v_s2, 1'b1, v_j2[5:3]}];
-  wire [PW-1:0] p0 = pw0[v_j2[2:0] * PW +: PW], p1 = pw1[v_j2[2:0] * PW +: PW];
-  wire [16*ACC-1:0] pv_acc;
+  // lane c of head h takes p_h (8 lanes a head); the value word's lanes as the query's (NH = 1: the half of
+  // the head's parity, v_h2)
+  wire [AL*PW-1:0] pv_a;
+  wire [AL*8-1:0]  v_word;
+  genvar ga;
+  generate
+    for (ga = 0; ga < NH; ga = ga + 1) begin : g_pa
+      assign pv_a[ga*8*PW +: 8*PW] = {8{p_val[ga*PW +: PW]}};
+    end
+    if (NH == 2) begin : g_v2
+      assign v_word = i_v_data;
+    end else begin : g_v1
+      assign v_word = i_v_data[v_h2 * 64 +: 64];
+    end
+  endgenerate
+  wire [AL*ACC-1:0] pv_acc;
   wire              pv_ov;
-  sf_actmac #(.LANES(16)) u_pv (
+  sf_actmac #(.LANES(AL)) u_pv (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(v_v2), .o_ready(), .i_first(v_f2), .i_last(v_l2),
-    .i_a({{8{p1}}, {8{p0}}}), .i_b(i_v_data), .i_za({ZW{1'b0}}), .i_zb(c_zv[v_c2]),
+    .i_a(pv_a), .i_b(v_word), .i_za({ZW{1'b0}}), .i_zb(c_zv[v_c2]),
     .o_valid(pv_ov), .i_ready(1'b1), .o_acc(pv_acc));
   // the item's output metadata: from the PV decision to its last beat (ov_*), to the capture (o_*)
   reg [CI-1:0] ov_ctx, o_ctx;
@@ -463,9 +517,10 @@ module sf_eng_a #(
   reg          ov_last, o_islast;
   // the output: captured at V + tk + 5, drained two lanes a cycle from V + tk + 6 (the register shifts down
   // by two lanes a step: the rescale lanes always take its lowest two, no lane select)
-  reg [16*ACC-1:0] shadow;
+  reg [AL*ACC-1:0] shadow;
   reg              dr_on;
   reg [2:0]        dr_m;
+  localparam [2:0] DR_LAST = ND[2:0] - 3'd1;
   always @(posedge i_clk) begin
     if (v_lastbeat) begin ov_ctx <= v_c2; ov_dbase <= pv_dbase_q; ov_grp <= pv_grp_q; ov_last <= pv_last_q; end
     if (pv_ov) begin
@@ -478,8 +533,8 @@ module sf_eng_a #(
       o_islast <= ov_last;
     end else if (dr_on) begin
       dr_m <= dr_m + 1'b1;
-      shadow <= {{(2*ACC){1'b0}}, shadow[16*ACC-1:2*ACC]};
-      if (dr_m == 3'd7) dr_on <= 1'b0;
+      shadow <= {{(2*ACC){1'b0}}, shadow[AL*ACC-1:2*ACC]};
+      if (dr_m == DR_LAST) dr_on <= 1'b0;
     end
     if (i_rst) dr_on <= 1'b0;
   end
@@ -507,11 +562,11 @@ module sf_eng_a #(
   reg [15:0] o_addr [0:3];
   reg [3:0]  o_mem [0:3];
   reg [3:0]  o_last;
-  wire [15:0] d_addr = o_dbase + {9'd0, o_grp, 4'd0} + {12'd0, dr_m, 1'b0};
+  wire [15:0] d_addr = o_dbase + ({13'd0, o_grp} << GSH) + {12'd0, dr_m, 1'b0};
   always @(posedge i_clk) begin
     o_addr[0] <= d_addr; o_addr[1] <= o_addr[0]; o_addr[2] <= o_addr[1]; o_addr[3] <= o_addr[2];
     o_mem[0] <= oins[`SF_F_D_MEM]; o_mem[1] <= o_mem[0]; o_mem[2] <= o_mem[1]; o_mem[3] <= o_mem[2];
-    o_last <= {o_last[2:0], dr_on && dr_m == 3'd7 && o_islast};
+    o_last <= {o_last[2:0], dr_on && dr_m == DR_LAST && o_islast};
     o_done <= oy_v && o_last[3];
     if (i_rst) begin
       o_last <= 4'd0;
@@ -522,6 +577,6 @@ module sf_eng_a #(
   assign o_wr_mem   = o_mem[3];
   assign o_wr_addr  = o_addr[3];
   assign o_wr_data  = {oy[16 +: 8], oy[0 +: 8]};
-  wire unused = &{1'b0, qaddr, wj, s_tk1, p_v, p_lastb, v_j2, oy};
+  wire unused = &{1'b0, qaddr, wj, s_tk1, p_v, p_lastb, v_j2, v_h2, oy};
 endmodule
 `default_nettype wire

