@@ -289,26 +289,31 @@ module sf_eng_a #(
   end
   // the row maximum of the kept scores, per slot and head, kept as the scores are written (the softmax takes
   // it with the row's last beat: sf_softmax EXT_MAX); a slot's maximum is complete when the slot is full
-  // score slots, per head: [slot][beat] of 8 scores
+  // score slots, per head and lane position: [slot][beat] (16 x SW: LUT RAM), written one score at a time at
+  // lane wj[2:0], the 8 lanes of a beat read at once (asynchronous read: the same cycle as a register array)
   wire [7:0] wj = w_j[3];
   wire [NH*8*SW-1:0] s_beat;      // the SM beat's scores, per head (slot sm_slot_now, beat sm_bn)
   wire [NH*SW-1:0]   s_max;       // the slot's row maximum, per head
-  genvar gs;
+  genvar gs, gl;
   generate
     for (gs = 0; gs < NH; gs = gs + 1) begin : g_sb
       reg signed [SW-1:0] smx [0:1];
       reg                 sany [0:1];
-      reg [8*SW-1:0]      sbuf [0:15];
       wire signed [SW-1:0] sh = $signed(sc[gs*SW +: SW]);
       always @(posedge i_clk) begin
         if (sc_v) begin
           if (w_kp && (w_first || !sany[w_s[3]] || sh > smx[w_s[3]])) smx[w_s[3]] <= sh;
           sany[w_s[3]] <= w_kp || (!w_first && sany[w_s[3]]);
-          sbuf[{w_s[3], wj[5:3]}][wj[2:0] * SW +: SW] <= sh;
         end
       end
-      assign s_beat[gs*8*SW +: 8*SW] = sbuf[{sm_slot_now, sm_bn}];
       assign s_max[gs*SW +: SW] = smx[sm_slot_now];
+      for (gl = 0; gl < 8; gl = gl + 1) begin : g_ln
+        localparam [2:0] LN = gl;
+        reg [SW-1:0] sbuf [0:15];
+        always @(posedge i_clk)
+          if (sc_v && wj[2:0] == LN) sbuf[{w_s[3], wj[5:3]}] <= sh;
+        assign s_beat[(gs*8+gl)*SW +: SW] = sbuf[{sm_slot_now, sm_bn}];
+      end
     end
   endgenerate
   // a slot is busy from the QK decision until its last score is written, then full until SM has fed it
@@ -392,8 +397,8 @@ module sf_eng_a #(
         .o_p(p_beat[gh*8*PW +: 8*PW]), .o_last(p_lastb[gh]));
     end
   endgenerate
-  // probability slots, per head: [slot][beat] of 8; written in output order (the instances run in lockstep:
-  // head 0's valid and last stand for all)
+  // probability slots, per head: [slot][beat] of 8 (16 x 8 PW: LUT RAM, asynchronous read); written in output
+  // order (the instances run in lockstep: head 0's valid and last stand for all)
   reg [2:0]      po_b;
   reg            po_slot;      // slot the softmax outputs go to (outputs follow the inputs in order)
   reg [1:0]      p_busy;
