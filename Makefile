@@ -254,13 +254,15 @@ synth-units: policy
 	python3 synth/units/synth_units.py --gen $(SF_GEN_DIR) --out $(BUILD)/synth_units
 # the core's engines out of context (sf_eng_io / w / a / n with their units): Yosys + nextpnr-ecp5 at 100 MHz,
 # Fmax and the critical path's source lines per engine (build/synth_engines/engines.md; docs/ecp5_flow.md).
-# ENGINES=a,w  ENGINE_DEVICE=85k  SEED=1. Slow (the W and A engines take 10-20 minutes each), not in CI.
+# ENGINES=a,w  ENGINE_DEVICE=85k  ENGINE_BUILD=full|lite  SEED=1. Slow (the W and A engines take 10-20
+# minutes each), not in CI.
 ENGINES       ?= io,w,a,n
 ENGINE_DEVICE ?= 85k
+ENGINE_BUILD  ?= full
 .PHONY: synth-engines
 synth-engines: isa policy | ecp5-tools
 	$(PYTHON) synth/units/synth_engines.py --yosys $(YOSYS) --pnr $(NEXTPNR) --gen $(SF_GEN_DIR) \
-	  --out $(BUILD)/synth_engines --only $(ENGINES) --device $(ENGINE_DEVICE) --seed $(SEED)
+	  --out $(BUILD)/synth_engines --only $(ENGINES) --device $(ENGINE_DEVICE) --build $(ENGINE_BUILD) --seed $(SEED)
 coverage: setup
 	cmake -S . -B $(BUILD)-cov -G Ninja -DCMAKE_BUILD_TYPE=Release -DSF_COVERAGE=ON
 	cmake --build $(BUILD)-cov -j $(JOBS) --target $(SF_UNIT_TBS)
