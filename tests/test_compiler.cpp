@@ -407,6 +407,8 @@ TEST(Compiler, LiteBuildFitsTwoBitModelsAndRefusesWhatItCannotRun) {
   EXPECT_EQ(lite.build, lite_b.id);
   EXPECT_EQ(lite.prog[0], static_cast<uint32_t>(isa::MAGIC) << 16 | static_cast<uint32_t>(lite_b.id) << 12 |
                               static_cast<uint32_t>(isa::VERSION));
+  EXPECT_EQ(lite_b.ln_units, 1);
+  EXPECT_EQ(core_timing(lite_b).ln_units, 1);
   EXPECT_EQ(lite.wmem, full.wmem);
   EXPECT_EQ(lite.pmem, full.pmem);
   EXPECT_EQ(bit_exact(b2, lite, kSmall, 3), 3);

@@ -1,5 +1,6 @@
 // sf_eng_n: the N unit's engine -- ADDNORM: per row, residual_add(a[j], b[j]) through one sf_residual_add
-// lane into one of LN_UNITS sf_layernorm instances (rows alternate), outputs written two bytes at a time.
+// lane into one of LNU = SF_ISA_LN_UNITS sf_layernorm instances (row k, counted across instructions, on instance
+// k mod LNU: the full build alternates two, the lite build has one), outputs written two bytes at a time.
 // docs/core.md gives the rules; the C++ cycle model (model/compiler.cpp, exec_time) states the same ones.
 //
 // Per instruction: the parameter load (11 words, two per cycle) starts at pl >= issue + 1, once the previous
@@ -8,7 +9,7 @@
 // the first element in time (R + 6 >= the instance's ready cycle); element j's operands are addressed at
 // R + 2 + j (a, b, gamma, beta), added from R + 3 + j, enter the LayerNorm at R + 6 + j; outputs from
 // R + 2n + 20, the pair m written at R + 2n + 21 + 2m. Two instances never write in the same cycle (rows start >= n apart and
-// a row's writes span n cycles).
+// a row's writes span n cycles). The instance count changes only which rows wait for their instance.
 `default_nettype none
 `include "sf_isa.vh"
 `include "sf_policy.vh"
@@ -41,6 +42,9 @@ module sf_eng_n #(
   localparam integer NPAR = `SF_ISA_T_N_PARAM;
   localparam integer RL = `SF_ISA_T_RESIDUAL_LAT;
   localparam integer ZW = `SF_ZP_BITS;
+  localparam integer LNU = `SF_ISA_LN_UNITS;          // sf_layernorm instances
+  localparam integer UB = LNU > 1 ? $clog2(LNU) : 1;  // instance index bits
+  localparam integer ULAST = LNU - 1;
 
   sf_eng_slot u_slot (.i_clk(i_clk), .i_rst(i_rst), .i_issue(i_issue), .i_done(o_done), .o_free(o_free));
 
@@ -71,8 +75,8 @@ module sf_eng_n #(
   reg [7:0]  pl_cnt;          // cycles until a parameter load may start (previous row's settings taken)
   reg [7:0]  lane_cnt;        // cycles until the residual lane is free
   reg [3:0]  par_cnt;         // cycles until the first row may start after the load
-  reg [8:0]  ln_cnt [0:1];    // cycles until instance u may be given a row (its ready cycle - 5)
-  reg        rr;              // instance of the next row
+  reg [8:0]  ln_cnt [0:LNU-1];  // cycles until instance u may be given a row (its ready cycle - 5)
+  reg [UB-1:0] rr;            // instance of the next row
   wire       row_go = st == S_ROWS && par_cnt == 0 && lane_cnt == 0 && ln_cnt[rr] == 0;
   wire       pl_go  = st == S_IDLE && pending != 0 && pl_cnt == 0;
 
@@ -81,7 +85,7 @@ module sf_eng_n #(
   reg  [7:0] rd_j, rd_n;
   reg  [15:0] rd_a, rd_b;
   reg  [11:0] rd_g;
-  reg        rd_u;
+  reg [UB-1:0] rd_u;
   reg  [3:0] rd_amem;
 
   // the next row's addresses, kept incrementally (no multiplier): loaded from the instruction during its
@@ -104,7 +108,7 @@ module sf_eng_n #(
     if (pl_cnt != 0) pl_cnt <= pl_cnt - 1'b1;
     if (lane_cnt != 0) lane_cnt <= lane_cnt - 1'b1;
     if (par_cnt != 0) par_cnt <= par_cnt - 1'b1;
-    for (u = 0; u < 2; u = u + 1) if (ln_cnt[u] != 0) ln_cnt[u] <= ln_cnt[u] - 1'b1;
+    for (u = 0; u < LNU; u = u + 1) if (ln_cnt[u] != 0) ln_cnt[u] <= ln_cnt[u] - 1'b1;
     case (st)
       S_IDLE: if (pl_go) begin
         st <= S_PL;
@@ -122,7 +126,7 @@ module sf_eng_n #(
         lane_cnt <= n - 8'd1;
         pl_cnt <= n + 8'd4;        // a load may start at R + n + 5
         ln_cnt[rr] <= {n, 1'b0} + {1'b0, n} + 9'd6;  // its next row may start at R + 3n + 7 (first element in at +6)
-        rr <= !rr;
+        rr <= rr == ULAST[UB-1:0] ? {UB{1'b0}} : rr + 1'b1;
         ri <= ri + 1'b1;
         if (ri == rows - 8'd1) begin
           st <= S_IDLE;
@@ -138,9 +142,8 @@ module sf_eng_n #(
       pl_cnt <= 8'd0;
       lane_cnt <= 8'd0;
       par_cnt <= 4'd0;
-      ln_cnt[0] <= 9'd0;
-      ln_cnt[1] <= 9'd0;
-      rr <= 1'b0;
+      for (u = 0; u < LNU; u = u + 1) ln_cnt[u] <= 9'd0;
+      rr <= {UB{1'b0}};
     end
   end
 
@@ -193,7 +196,8 @@ module sf_eng_n #(
   end
   // addresses of element rd_j: presented the cycle after the row decision (registered here as o_*_addr)
   wire [15:0] ea = rd_a + {8'd0, rd_j}, eb = rd_b + {8'd0, rd_j};
-  reg        e_v, e_odd_a, e_odd_b, e_last, e_u, e_sel, f_sel;
+  reg        e_v, e_odd_a, e_odd_b, e_last, e_sel, f_sel;
+  reg [UB-1:0] e_u, f_u;
   always @(posedge i_clk) begin
     // cycle R + 1 + j: the addresses; the gamma / beta addresses go out on o_pa* in the same cycle
     o_a_addr <= {1'b0, ea[15:1]};
@@ -207,7 +211,7 @@ module sf_eng_n #(
     if (i_rst) e_v <= 1'b0;
   end
   // cycle R + 2 + j: the data; gamma and beta delayed to the LayerNorm input (residual_add: RL cycles)
-  reg        f_v, f_last, f_u;
+  reg        f_v, f_last;
   always @(posedge i_clk) begin
     f_v <= e_v;
     f_last <= e_last;
@@ -225,14 +229,15 @@ module sf_eng_n #(
   end
   reg  [`SF_LN_GAMMA_BITS-1:0] g_d [0:RL-1];
   reg  [`SF_LN_BETA_BITS-1:0]  b_d [0:RL-1];
-  reg  [RL-1:0] l_d, u_d;
+  reg  [RL-1:0] l_d;
+  reg  [UB-1:0] u_d [0:RL-1];
   integer k;
   always @(posedge i_clk) begin
     g_d[0] <= i_pd0[`SF_LN_GAMMA_BITS-1:0];
     b_d[0] <= i_pd1[`SF_LN_BETA_BITS-1:0];
-    for (k = 1; k < RL; k = k + 1) begin g_d[k] <= g_d[k-1]; b_d[k] <= b_d[k-1]; end
+    u_d[0] <= f_u;
+    for (k = 1; k < RL; k = k + 1) begin g_d[k] <= g_d[k-1]; b_d[k] <= b_d[k-1]; u_d[k] <= u_d[k-1]; end
     l_d <= {l_d[RL-2:0], f_last};
-    u_d <= {u_d[RL-2:0], f_u};
   end
   wire                       x_v;
   wire [`SF_RES_OUT_BITS-1:0] x;
@@ -241,9 +246,9 @@ module sf_eng_n #(
     .i_sa(sa), .i_sb(sb), .o_valid(x_v), .i_ready(1'b1), .o_y(x));
 
   // the LayerNorm instances; per instance the destination of the row it is reading (in) and writing (out)
-  reg  [15:0] m_in_addr [0:1], m_out_addr [0:1];
-  reg  [3:0]  m_in_mem [0:1], m_out_mem [0:1];
-  reg         m_in_dual [0:1], m_out_dual [0:1], m_in_last [0:1], m_out_last [0:1];
+  reg  [15:0] m_in_addr [0:LNU-1], m_out_addr [0:LNU-1];
+  reg  [3:0]  m_in_mem [0:LNU-1], m_out_mem [0:LNU-1];
+  reg         m_in_dual [0:LNU-1], m_out_dual [0:LNU-1], m_in_last [0:LNU-1], m_out_last [0:LNU-1];
   always @(posedge i_clk) begin
     if (row_go) begin
       m_in_addr[rr] <= nd;
@@ -252,15 +257,15 @@ module sf_eng_n #(
       m_in_last[rr] <= ri == rows - 8'd1;
     end
   end
-  wire [1:0]  y_v, y_last;
-  wire [15:0] y;
-  reg  [7:0]  y_lo [0:1];
-  reg  [7:0]  y_m [0:1];
-  reg  [1:0]  y_odd;
+  wire [LNU-1:0]   y_v, y_last;
+  wire [8*LNU-1:0] y;
+  reg  [7:0]  y_lo [0:LNU-1];
+  reg  [7:0]  y_m [0:LNU-1];
+  reg  [LNU-1:0]   y_odd;
   genvar gu;
   generate
-    for (gu = 0; gu < 2; gu = gu + 1) begin : g_ln
-      wire take = x_v && u_d[RL-1] == gu[0];
+    for (gu = 0; gu < LNU; gu = gu + 1) begin : g_ln
+      wire take = x_v && u_d[RL-1] == gu[UB-1:0];
       wire lin_last = take && l_d[RL-1];
       sf_layernorm u_ln (
         .i_clk(i_clk), .i_rst(i_rst), .i_valid(take), .o_ready(), .i_x(x), .i_gamma(g_d[RL-1]), .i_beta(b_d[RL-1]),
@@ -286,14 +291,21 @@ module sf_eng_n #(
       end
     end
   endgenerate
-  wire w0 = y_v[0] && y_odd[0], w1 = y_v[1] && y_odd[1];
-  assign o_wr_valid = w0 || w1;
-  assign o_wr_mem   = w1 ? m_out_mem[1] : m_out_mem[0];
-  assign o_wr_dual  = w1 ? m_out_dual[1] : m_out_dual[0];
-  assign o_wr_addr  = w1 ? m_out_addr[1] + {7'd0, y_m[1], 1'b0} : m_out_addr[0] + {7'd0, y_m[0], 1'b0};
-  assign o_wr_data  = w1 ? {y[15:8], y_lo[1]} : {y[7:0], y_lo[0]};
+  // the write port: the instance writing this cycle (at most one), the highest-numbered one otherwise
+  wire [LNU-1:0] w = y_v & y_odd;
+  reg  [UB-1:0]  ws;
+  integer v;
+  always @* begin
+    ws = {UB{1'b0}};
+    for (v = 1; v < LNU; v = v + 1) if (w[v]) ws = v[UB-1:0];
+  end
+  assign o_wr_valid = |w;
+  assign o_wr_mem   = m_out_mem[ws];
+  assign o_wr_dual  = m_out_dual[ws];
+  assign o_wr_addr  = m_out_addr[ws] + {7'd0, y_m[ws], 1'b0};
+  assign o_wr_data  = {y[ws*8 +: 8], y_lo[ws]};
   always @(posedge i_clk) begin
-    o_done <= (w0 && y_last[0] && m_out_last[0]) || (w1 && y_last[1] && m_out_last[1]);
+    o_done <= |(w & y_last) && m_out_last[ws];
     if (i_rst) o_done <= 1'b0;
   end
 endmodule
