@@ -93,6 +93,30 @@ module sf_eng_w #(
   wire              unused_i = &{1'b0, i_nb9[8], i_t9[8]};
   wire [9:0]        i_nbg  = (i_mode == 2'd0) ? {2'b0, i_nb} : ((i_mode == 2'd1) ? {1'b0, i_nb, 1'b0} : {i_nb, 2'b0});
   wire [8:0]        i_t9   = ({1'b0, i_nout} + LANES[8:0] - 9'd1) / LANES[8:0];
+  // per context: the bias-row offset of the instruction's row 0, (brow0 + r0) n_out (0 without BIAS_ROWS), by
+  // explicit shift-and-add (no multiplier): two 4-term partial sums at the issue (t), their sum at t + 1; the
+  // first pair (decided at P >= t + 1) reads it at P + 1
+  reg  [15:0]       c_pb0  [0:CTX-1];
+  reg  [12:0]       pl_plo, pl_phi;
+  reg               pl_flag;
+  wire [8:0]        i_brow = {1'b0, i_instr[`SF_F_BROW0]} + {1'b0, i_instr[`SF_F_R0]};
+  function [12:0] mul9x4;  // a * b, shift-and-add
+    input [8:0] a;
+    input [3:0] b;
+    begin
+      mul9x4 = ({13{b[0]}} & {4'd0, a}) + ({13{b[1]}} & {3'd0, a, 1'b0})
+             + ({13{b[2]}} & {2'd0, a, 2'b0}) + ({13{b[3]}} & {1'd0, a, 3'b0});
+    end
+  endfunction
+  wire              unused_phi = pl_phi[12];  // bit 16 of the product: beyond the 16-bit address
+  always @(posedge i_clk) begin
+    if (i_issue) begin
+      pl_plo <= mul9x4(i_brow, i_nout[3:0]);
+      pl_phi <= mul9x4(i_brow, i_nout[7:4]);
+      pl_flag <= i_instr[4 + `SF_FLAG_BIAS_ROWS];
+    end
+    if (pl_run && pl_cnt == 3'd0) c_pb0[pl_idx] <= pl_flag ? {3'd0, pl_plo} + {pl_phi[11:0], 4'd0} : 16'd0;
+  end
   always @(posedge i_clk) begin
     if (i_issue) begin
       c_g[wp] <= i_g;
@@ -141,7 +165,8 @@ module sf_eng_w #(
   wire [9:0]    b_nbg   = c_nbg[bi];                                   // fetch cycles
   wire [7:0]    b_tiles = c_tiles[bi];
   reg  [7:0]    r, tile;                                               // next pair
-  wire [7:0]    nt      = (b_nout - tile * LANES[7:0] >= LANES[7:0]) ? LANES[7:0] : (b_nout - tile * LANES[7:0]);
+  reg  [7:0]    toff;                                                  // tile W_LANES (kept as tiles advance)
+  wire [7:0]    nt      = (b_nout - toff >= LANES[7:0]) ? LANES[7:0] : (b_nout - toff);
   wire [7:0]    b_dr    = (nt + RS[7:0] - 8'd1) / RS[7:0];
   wire [10:0]   b_bl    = c_bl[bi];
   wire [10:0]   b_step  = ({1'b0, b_nbg} > {3'd0, b_dr}) ? {1'b0, b_nbg} : {3'd0, b_dr};
@@ -150,10 +175,13 @@ module sf_eng_w #(
   wire          have    = pending != 0;
   wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && hs_cnt <= {8'd0, b_g} && mf_n < 4'd8;
   wire          last_pair = (r == b_rows - 8'd1) && (tile == b_tiles - 8'd1);
-  // the pair's weight and input addresses, kept incrementally (no multiplier): wbase + tile NB G, a + r a_stride
-  reg  [15:0]   wa_tile, xa_row;
+  // the pair's addresses, kept incrementally (no multiplier): wbase + tile NB G, a + r a_stride, d + r d_stride,
+  // the bias-row offset r n_out (BIAS_ROWS; added to the context's (brow0 + r0) n_out in the drain pipeline)
+  reg  [15:0]   wa_tile, xa_row, db_row, pbo_row;
   wire [15:0]   b_wa    = (tile == 8'd0) ? b_ins[`SF_F_WBASE] : wa_tile;
   wire [15:0]   b_xa    = (r == 8'd0) ? b_ins[`SF_F_A] : xa_row;
+  wire [15:0]   b_db    = (r == 8'd0) ? b_ins[`SF_F_D] : db_row;
+  wire [15:0]   b_pbo   = (r == 8'd0) ? 16'd0 : pbo_row;
 
   // fetch of the decided pair
   reg           f_on;
@@ -227,29 +255,26 @@ module sf_eng_w #(
   reg  [15:0]   mf_bb   [0:7], mf_db [0:7];
   reg           e1_v, e2_v, e1_flag;
   reg  [2:0]    e1_wp, e2_wp;
-  reg  [8:0]    e1_brow;
-  reg  [7:0]    e1_nout, e1_r, e1_dstride, e1_t;
-  reg  [15:0]   e1_bbase, e1_d, e2_bb, e2_db, e2_pb, e2_pd;
+  reg  [CI-1:0] e1_ctx;
+  reg  [7:0]    e1_t;
+  reg  [15:0]   e1_bbase, e1_db, e1_pbo, e2_bb, e2_db, e2_pb;
   always @(posedge i_clk) begin
     e1_v <= decide;
     e1_wp <= mf_wp;
     e1_flag <= b_ins[4 + `SF_FLAG_BIAS_ROWS];
-    e1_brow <= {1'b0, b_ins[`SF_F_BROW0]} + {1'b0, b_ins[`SF_F_R0] + r};
-    e1_nout <= b_nout;
-    e1_r <= r;
-    e1_dstride <= b_ins[`SF_F_D_STRIDE];
-    e1_t <= tile * LANES[7:0];
+    e1_ctx <= bi;
+    e1_pbo <= b_pbo;
+    e1_t <= toff;
     e1_bbase <= b_ins[`SF_F_BBASE];
-    e1_d <= b_ins[`SF_F_D];
+    e1_db <= b_db;
     e2_v <= e1_v;
     e2_wp <= e1_wp;
-    e2_pb <= e1_flag ? {7'd0, e1_brow} * {8'd0, e1_nout} : 16'd0;
-    e2_pd <= {8'd0, e1_r} * {8'd0, e1_dstride};
+    e2_pb <= e1_flag ? c_pb0[e1_ctx] + e1_pbo : 16'd0;
     e2_bb <= e1_bbase + {8'd0, e1_t};
-    e2_db <= e1_d + {8'd0, e1_t};
+    e2_db <= e1_db + {8'd0, e1_t};
     if (e2_v) begin
       mf_bb[e2_wp] <= e2_bb + e2_pb;
-      mf_db[e2_wp] <= e2_db + e2_pd;
+      mf_db[e2_wp] <= e2_db;
     end
     if (decide) begin
       mf_dr[mf_wp] <= b_dr;
@@ -282,7 +307,11 @@ module sf_eng_w #(
       f_wa <= b_wa[WA-1:0];
       f_xa <= b_xa;
       wa_tile <= b_wa + {6'd0, b_nbg};
-      if (tile == b_tiles - 8'd1) xa_row <= b_xa + {8'd0, b_ins[`SF_F_A_STRIDE]};  // the row moves on
+      if (tile == b_tiles - 8'd1) begin  // the row moves on
+        xa_row <= b_xa + {8'd0, b_ins[`SF_F_A_STRIDE]};
+        db_row <= b_db + {8'd0, b_ins[`SF_F_D_STRIDE]};
+        pbo_row <= b_pbo + {8'd0, b_nout};
+      end
       mf_ctx[mf_wp] <= bi;
       mf_r[mf_wp] <= r;
       mf_last[mf_wp] <= last_pair;
@@ -290,12 +319,15 @@ module sf_eng_w #(
       if (last_pair) begin
         r <= 8'd0;
         tile <= 8'd0;
+        toff <= 8'd0;
         bi <= bi + 1'b1;
       end else if (tile == b_tiles - 8'd1) begin
         tile <= 8'd0;
+        toff <= 8'd0;
         r <= r + 1'b1;
       end else begin
         tile <= tile + 1'b1;
+        toff <= toff + LANES[7:0];
       end
     end
     if (decide) f_xsel <= b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_IO ? 2'd0 : b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_W ? 2'd1 :
@@ -305,6 +337,7 @@ module sf_eng_w #(
       bi <= {CI{1'b0}};
       r <= 8'd0;
       tile <= 8'd0;
+      toff <= 8'd0;
       step_cnt <= 11'd0;
       dfree_cnt <= 11'd0;
       hs_cnt <= 11'd0;
