@@ -22,7 +22,7 @@ namespace sf::cli {
 namespace {
 struct BoardOpts {
   std::string port, model = "data/model/default-all2.sfint", data = "data/ETT/ETTh1.csv", target = "OT", json;
-  std::string build = isa::BUILDS[0].name;  // the bitstream's core build (spec/isa.toml [[build]])
+  std::string build = "auto";  // the bitstream's core build (spec/isa.toml [[build]]); auto: the one the core reports
   int64_t windows = 100;
   int baud = 115200, timeout_ms = 2000, idle_ms = 5, retries = 1;
   bool no_load = false;
@@ -30,11 +30,9 @@ struct BoardOpts {
 
 int cmd_board(const BoardOpts& o) {
   using namespace sf::host;
+  if (o.build != "auto") core_build(o.build);  // an unknown name: the error lists the builds
   const IntModel im = load_int_model(o.model);
   const IntEngine e(im);
-  CompileOptions copt;
-  copt.build = core_build(o.build).name;
-  const CoreImage img = compile_core(e, copt);
   const Dataset d = make_dataset(o.data, o.target, im.seq_len, im.pred_len);
   const std::vector<int32_t> raw = raw_fixed(d, d.test);
   SerialPort port(o.port, o.baud);
@@ -44,12 +42,21 @@ int cmd_board(const BoardOpts& o) {
   lo.retries = o.retries;
   Link link(port, lo);
   const VersionInfo v = link.version();
+  // sf_core reports SF_CORE + its build id (spec/host_protocol.toml [[core]])
+  const int sf_core = static_cast<int>(hostspec::Core::SF_CORE);
+  const isa::Build* board_build = v.core_id >= sf_core ? isa::build_by_id(v.core_id - sf_core) : nullptr;
   fmt::print("board on {}: protocol v{}, core id {} ({}), max payload {} B\n", o.port, v.spec_version, v.core_id,
-             v.core_id == static_cast<uint8_t>(hostspec::Core::SF_CORE) ? "sf_core" : "not the accelerator core",
+             board_build ? fmt::format("sf_core, {} build", board_build->name) : "not the accelerator core",
              v.max_payload);
-  if (v.core_id != static_cast<uint8_t>(hostspec::Core::SF_CORE))
+  if (!board_build)
     throw Error("board: the device on " + o.port + " reports core id " + std::to_string(v.core_id) +
                 ", not sf_core (a bitstream with the test responder?)");
+  if (o.build != "auto" && core_build(o.build).id != board_build->id)
+    throw Error(fmt::format("board: --build {} but the core on {} is the {} build (its program would be refused)",
+                            o.build, o.port, board_build->name));
+  CompileOptions copt;
+  copt.build = board_build->name;
+  const CoreImage img = compile_core(e, copt);
   if (!o.no_load) {
     const LoadStats ls = load_core_image(link, img);
     fmt::print("loaded {} ({} program words, {} WMEM x {} bit, {} BMEM, {} PMEM): {} words in {} WRITE_MEM frames, "
@@ -97,8 +104,8 @@ void add_board_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--retries", o->retries, "resends of a request without a reply")->capture_default_str();
   c->add_flag("--no-load", o->no_load, "do not write the program and images (already loaded)");
-  c->add_option("--build", o->build, "the bitstream's core build (full, lite: the ULX3S/Colorlight 25F default); "
-                                     "a program for another build is refused by the core (ERROR CORE)")
+  c->add_option("--build", o->build, "the bitstream's core build (full, lite); auto: the build the core reports "
+                                     "in VERSION_INFO (its core id); another build is an error")
       ->capture_default_str();
   c->add_option("--json", o->json, "write the figures as JSON");
   c->callback([o] {

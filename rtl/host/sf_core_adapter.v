@@ -10,9 +10,10 @@
 //                  write port), each int32 Q10.6 (head output + last reading) saturated to int16 for the wire;
 //                  a run that wrote no forecast value is answered ERROR CORE
 //   status         o_core_status = {last fault code, faults (saturating at 255), forecasts served (16 bits,
-//                  wrapping)}; o_core_id = SF_CORE
+//                  wrapping)}; o_core_id = SF_CORE + the build id (spec/isa.toml [[build]]: 0x01 full, 0x02 lite)
 `default_nettype none
 `include "sf_host_spec.vh"
+`include "sf_isa.vh"
 module sf_core_adapter #(
   parameter integer TIMEOUT_CYCLES = 1_048_576,  // from i_start; the default forecast takes 21,599 cycles
   parameter integer IB_DEPTH       = 64,         // spec/isa.toml IBUF depth (the core's i_ib_addr: 6 bits)
@@ -86,7 +87,10 @@ module sf_core_adapter #(
   wire sat_lo = i_ob_data[31] && i_ob_data[30:15] != 16'hFFFF;
   assign o_fc_data     = sat_hi ? 16'h7FFF : (sat_lo ? 16'h8000 : i_ob_data[15:0]);
   assign o_core_status = {last_fault, faults, served};
-  assign o_core_id     = `SF_HOST_CORE_SF_CORE;
+  // the core id names the build (spec/host_protocol.toml [[core]] SF_CORE): SF_CORE + spec/isa.toml build id
+  localparam integer CORE_ID_I = {24'd0, `SF_HOST_CORE_SF_CORE} + `SF_ISA_BUILD_ID;
+  localparam [7:0]   CORE_ID   = CORE_ID_I[7:0];
+  assign o_core_id     = CORE_ID;
 
   task automatic fault(input [7:0] code);
     begin
