@@ -144,7 +144,7 @@ SF_TOP_RTL  := synth/boards/$(BOARD)/$(SF_BOARD_TOP).v
 SF_LINT_INC  = -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core
 # the accelerator core (the board tops instantiate it: CORE = 1); Yosys reads copies passed through
 # synth/compat/yosys_compat.py (a frontend crash of the pinned Yosys, rewritten into equivalent Verilog)
-SF_SYN_CORE_RTL := rtl/sf_core.v $(sort $(wildcard rtl/core/*.v)) $(addprefix rtl/sf_,$(addsuffix .v,round_shift \
+SF_SYN_CORE_RTL := rtl/sf_core.v $(sort $(wildcard rtl/core/*.v)) $(addprefix rtl/sf_,$(addsuffix .v,round_shift round_shift_clamp \
   saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
 SF_SYN_COMPAT   := $(addprefix $(SF_SYN)/compat/,$(notdir $(SF_SYN_CORE_RTL)))
 SF_SYN_DEFS     ?= $(if $(filter full,$(CORE_BUILD)),,-DSF_BUILD_$(shell echo $(CORE_BUILD) | tr a-z A-Z))
@@ -242,9 +242,9 @@ test-host: configure
 #   make coverage      line coverage of the units (build-cov/, verilator_coverage summary)
 #   make budget        the cycle budget of one default forecast (docs/architecture.md)
 SF_GEN_DIR   := $(BUILD)/generated
-SF_UNIT_RTL  := $(addprefix rtl/sf_,$(addsuffix .v,round_shift saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
-SF_UNIT_TOPS := shift_rescale qlinear actmac residual_add softmax layernorm exp2neg log2fix rsqrt_fix round_shift saturate
-SF_UNIT_TBS  := $(addprefix tb_,shift_rescale shift_rescale_pow2 shift_rescale_shl qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
+SF_UNIT_RTL  := $(addprefix rtl/sf_,$(addsuffix .v,round_shift round_shift_clamp saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
+SF_UNIT_TOPS := shift_rescale round_shift_clamp qlinear actmac residual_add softmax layernorm exp2neg log2fix rsqrt_fix round_shift saturate
+SF_UNIT_TBS  := $(addprefix tb_,shift_rescale shift_rescale_pow2 shift_rescale_shl shift_rescale_shl_w17 shift_rescale_w17 round_shift_clamp_shl round_shift_clamp_mult round_shift_clamp_io round_shift_clamp_small round_shift_clamp_odd qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
 .PHONY: lint policy test-units synth-units coverage budget
 policy:
 	python3 scripts/gen_policy.py --out $(SF_GEN_DIR)

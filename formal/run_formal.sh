@@ -26,7 +26,7 @@ case $unit in
   frame_rx|frame_tx) rtl="$root/rtl/host/sf_$unit.v $root/rtl/host/sf_crc16.v" ;;
   negctl) rtl="" ;;
   seq|seq_tight_run|seq_tight_empty) rtl="$root/rtl/core/sf_seq.v $root/rtl/core/sf_eng_slot.v" ;;
-  *) rtl="$root/rtl/sf_$unit.v $root/rtl/sf_round_shift.v $root/rtl/sf_saturate.v $root/rtl/sf_exp2neg.v $root/rtl/sf_log2fix.v $root/rtl/sf_rsqrt_fix.v" ;;
+  *) rtl="$root/rtl/sf_$unit.v $root/rtl/sf_round_shift.v $root/rtl/sf_round_shift_clamp.v $root/rtl/sf_saturate.v $root/rtl/sf_exp2neg.v $root/rtl/sf_log2fix.v $root/rtl/sf_rsqrt_fix.v" ;;
 esac
 defs="-DFORMAL"
 [ "$task" = cover ] && defs="$defs -DSF_F_COVER"

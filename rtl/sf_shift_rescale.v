@@ -3,10 +3,13 @@
 //   1. m = acc * mult (unsigned multiplier; OPT_MULT = 0 removes it: pure power-of-two scale, mult == 1;
 //      OPT_MULT = 2: mult must be a power of two 2^k, and shift must be 0 when k > 0 -- the exporter's only
 //      kind, model/intengine.cpp set_pow2_shift; the compiler refuses others for a build with rs_mult = 2,
-//      spec/isa.toml [[build]]. Then m = acc << k saturated to ACC_W bits, a left shifter instead of the
-//      multiplier: the same y, since stage 3 clamps r = m to ZP_W+1 < ACC_W bits anyway)
-//   2. r = round_shift(m, shift)           (sf_round_shift: round half up, negative shift = exact left shift)
-//   3. z = r + zp                          (r first range-reduced to ZP_W+1 bits, which changes no result)
+//      spec/isa.toml [[build]]. Then no multiplier: m = acc and the shift of stage 2 becomes shift - k,
+//      round_shift(acc * 2^k, s) == round_shift(acc, s - k) exactly, a left shift by k when s = 0)
+//   2. r = round_shift(m, shift) range-reduced to ZP_W+1 bits, which changes no result (zp, lo, hi are ZP_W-bit
+//      signed: |r| beyond 2^ZP_W saturates the same way after + zp). sf_round_shift_clamp (the rounding rule
+//      of sf_round_shift, round half up, computed on the ZP_W+2 bits the result needs and an out-of-range
+//      flag from a mask of the bits above them: no full-width barrel shifter, no full-width rounding add)
+//   3. z = r + zp
 //   4. y = saturate(z, lo, hi)             (sf_saturate; ReLU is lo = zp)
 // Latency 4 cycles (one register per stage: 100 MHz on an LFE5U-25F speed 6, out of context); one beat per cycle; the whole pipeline stalls while o_valid && !i_ready.
 // Stream: i_valid/o_ready in, o_valid/i_ready out. Shift range [-LSHIFT_MAX, 31]; the policy's RS_SHIFT_MIN
@@ -24,6 +27,7 @@ module sf_shift_rescale #(
   parameter integer MULT_W    = `SF_RS_MULT_BITS,
   parameter integer SHIFT_W   = `SF_RS_SHIFT_BITS,
   parameter integer LSHIFT_MAX = -(`SF_RS_SHIFT_MIN),
+  parameter integer RSHIFT_MAX = `SF_RS_SHIFT_MAX,
   parameter integer OUT_W     = `SF_ACT_BITS,
   parameter integer ZP_W      = `SF_ZP_BITS
 ) (
@@ -42,9 +46,9 @@ module sf_shift_rescale #(
   output wire [LANES*OUT_W-1:0]    o_y
 );
   localparam integer M_W = (OPT_MULT == 1) ? ACC_W + MULT_W + 1 : ACC_W;
-  localparam integer R_W = M_W + 1 + LSHIFT_MAX;
-  localparam [ZP_W:0] RC_HI = {1'b0, {ZP_W{1'b1}}};
-  localparam [ZP_W:0] RC_LO = {1'b1, {ZP_W{1'b0}}};
+  // stage 2's shift: OPT_MULT = 2 subtracts k = log2(mult) <= MULT_W - 1 (one more bit, larger left shifts)
+  localparam integer S2_W = (OPT_MULT == 2) ? SHIFT_W + 1 : SHIFT_W;
+  localparam integer LSH2 = (OPT_MULT == 2) ? LSHIFT_MAX + MULT_W - 1 : LSHIFT_MAX;
 
   wire adv = !o_valid || i_ready;
   assign o_ready = adv;
@@ -56,61 +60,58 @@ module sf_shift_rescale #(
   end
   assign o_valid = vld[3];
 
+  // OPT_MULT = 2: k = log2(mult) (the highest set bit), shared by the lanes
+  localparam integer K_W = $clog2(MULT_W);
+  reg [K_W-1:0]   mult_k;
+  integer kb;
+  always @(*) begin
+    mult_k = {K_W{1'b0}};
+    for (kb = 1; kb < MULT_W; kb = kb + 1)
+      if (i_mult[kb]) mult_k = kb[K_W-1:0];
+  end
+  wire signed [S2_W-1:0] shift_in;
+  generate
+    if (OPT_MULT == 2) begin : g_shift_k
+      assign shift_in = $signed({i_shift[SHIFT_W-1], i_shift}) - $signed({{(S2_W-K_W){1'b0}}, mult_k});
+    end else begin : g_shift
+      assign shift_in = i_shift;
+    end
+  endgenerate
+
   // configuration travels with the data
-  reg signed [SHIFT_W-1:0] shift_1;
+  reg signed [S2_W-1:0]    shift_1;
   reg signed [ZP_W-1:0]    zp_1, lo_1, hi_1, zp_2, lo_2, hi_2, lo_3, hi_3;
   always @(posedge i_clk) begin
     if (adv) begin
-      shift_1 <= i_shift;
+      shift_1 <= shift_in;
       zp_1 <= i_zp; lo_1 <= i_lo; hi_1 <= i_hi;
       zp_2 <= zp_1; lo_2 <= lo_1; hi_2 <= hi_1;
       lo_3 <= lo_2; hi_3 <= hi_2;
     end
   end
 
-  // OPT_MULT = 2: k = log2(mult) (the highest set bit) and the mask of the bits acc << k shifts out (the top
-  // k bits below the sign: they must all equal the sign, else the result saturates), shared by the lanes
-  localparam integer K_W = $clog2(MULT_W);
-  reg [K_W-1:0]   mult_k;
-  reg [ACC_W-1:0] out_mask;
-  integer kb;
-  always @(*) begin
-    mult_k = {K_W{1'b0}};
-    out_mask = {ACC_W{1'b0}};
-    for (kb = 1; kb < MULT_W; kb = kb + 1)
-      if (i_mult[kb]) mult_k = kb[K_W-1:0];
-    for (kb = 1; kb < MULT_W && kb < ACC_W; kb = kb + 1)
-      if (kb <= mult_k) out_mask[ACC_W-1-kb] = 1'b1;
-  end
 
   genvar g;
   generate
     for (g = 0; g < LANES; g = g + 1) begin : g_lane
       wire signed [ACC_W-1:0] acc = i_acc[g*ACC_W +: ACC_W];
-      // stage 1: multiplier
+      // stage 1: multiplier (OPT_MULT = 2: none, the 2^k is in stage 2's shift)
       reg signed [M_W-1:0] m_1;
-      if (OPT_MULT == 2) begin : g_pow2
-        wire                   ovf = |((acc ^ {ACC_W{acc[ACC_W-1]}}) & out_mask);
-        wire signed [M_W-1:0]  shl = acc <<< mult_k;
-        wire signed [M_W-1:0]  sat = {acc[ACC_W-1], {(ACC_W-1){~acc[ACC_W-1]}}};
-        always @(posedge i_clk) if (adv) m_1 <= ovf ? sat : shl;
-      end else if (OPT_MULT != 0) begin : g_mult
+      if (OPT_MULT == 1) begin : g_mult
         always @(posedge i_clk) if (adv) m_1 <= acc * $signed({1'b0, i_mult});
       end else begin : g_nomult
         always @(posedge i_clk) if (adv) m_1 <= acc;
       end
-      // stage 2: rounding shift
-      wire signed [R_W-1:0] r;
-      sf_round_shift #(.IN_W(M_W), .SHIFT_W(SHIFT_W), .OUT_W(R_W), .OPT_LEFT(LSHIFT_MAX > 0 ? 1 : 0)) u_rs (.i_x(m_1), .i_shift(shift_1), .o_y(r));
-      reg signed [R_W-1:0] r_2;
-      always @(posedge i_clk) if (adv) r_2 <= r;
-      // stage 3: zero point. Range reduction first (exact): |r| beyond 2^ZP_W saturates the same way
-      // after + zp (zp, lo, hi are ZP_W-bit signed), so r is clamped to ZP_W+1 bits and the zero-point add and
-      // the comparisons stay narrow.
+      // stage 2: rounding shift, range-reduced to ZP_W+1 bits
       wire [ZP_W:0] r_c;
-      sf_saturate #(.IN_W(R_W), .LIM_W(ZP_W+1), .OUT_W(ZP_W+1)) u_clamp (.i_x(r_2), .i_lo(RC_LO), .i_hi(RC_HI), .o_y(r_c));
+      sf_round_shift_clamp #(.IN_W(M_W), .SHIFT_W(S2_W), .LSHIFT_MAX(LSH2), .RSHIFT_MAX(RSHIFT_MAX),
+        .OUT_W(ZP_W+1)) u_rs (
+        .i_x(m_1), .i_shift(shift_1), .o_y(r_c));
+      reg signed [ZP_W:0] r_2;
+      always @(posedge i_clk) if (adv) r_2 <= r_c;
+      // stage 3: zero point
       reg signed [ZP_W+1:0] z_3;
-      always @(posedge i_clk) if (adv) z_3 <= {r_c[ZP_W], r_c} + {{2{zp_2[ZP_W-1]}}, zp_2};
+      always @(posedge i_clk) if (adv) z_3 <= {r_2[ZP_W], r_2} + {{2{zp_2[ZP_W-1]}}, zp_2};
       // stage 4: saturation
       wire [OUT_W-1:0] y;
       sf_saturate #(.IN_W(ZP_W+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(z_3), .i_lo(lo_3), .i_hi(hi_3), .o_y(y));
@@ -121,6 +122,6 @@ module sf_shift_rescale #(
   endgenerate
 
   // i_mult is unused when OPT_MULT == 0, mult_k unless OPT_MULT == 2
-  wire unused_ok = &{1'b0, i_mult, mult_k, out_mask};
+  wire unused_ok = &{1'b0, i_mult, mult_k};
 endmodule
 `default_nettype wire

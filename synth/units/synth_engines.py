@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-UNITS = ["sf_round_shift", "sf_saturate", "sf_shift_rescale", "sf_qlinear", "sf_actmac", "sf_residual_add",
+UNITS = ["sf_round_shift", "sf_round_shift_clamp", "sf_saturate", "sf_shift_rescale", "sf_qlinear", "sf_actmac", "sf_residual_add",
          "sf_exp2neg", "sf_log2fix", "sf_softmax", "sf_rsqrt_fix", "sf_layernorm"]
 ENGINES = {
     "io": ["sf_shift_rescale"],
@@ -88,7 +88,7 @@ def main():
         top = "sf_eng_" + e
         # sf_isa.vh first: the units read the build's options from it (sf_shift_rescale OPT_MULT = SF_ISA_RS_MULT
         # when defined), as in sf_core, where the engines' includes come before the units
-        files = [isa_vh] + [compat("rtl/%s.v" % u, args.out) for u in ["sf_round_shift", "sf_saturate"] + ENGINES[e]]
+        files = [isa_vh] + [compat("rtl/%s.v" % u, args.out) for u in ["sf_round_shift", "sf_round_shift_clamp", "sf_saturate"] + ENGINES[e]]
         files += [compat("rtl/core/sf_eng_slot.v", args.out), compat("rtl/core/%s.v" % top, args.out)]
         log = os.path.join(args.out, e + "_yosys.log")
         jpath = os.path.join(args.out, e + ".json")

@@ -23,12 +23,18 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 RTL = os.path.join(ROOT, "rtl")
-COMMON = ["sf_round_shift.v", "sf_saturate.v"]
+COMMON = ["sf_round_shift.v", "sf_round_shift_clamp.v", "sf_saturate.v"]
 
 # name, top, parameters, extra files, note
 UNITS = [
     ("shift_rescale x4 (shift only)", "sf_shift_rescale", {"LANES": 4, "OPT_MULT": 0}, [], "default: power-of-two scale"),
     ("shift_rescale x4 (mult+shift)", "sf_shift_rescale", {"LANES": 4, "OPT_MULT": 1}, [], "option"),
+    ("shift_rescale x2 (2^k shifter, 17-bit zp, int16)", "sf_shift_rescale",
+     {"LANES": 2, "OPT_MULT": 2, "ZP_W": 17, "OUT_W": 16}, [], "the lite core's W / A lanes (rs_mult 2)"),
+    ("shift_rescale x2 (mult+shift, 17-bit zp, int16)", "sf_shift_rescale",
+     {"LANES": 2, "OPT_MULT": 1, "ZP_W": 17, "OUT_W": 16}, [], "the full core's W / A lanes (rs_mult 1)"),
+    ("shift_rescale x1 (2^k shifter)", "sf_shift_rescale", {"LANES": 1, "OPT_MULT": 2}, [],
+     "the lite core's IO lane"),
     ("qlinear 32x2 2-bit", "sf_qlinear", {"LANES": 32, "KPAR": 2, "W_MAX": 2}, [], "64 ternary MAC lanes"),
     ("qlinear 32x2 2/4/8-bit", "sf_qlinear", {"LANES": 32, "KPAR": 2, "W_MAX": 8}, [], "64 lanes, Booth digits"),
     ("actmac x24", "sf_actmac", {"LANES": 24}, [], "24 activation-product lanes"),
@@ -68,7 +74,8 @@ def synth(yosys, gen, top, params, extra, log, json_out=None):
     stat = text[text.rfind("Printing statistics"):]
     counts = {c: 0 for c in CELLS}
     for c in CELLS:
-        m = re.search(r"^\s+%s\s+(\d+)\s*$" % c, stat, re.M)
+        # "LUT4  123" (Yosys 0.23, the CI's) or "123  LUT4" (newer, e.g. the YoWASP build of the ECP5 flow)
+        m = re.search(r"^\s+%s\s+(\d+)\s*$" % c, stat, re.M) or re.search(r"^\s+(\d+)\s+%s\s*$" % c, stat, re.M)
         if m:
             counts[c] = int(m.group(1))
     counts["seconds"] = round(time.time() - t0, 1)
