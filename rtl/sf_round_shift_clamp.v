@@ -16,7 +16,8 @@ module sf_round_shift_clamp #(
   parameter integer SHIFT_W    = 6,                         // signed shift amount
   parameter integer LSHIFT_MAX = 0,                         // largest left shift; 0: right shifts only
   parameter integer RSHIFT_MAX = (1 << (SHIFT_W - 1)) - 1,  // largest right shift
-  parameter integer OUT_W      = 10
+  parameter integer OUT_W      = 10,
+  parameter integer OPT_BIASED = 0    // 1: i_shift carries shift + LSHIFT_MAX (unsigned: the add is the caller's)
 ) (
   input  wire signed [IN_W-1:0]    i_x,
   input  wire signed [SHIFT_W-1:0] i_shift,
@@ -27,7 +28,8 @@ module sf_round_shift_clamp #(
   localparam integer SW = (EB > SHIFT_W ? EB : SHIFT_W) + 1;
   localparam integer TW = $clog2(RSHIFT_MAX + LSHIFT_MAX + OUT_W + 1) + 1;
   wire          sgn = i_x[IN_W-1];
-  wire [SW-1:0] e_w = {{(SW-SHIFT_W){i_shift[SHIFT_W-1]}}, i_shift} + LSHIFT_MAX[SW-1:0];
+  wire [SW-1:0] e_w = (OPT_BIASED != 0) ? {{(SW-SHIFT_W){1'b0}}, i_shift}
+                                        : {{(SW-SHIFT_W){i_shift[SHIFT_W-1]}}, i_shift} + LSHIFT_MAX[SW-1:0];
   wire [EB-1:0] e = e_w[EB-1:0];
   reg  [VW-1:0] v;
   always @(*) begin

@@ -46,7 +46,8 @@ module sf_shift_rescale #(
   output wire [LANES*OUT_W-1:0]    o_y
 );
   localparam integer M_W = (OPT_MULT == 1) ? ACC_W + MULT_W + 1 : ACC_W;
-  // stage 2's shift: OPT_MULT = 2 subtracts k = log2(mult) <= MULT_W - 1 (one more bit, larger left shifts)
+  // stage 2's shift: OPT_MULT = 2 subtracts k = log2(mult) <= MULT_W - 1 (one more bit, larger left shifts),
+  // biased by LSH2 in stage 1 (shift - k + LSH2 >= 0), which keeps that add out of stage 2
   localparam integer S2_W = (OPT_MULT == 2) ? SHIFT_W + 1 : SHIFT_W;
   localparam integer LSH2 = (OPT_MULT == 2) ? LSHIFT_MAX + MULT_W - 1 : LSHIFT_MAX;
 
@@ -72,7 +73,9 @@ module sf_shift_rescale #(
   wire signed [S2_W-1:0] shift_in;
   generate
     if (OPT_MULT == 2) begin : g_shift_k
-      assign shift_in = $signed({i_shift[SHIFT_W-1], i_shift}) - $signed({{(S2_W-K_W){1'b0}}, mult_k});
+      // biased for stage 2 (shift - k + LSH2 >= 0, sf_round_shift_clamp OPT_BIASED): its add is done here
+      assign shift_in = $signed({i_shift[SHIFT_W-1], i_shift}) + LSH2[S2_W-1:0]
+                      - $signed({{(S2_W-K_W){1'b0}}, mult_k});
     end else begin : g_shift
       assign shift_in = i_shift;
     end
@@ -105,7 +108,7 @@ module sf_shift_rescale #(
       // stage 2: rounding shift, range-reduced to ZP_W+1 bits
       wire [ZP_W:0] r_c;
       sf_round_shift_clamp #(.IN_W(M_W), .SHIFT_W(S2_W), .LSHIFT_MAX(LSH2), .RSHIFT_MAX(RSHIFT_MAX),
-        .OUT_W(ZP_W+1)) u_rs (
+        .OUT_W(ZP_W+1), .OPT_BIASED(OPT_MULT == 2 ? 1 : 0)) u_rs (
         .i_x(m_1), .i_shift(shift_1), .o_y(r_c));
       reg signed [ZP_W:0] r_2;
       always @(posedge i_clk) if (adv) r_2 <= r_c;
