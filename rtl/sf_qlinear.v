@@ -17,7 +17,12 @@ module sf_qlinear #(
   parameter integer KPAR  = 2,
   parameter integer X_W   = `SF_ACT_BITS,
   parameter integer W_MAX = `SF_W_MAX_BITS,   // 2, 4 or 8
-  parameter integer ACC_W = `SF_ACC_BITS
+  parameter integer ACC_W = `SF_ACC_BITS,
+  // NO_STALL = 1: the user guarantees that the output register is free (o_valid low, or i_ready high) whenever
+  // the last digit of an i_last beat retires (sf_eng_w schedules its tiles so); the array then never waits
+  // and o_ready = !a_v || last digit, without the i_ready -> load-enable path. Simulation stops if the
+  // guarantee is broken. NO_STALL = 0: the full handshake (random stalls, tb_qlinear).
+  parameter integer NO_STALL = 0
 ) (
   input  wire                     i_clk,
   input  wire                     i_rst,
@@ -55,7 +60,7 @@ module sf_qlinear #(
     end
   endgenerate
   wire final_dig = (dig == last_dig);
-  wire out_free  = !o_valid || i_ready;
+  wire out_free  = (NO_STALL != 0) || !o_valid || i_ready;
   // ---- stage T: the per-lane digit term, registered (cuts the broadcast + add/sub + accumulate path) ----
   reg  t_v, t_first0, t_last;
   wire t_go   = t_v && (!t_last || out_free);   // T retires into the accumulators (and the output)
@@ -100,6 +105,14 @@ module sf_qlinear #(
     end
   end
 
+`ifndef SYNTHESIS
+  always @(posedge i_clk) begin
+    if (NO_STALL != 0 && !i_rst && t_v && t_last && o_valid && !i_ready) begin
+      $display("sf_qlinear (NO_STALL): a tile completes while the previous output is still held (%m)");
+      $stop;
+    end
+  end
+`endif
   always @(posedge i_clk) begin
     if (i_rst) o_valid <= 1'b0;
     else if (t_go && t_last) o_valid <= 1'b1;

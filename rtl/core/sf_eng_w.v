@@ -84,6 +84,12 @@ module sf_eng_w #(
   reg  [9:0]        c_nbg  [0:CTX-1];   // fetch cycles NB G
   reg  [10:0]       c_bl   [0:CTX-1];   // NB G + G + 3
   reg  [7:0]        c_tiles[0:CTX-1];
+  // the pair's drain steps and the counters the decision loads, per context for a full tile (DR = LANES / RS)
+  // and for the last tile (n_out - (tiles - 1) LANES outputs): the decision only selects (no n_out - toff)
+  reg  [7:0]        c_drl  [0:CTX-1];   // drain steps of the last tile
+  reg  [10:0]       c_stf  [0:CTX-1], c_stl [0:CTX-1];   // max(NB G, DR) - 1: full tile, last tile
+  reg  [10:0]       c_dff  [0:CTX-1], c_dfl [0:CTX-1];   // BL + DR - 1: full tile, last tile
+  reg  [10:0]       c_hs   [0:CTX-1];   // NB G + G - 1
   wire [1:0]        i_mode = i_instr[`SF_F_WMODE];
   wire [7:0]        i_nin  = i_instr[`SF_F_N_IN];
   wire [7:0]        i_nout = i_instr[`SF_F_N_OUT];
@@ -93,6 +99,19 @@ module sf_eng_w #(
   wire              unused_i = &{1'b0, i_nb9[8], i_t9[8]};
   wire [9:0]        i_nbg  = (i_mode == 2'd0) ? {2'b0, i_nb} : ((i_mode == 2'd1) ? {1'b0, i_nb, 1'b0} : {i_nb, 2'b0});
   wire [8:0]        i_t9   = ({1'b0, i_nout} + LANES[8:0] - 9'd1) / LANES[8:0];
+  localparam integer LL  = $clog2(LANES);   // LANES is a power of two (checked below)
+  localparam integer DRF = (LANES + RS - 1) / RS;
+  wire [LL-1:0]     i_ntm  = i_nout[LL-1:0] + {LL{1'b1}};                  // (n_out - 1) mod LANES
+  wire [7:0]        i_ntl  = {{(8-LL){1'b0}}, i_ntm} + 8'd1;   // the last tile's outputs, 1..LANES
+  wire [7:0]        i_drl  = (i_ntl + RS[7:0] - 8'd1) / RS[7:0];
+  wire [10:0]       i_bl   = {1'b0, i_nbg} + {8'd0, i_g} + 11'd3;
+  wire [10:0]       i_stf  = ({1'b0, i_nbg} > DRF[10:0]) ? {1'b0, i_nbg} - 11'd1 : DRF[10:0] - 11'd1;
+  wire [10:0]       i_stl  = ({1'b0, i_nbg} > {3'd0, i_drl}) ? {1'b0, i_nbg} - 11'd1 : {3'd0, i_drl} - 11'd1;
+  generate
+    if (LL < 1 || LL > 7 || (1 << LL) != LANES) begin : g_lanes_pow2
+      sf_eng_w_needs_lanes_a_power_of_two_up_to_128 u_err ();
+    end
+  endgenerate
   // per context: the bias-row offset of the instruction's row 0, (brow0 + r0) n_out (0 without BIAS_ROWS), by
   // explicit shift-and-add (no multiplier): two 4-term partial sums at the issue (t), their sum at t + 1; the
   // first pair (decided at P >= t + 1) reads it at P + 1
@@ -122,8 +141,14 @@ module sf_eng_w #(
       c_g[wp] <= i_g;
       c_nb[wp] <= i_nb;
       c_nbg[wp] <= i_nbg;
-      c_bl[wp] <= {1'b0, i_nbg} + {8'd0, i_g} + 11'd3;
+      c_bl[wp] <= i_bl;
       c_tiles[wp] <= i_t9[7:0];
+      c_drl[wp] <= i_drl;
+      c_stf[wp] <= i_stf;
+      c_stl[wp] <= i_stl;
+      c_dff[wp] <= i_bl + DRF[10:0] - 11'd1;
+      c_dfl[wp] <= i_bl + {3'd0, i_drl} - 11'd1;
+      c_hs[wp] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
     end
   end
   always @(posedge i_clk) begin
@@ -166,15 +191,14 @@ module sf_eng_w #(
   wire [7:0]    b_tiles = c_tiles[bi];
   reg  [7:0]    r, tile;                                               // next pair
   reg  [7:0]    toff;                                                  // tile W_LANES (kept as tiles advance)
-  wire [7:0]    nt      = (b_nout - toff >= LANES[7:0]) ? LANES[7:0] : (b_nout - toff);
-  wire [7:0]    b_dr    = (nt + RS[7:0] - 8'd1) / RS[7:0];
+  wire          b_tl    = tile == b_tiles - 8'd1;                      // the row's last tile
+  wire [7:0]    b_dr    = b_tl ? c_drl[bi] : DRF[7:0];
   wire [10:0]   b_bl    = c_bl[bi];
-  wire [10:0]   b_step  = ({1'b0, b_nbg} > {3'd0, b_dr}) ? {1'b0, b_nbg} : {3'd0, b_dr};
   reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
   reg  [10:0]   hs_cnt;               // cycles until the array takes a beat (the last beat's digits are done)
   wire          have    = pending != 0;
   wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && hs_cnt <= {8'd0, b_g} && mf_n < 4'd8;
-  wire          last_pair = (r == b_rows - 8'd1) && (tile == b_tiles - 8'd1);
+  wire          last_pair = (r == b_rows - 8'd1) && b_tl;
   // the pair's addresses, kept incrementally (no multiplier): wbase + tile NB G, a + r a_stride, d + r d_stride,
   // the bias-row offset r n_out (BIAS_ROWS; added to the context's (brow0 + r0) n_out in the drain pipeline)
   reg  [15:0]   wa_tile, xa_row, db_row, pbo_row;
@@ -295,9 +319,9 @@ module sf_eng_w #(
       if (f_c == f_n - 10'd1) f_on <= 1'b0;
     end
     if (decide) begin
-      step_cnt <= b_step - 11'd1;
-      dfree_cnt <= b_bl + {3'd0, b_dr} - 11'd1;
-      hs_cnt <= {1'b0, b_nbg} + {8'd0, b_g} - 11'd1;   // the last beat's digits end at P + NB G + G
+      step_cnt <= b_tl ? c_stl[bi] : c_stf[bi];                 // max(NB G, DR) - 1
+      dfree_cnt <= b_tl ? c_dfl[bi] : c_dff[bi];                // BL + DR - 1
+      hs_cnt <= c_hs[bi];                                       // the last beat's digits end at P + NB G + G
       f_on <= 1'b1;
       f_c <= 10'd0;
       f_n <= b_nbg;
@@ -307,7 +331,7 @@ module sf_eng_w #(
       f_wa <= b_wa[WA-1:0];
       f_xa <= b_xa;
       wa_tile <= b_wa + {6'd0, b_nbg};
-      if (tile == b_tiles - 8'd1) begin  // the row moves on
+      if (b_tl) begin  // the row moves on
         xa_row <= b_xa + {8'd0, b_ins[`SF_F_A_STRIDE]};
         db_row <= b_db + {8'd0, b_ins[`SF_F_D_STRIDE]};
         pbo_row <= b_pbo + {8'd0, b_nout};
@@ -321,7 +345,7 @@ module sf_eng_w #(
         tile <= 8'd0;
         toff <= 8'd0;
         bi <= bi + 1'b1;
-      end else if (tile == b_tiles - 8'd1) begin
+      end else if (b_tl) begin
         tile <= 8'd0;
         toff <= 8'd0;
         r <= r + 1'b1;
@@ -351,7 +375,7 @@ module sf_eng_w #(
   wire              q_valid;
   wire [LANES*ACC-1:0] q_acc;
   wire              dr_go, dr_lastc;
-  sf_qlinear #(.LANES(LANES), .KPAR(KPAR), .W_MAX(W_MAX)) u_q (
+  sf_qlinear #(.LANES(LANES), .KPAR(KPAR), .W_MAX(W_MAX), .NO_STALL(1)) u_q (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(beat_v), .o_ready(), .i_first(d_first), .i_last(d_lastbeat),
     .i_mode(d_mode), .i_x(x_pair), .i_w(wbus), .i_bias({(LANES*ACC){1'b0}}),
     .o_valid(q_valid), .i_ready(dr_lastc), .o_acc(q_acc));
