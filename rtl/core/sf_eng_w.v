@@ -90,6 +90,8 @@ module sf_eng_w #(
   reg  [10:0]       c_stf  [0:CTX-1], c_stl [0:CTX-1];   // max(NB G, DR) - 1: full tile, last tile
   reg  [10:0]       c_dff  [0:CTX-1], c_dfl [0:CTX-1];   // BL + DR - 1: full tile, last tile
   reg  [10:0]       c_hs   [0:CTX-1];   // NB G + G - 1
+  reg               c_dr1l [0:CTX-1];   // the last tile drains in one step
+  reg               c_nbg1 [0:CTX-1];   // NB G = 1
   wire [1:0]        i_mode = i_instr[`SF_F_WMODE];
   wire [7:0]        i_nin  = i_instr[`SF_F_N_IN];
   wire [7:0]        i_nout = i_instr[`SF_F_N_OUT];
@@ -149,6 +151,8 @@ module sf_eng_w #(
       c_dff[wp] <= i_bl + DRF[10:0] - 11'd1;
       c_dfl[wp] <= i_bl + {3'd0, i_drl} - 11'd1;
       c_hs[wp] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
+      c_dr1l[wp] <= i_drl == 8'd1;
+      c_nbg1[wp] <= i_nbg == 10'd1;
     end
   end
   always @(posedge i_clk) begin
@@ -197,8 +201,44 @@ module sf_eng_w #(
   reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
   reg  [10:0]   hs_cnt;               // cycles until the array takes a beat (the last beat's digits are done)
   wire          have    = pending != 0;
-  wire          decide  = have && step_cnt == 0 && dfree_cnt <= b_bl && hs_cnt <= {8'd0, b_g} && mf_n < 4'd8;
+  // dok = (dfree_cnt <= b_bl), hok = (hs_cnt <= b_g), registered: computed a cycle ahead from the next counter
+  // values and the next context's BL, G (the issue's own values when it fills that context this cycle); after
+  // a decision inside the instruction they reduce to DR = 1 and NB G = 1 (the same context)
+  reg           dok, hok;
+  wire          decide  = have && step_cnt == 0 && dok && hok && mf_n < 4'd8;
   wire          last_pair = (r == b_rows - 8'd1) && b_tl;
+  wire [CI-1:0] bi1     = bi + 1'b1;
+  wire          iss_b   = i_issue && wp == bi;
+  wire          iss_b1  = i_issue && wp == bi1;
+  wire [10:0]   bl_b    = iss_b ? i_bl : b_bl;
+  wire [10:0]   bl_b1   = iss_b1 ? i_bl : c_bl[bi1];
+  wire [2:0]    g_b     = iss_b ? i_g : b_g;
+  wire [2:0]    g_b1    = iss_b1 ? i_g : c_g[bi1];
+  wire          dok_hold = dfree_cnt <= bl_b + 11'd1;                  // no decision: the counter steps down
+  wire          hok_hold = hs_cnt <= {8'd0, g_b} + 11'd1;
+  wire          dok_next = c_dfl[bi] <= bl_b1;                        // last pair: the next context
+  wire          hok_next = c_hs[bi] <= {8'd0, g_b1};
+  wire          dok_same = b_tl ? c_dr1l[bi] : (DRF == 1);
+  wire          hok_same = c_nbg1[bi];
+  always @(posedge i_clk) begin
+    if (i_rst) begin
+      dok <= 1'b1;
+      hok <= 1'b1;
+    end else begin
+      // and-or, not a mux: Yosys `share` would merge the two c_bl / c_g reads behind a mux on the decision
+      // (one read port, its address selected by decide: the decision back on the compare's path)
+      dok <= (!decide & dok_hold) | (decide & last_pair & dok_next) | (decide & !last_pair & dok_same);
+      hok <= (!decide & hok_hold) | (decide & last_pair & hok_next) | (decide & !last_pair & hok_same);
+    end
+  end
+`ifndef SYNTHESIS
+  always @(posedge i_clk) begin
+    if (!i_rst && have && (dok != (dfree_cnt <= b_bl) || hok != (hs_cnt <= {8'd0, b_g}))) begin
+      $display("sf_eng_w: registered decision flags disagree (dok %b hok %b)", dok, hok);
+      $stop;
+    end
+  end
+`endif
   // the pair's addresses, kept incrementally (no multiplier): wbase + tile NB G, a + r a_stride, d + r d_stride,
   // the bias-row offset r n_out (BIAS_ROWS; added to the context's (brow0 + r0) n_out in the drain pipeline)
   reg  [15:0]   wa_tile, xa_row, db_row, pbo_row;
