@@ -73,7 +73,7 @@ module sf_layernorm #(
   reg signed [SHIFT_W-1:0] shift;
   reg signed [ZP_W-1:0] zp, lo, hi;
   reg [RQ:0]           r;
-  reg [5:0]            e;
+  reg [5:0]            e_z;        // e + RQ - ZF (6 bits, wraps as the sum did), registered with R
   reg [V_W-1:0]        var_r;
 
   wire adv = !o_valid || i_ready;         // the VAR/OUT pipeline moves
@@ -107,7 +107,7 @@ module sf_layernorm #(
   reg signed [2*C_W+1:0]  p1;
   // ---- S2: z ----
   wire signed [2*C_W+2:0] z_full;
-  sf_round_shift #(.IN_W(2*C_W+2), .SHIFT_W(7), .OUT_W(2*C_W+3), .OPT_LEFT(0)) u_z (.i_x(p1), .i_shift({1'b0, e + ZSH}), .o_y(z_full));
+  sf_round_shift #(.IN_W(2*C_W+2), .SHIFT_W(7), .OUT_W(2*C_W+3), .OPT_LEFT(0)) u_z (.i_x(p1), .i_shift({1'b0, e_z}), .o_y(z_full));
   reg                  v2, l2;
   reg signed [Z_W-1:0] z2;
   // ---- S3: y = z * gamma + beta ----
@@ -216,7 +216,7 @@ module sf_layernorm #(
     if (st == ST_RSQ && rcnt == 2'd0) var_r <= var_v;
     if (st == ST_RSQ && rcnt == 2'd3) begin
       r <= r_next;
-      e <= e_next;
+      e_z <= e_next + ZSH;
     end
   end
 
