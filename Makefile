@@ -244,7 +244,7 @@ test-host: configure
 SF_GEN_DIR   := $(BUILD)/generated
 SF_UNIT_RTL  := $(addprefix rtl/sf_,$(addsuffix .v,round_shift round_shift_clamp saturate shift_rescale qlinear actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm))
 SF_UNIT_TOPS := shift_rescale round_shift_clamp qlinear actmac residual_add softmax layernorm exp2neg log2fix rsqrt_fix round_shift saturate
-SF_UNIT_TBS  := $(addprefix tb_,shift_rescale shift_rescale_pow2 shift_rescale_shl shift_rescale_shl_w17 shift_rescale_w17 round_shift_clamp_shl round_shift_clamp_biased round_shift_clamp_mult round_shift_clamp_io round_shift_clamp_small round_shift_clamp_odd qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix layernorm)
+SF_UNIT_TBS  := $(addprefix tb_,shift_rescale shift_rescale_pow2 shift_rescale_shl shift_rescale_shl_w17 shift_rescale_w17 round_shift_clamp_shl round_shift_clamp_biased round_shift_clamp_mult round_shift_clamp_io round_shift_clamp_small round_shift_clamp_odd round_shift_clamp_wrap round_shift_clamp_wrap_biased qlinear qlinear_w2 actmac residual_add exp2neg log2fix softmax rsqrt_fix rsqrt_fix_w31 layernorm)
 .PHONY: lint policy test-units synth-units coverage budget
 policy:
 	python3 scripts/gen_policy.py --out $(SF_GEN_DIR)

@@ -7,7 +7,7 @@
 //   OUT : z = round_shift(c * R, e + RQ - ZF) | y = z * gamma + beta (int32, wraps);
 //         o_y = saturate(round_shift(y, shift) + zp, lo, hi)   (the shift_rescale rule, mult 1)
 // VAR and OUT issue one element per cycle into one pipeline: S0 c = x - mean | S1 c * (c or R) | S2 Q += (VAR)
-// or z (OUT) | S3 y = z * gamma + beta | S4 round_shift(y) | S5 range reduction + zp | S6 saturation = o_y.
+// or z (OUT) | S3 y = z * gamma + beta | S4 round_shift(y) and range reduction | S5 + zp | S6 saturation = o_y.
 // The pipeline advances while !o_valid || i_ready. The row ends with i_last (which must be beat 2^log2n);
 // i_log2n, i_eps and the output rescale (i_shift, i_zp, i_lo, i_hi) are taken at the i_last beat (the
 // rescale settings then travel with each element). o_ready is high in IN only. Latency from the i_last
@@ -49,14 +49,18 @@ module sf_layernorm #(
   localparam integer N_W  = $clog2(MAX_N);
   localparam integer S1_W = X_W + N_W + 1;
   localparam integer C_W  = X_W + 1;
-  localparam integer Q_W  = 2 * X_W + N_W + 1;   // sum of squares
-  localparam integer V_W  = Q_W;
+  // value ranges (x in [-2^(X_W-1), 2^(X_W-1)), n <= MAX_N): the spread of x is below 2^X_W, so (Popoviciu)
+  // sum (x - mu)^2 / n <= (2^X_W - 1)^2 / 4, and with the rounded mean (|mu - mean| <= 1/2) Q / n adds at most
+  // 1/4: round_shift(Q, log2n) < 2^(2 * X_W - 2) (VQ_W bits), Q < 2^(VQ_W + N_W), var = that + eps < 2^V_W
+  localparam integer VQ_W = 2 * X_W - 2;
+  localparam integer Q_W  = VQ_W + N_W;            // sum of squares
+  localparam integer V_W  = (VQ_W > EPS_W ? VQ_W : EPS_W) + 1;
+  // the z shift e + RQ - ZF: e <= (V_W - 1) / 2 + 1 (sf_rsqrt_fix: leading one k <= V_W - 1, e = k / 2 + carry)
+  localparam integer ZSH_MAX = (V_W - 1) / 2 + 1 + RQ - ZF;
   localparam integer Z_W  = 18;                  // |z| <= sqrt(n) * 2^ZF * 1.01 < 2^14
   localparam integer LSH  = -(`SF_RS_SHIFT_MIN);
   localparam integer ZSH_I = RQ - ZF;
   localparam [5:0]   ZSH  = ZSH_I[5:0];
-  localparam [ZP_W:0] RC_HI = {1'b0, {ZP_W{1'b1}}};
-  localparam [ZP_W:0] RC_LO = {1'b1, {ZP_W{1'b0}}};
   localparam [2:0] ST_IN = 3'd0, ST_MEAN = 3'd1, ST_VAR = 3'd2, ST_VARW = 3'd3, ST_RSQ = 3'd4, ST_OUT = 3'd5;
 
   reg [2:0]            st;
@@ -83,11 +87,14 @@ module sf_layernorm #(
   wire issue_last = (j == nlast);
 
   // ---- MEAN, RSQ combinational steps ----
-  wire signed [S1_W:0] mean_full;
-  sf_round_shift #(.IN_W(S1_W), .SHIFT_W(4), .OUT_W(S1_W+1)) u_mean (.i_x(s1), .i_shift({1'b0, log2n}), .o_y(mean_full));
-  wire signed [Q_W+1:0] var_sh;
-  sf_round_shift #(.IN_W(Q_W+1), .SHIFT_W(4), .OUT_W(Q_W+2)) u_var (.i_x({1'b0, q}), .i_shift({1'b0, log2n}), .o_y(var_sh));
-  wire [V_W-1:0] var_v = var_sh[V_W-1:0] + {{(V_W-EPS_W){1'b0}}, eps};
+  // (narrow rounding shifts: only the result bits kept are computed; the mean of X_W-bit x fits X_W bits)
+  wire signed [X_W-1:0] mean_v;
+  sf_round_shift_clamp #(.IN_W(S1_W), .SHIFT_W(4), .RSHIFT_MAX(N_W), .OUT_W(X_W), .OPT_WRAP(1)) u_mean (
+    .i_x(s1), .i_shift({1'b0, log2n}), .o_y(mean_v));
+  wire [V_W-1:0] var_sh;  // < 2^VQ_W
+  sf_round_shift_clamp #(.IN_W(Q_W+1), .SHIFT_W(4), .RSHIFT_MAX(N_W), .OUT_W(V_W), .OPT_WRAP(1)) u_var (
+    .i_x({1'b0, q}), .i_shift({1'b0, log2n}), .o_y(var_sh));
+  wire [V_W-1:0] var_v = var_sh + {{(V_W-EPS_W){1'b0}}, eps};
   wire [RQ:0] r_next;
   wire [5:0]  e_next;
   sf_rsqrt_fix #(.V_W(V_W), .OPT_REG(1)) u_rsqrt (.i_clk(i_clk), .i_en(1'b1), .i_var(var_r), .o_r(r_next), .o_e(e_next));
@@ -106,22 +113,22 @@ module sf_layernorm #(
   reg                     v1, m1, l1;
   reg signed [2*C_W+1:0]  p1;
   // ---- S2: z ----
-  wire signed [2*C_W+2:0] z_full;
-  sf_round_shift #(.IN_W(2*C_W+2), .SHIFT_W(7), .OUT_W(2*C_W+3), .OPT_LEFT(0)) u_z (.i_x(p1), .i_shift({1'b0, e_z}), .o_y(z_full));
+  wire signed [Z_W-1:0] z_v;  // the low Z_W bits of round_shift(c * R, e_z), e_z <= ZSH_MAX
+  sf_round_shift_clamp #(.IN_W(2*C_W+2), .SHIFT_W(7), .RSHIFT_MAX(ZSH_MAX), .OUT_W(Z_W), .OPT_WRAP(1)) u_z (
+    .i_x(p1), .i_shift({1'b0, e_z}), .o_y(z_v));
   reg                  v2, l2;
   reg signed [Z_W-1:0] z2;
   // ---- S3: y = z * gamma + beta ----
   wire signed [Z_W+G_W-1:0] zg = z2 * g2;
   reg                  v3, l3;
   reg [B_W-1:0]        y3;
-  // ---- S4: round_shift(y, shift) ----
-  wire signed [B_W+LSH:0] yr;
-  sf_round_shift #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .OUT_W(B_W+LSH+1), .OPT_LEFT(LSH > 0 ? 1 : 0)) u_y (.i_x(y3), .i_shift(sh3), .o_y(yr));
-  reg                  v4, l4;
-  reg signed [B_W+LSH:0] yr4;
-  // ---- S5: range reduction (exact, as in sf_shift_rescale) and zero point ----
+  // ---- S4: round_shift(y, shift) with the range reduction to ZP_W + 1 bits (exact, as in sf_shift_rescale) ----
   wire [ZP_W:0] yc;
-  sf_saturate #(.IN_W(B_W+LSH+1), .LIM_W(ZP_W+1), .OUT_W(ZP_W+1)) u_clamp (.i_x(yr4), .i_lo(RC_LO), .i_hi(RC_HI), .o_y(yc));
+  sf_round_shift_clamp #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .LSHIFT_MAX(LSH), .RSHIFT_MAX(`SF_RS_SHIFT_MAX), .OUT_W(ZP_W+1))
+    u_y (.i_x(y3), .i_shift(sh3), .o_y(yc));
+  reg                  v4, l4;
+  reg [ZP_W:0]         yc4;
+  // ---- S5: zero point ----
   reg                  v5, l5;
   reg signed [ZP_W+1:0] yz5;
   // ---- S6: saturation ----
@@ -142,10 +149,10 @@ module sf_layernorm #(
       m0 <= (st == ST_OUT); l0 <= issue_last; c0 <= {xj[X_W-1], xj} - {mean[X_W-1], mean};
       g0 <= mem_g[j]; b0 <= mem_b[j]; sh0 <= shift; zp0 <= zp; lo0 <= lo; hi0 <= hi;
       m1 <= m0; l1 <= l0; p1 <= prod; g1 <= g0; b1 <= b0; sh1 <= sh0; zp1 <= zp0; lo1 <= lo0; hi1 <= hi0;
-      l2 <= l1; z2 <= z_full[Z_W-1:0]; g2 <= g1; b2 <= b1; sh2 <= sh1; zp2 <= zp1; lo2 <= lo1; hi2 <= hi1;
+      l2 <= l1; z2 <= z_v; g2 <= g1; b2 <= b1; sh2 <= sh1; zp2 <= zp1; lo2 <= lo1; hi2 <= hi1;
       l3 <= l2; y3 <= {{(B_W-Z_W-G_W){zg[Z_W+G_W-1]}}, zg} + b2; sh3 <= sh2; zp3 <= zp2; lo3 <= lo2; hi3 <= hi2;
-      l4 <= l3; yr4 <= yr; zp4 <= zp3; lo4 <= lo3; hi4 <= hi3;
-      l5 <= l4; yz5 <= {yc[ZP_W], yc} + {{2{zp4[ZP_W-1]}}, zp4}; lo5 <= lo4; hi5 <= hi4;
+      l4 <= l3; yc4 <= yc; zp4 <= zp3; lo4 <= lo3; hi4 <= hi3;
+      l5 <= l4; yz5 <= {yc4[ZP_W], yc4} + {{2{zp4[ZP_W-1]}}, zp4}; lo5 <= lo4; hi5 <= hi4;
       o_y <= ysat; o_last <= l5;
     end
   end
@@ -208,7 +215,7 @@ module sf_layernorm #(
       end
     end
     if (st == ST_MEAN) begin
-      mean <= mean_full[X_W-1:0];
+      mean <= mean_v;
       q <= {Q_W{1'b0}};
     end else if (adv && v1 && !m1) begin
       q <= q + {{(Q_W-2*C_W){1'b0}}, p1[2*C_W-1:0]};  // c*c >= 0, < 2^(2*X_W)
@@ -220,6 +227,6 @@ module sf_layernorm #(
     end
   end
 
-  wire unused_ok = &{1'b0, mean_full[S1_W:X_W], var_sh[Q_W+1:V_W], z_full[2*C_W+2:Z_W], p1[2*C_W+1:2*C_W]};
+  wire unused_ok = &{1'b0, p1[2*C_W+1:2*C_W]};
 endmodule
 `default_nettype wire

@@ -7,7 +7,8 @@
 // keeping only the bits the window can still reach. Whether x >>> s leaves the OUT_W-bit range comes from the
 // bits at and above the window's top (bit OUT_W - 1 of x >>> s): compared with the sign under a mask that
 // depends on the shift only (the lanes of one configuration share it once flattened). After the rounding add,
-// only the largest value can overflow (to the largest value: clamped). Combinational.
+// only the largest value can overflow (to the largest value: clamped). OPT_WRAP = 1: the window alone, the low
+// OUT_W bits of the result (a narrow rounding shift for a result known to fit OUT_W bits). Combinational.
 // Shift range [-LSHIFT_MAX, RSHIFT_MAX] (contract). C++ reference: sf::saturate(sf::round_shift(x, s), ...)
 // (model/intref.h); tested in tb_round_shift_clamp_*.
 `default_nettype none
@@ -17,7 +18,9 @@ module sf_round_shift_clamp #(
   parameter integer LSHIFT_MAX = 0,                         // largest left shift; 0: right shifts only
   parameter integer RSHIFT_MAX = (1 << (SHIFT_W - 1)) - 1,  // largest right shift
   parameter integer OUT_W      = 10,
-  parameter integer OPT_BIASED = 0    // 1: i_shift carries shift + LSHIFT_MAX (unsigned: the add is the caller's)
+  parameter integer OPT_BIASED = 0,   // 1: i_shift carries shift + LSHIFT_MAX (unsigned: the add is the caller's)
+  parameter integer OPT_WRAP   = 0    // 1: no clamp, o_y = the low OUT_W bits of round_shift(i_x, i_shift) (the
+                                      //    caller's value range makes them the result; no range test)
 ) (
   input  wire signed [IN_W-1:0]    i_x,
   input  wire signed [SHIFT_W-1:0] i_shift,
@@ -67,7 +70,7 @@ module sf_round_shift_clamp #(
   // (x >>> s) + x[s-1] in OUT_W + 1 bits; in range before the add, it overflows only upwards from the largest
   wire [OUT_W:0] sum = {win[OUT_W], win[OUT_W:1]} + {{OUT_W{1'b0}}, win[0]};
   wire           up = sum[OUT_W] != sum[OUT_W-1];
-  assign o_y = (out || up) ? {sgn, {(OUT_W-1){~sgn}}} : sum[OUT_W-1:0];
+  assign o_y = (OPT_WRAP == 0 && (out || up)) ? {sgn, {(OUT_W-1){~sgn}}} : sum[OUT_W-1:0];
   wire unused_ok = &{1'b0, e_w[SW-1:EB], mask[VW-1]};
 endmodule
 `default_nettype wire

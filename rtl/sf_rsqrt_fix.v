@@ -16,7 +16,6 @@ module sf_rsqrt_fix #(
   output wire [5:0]     o_e
 );
   localparam integer RB = `SF_LN_RSQRT_LUT_BITS;
-  localparam [6:0]   RB7 = `SF_LN_RSQRT_LUT_BITS;
   `include "sf_tables.vh"
 
   // ---- step 1: leading one k, e = k / 2, shift 2e - RB ----
@@ -30,20 +29,24 @@ module sf_rsqrt_fix #(
       pos = pos + 7'd1;
     end
   end
-  wire [5:0] ex_c = k[6:1];
-  wire [6:0] sh_c = {ex_c, 1'b0} - RB7;  // signed: negative = exact left shift
+  // the shift 2e - RB is in [-RB, 2 * EXM - RB] (e <= EXM: k <= V_W - 1); it goes biased by RB (OPT_BIASED), as
+  // 2e = k with bit 0 cleared (EB bits), so no subtraction
+  localparam integer EXM = (V_W - 1) / 2;
+  localparam integer EB  = $clog2(2 * EXM + 1);
+  wire [5:0]    ex_c = k[6:1];
+  wire [EB-1:0] sh_c = {k[EB-1:1], 1'b0};
   wire [V_W-1:0] var1;
   wire [5:0]     ex1;
-  wire [6:0]     sh1;
-  // ---- step 2: t = round_shift(var, 2e - RB) in [2^RB, 4 * 2^RB] ----
-  wire signed [V_W+RB+1:0] t;
-  sf_round_shift #(.IN_W(V_W+1), .SHIFT_W(7), .OUT_W(V_W+RB+2)) u_rs (.i_x({1'b0, var1}), .i_shift(sh1), .o_y(t));
-  wire [RB+2:0] t_c = t[RB+2:0];
+  wire [EB-1:0]  sh1;
+  // ---- step 2: t = round_shift(var, 2e - RB) in [2^RB, 4 * 2^RB] (RB + 3 bits): only those bits are computed ----
+  wire [RB+2:0] t_c;
+  sf_round_shift_clamp #(.IN_W(V_W+1), .SHIFT_W(EB), .LSHIFT_MAX(RB), .RSHIFT_MAX(2*EXM-RB), .OUT_W(RB+3),
+                         .OPT_BIASED(1), .OPT_WRAP(1)) u_rs (.i_x({1'b0, var1}), .i_shift(sh1), .o_y(t_c));
   wire [RB+2:0] t2;
   wire [5:0]    ex2;
   generate
     if (OPT_REG != 0) begin : g_reg
-      reg [V_W-1:0] var_r; reg [5:0] ex_r, ex_r2; reg [6:0] sh_r; reg [RB+2:0] t_r;
+      reg [V_W-1:0] var_r; reg [5:0] ex_r, ex_r2; reg [EB-1:0] sh_r; reg [RB+2:0] t_r;
       always @(posedge i_clk) if (i_en) begin
         var_r <= i_var; ex_r <= ex_c; sh_r <= sh_c;
         t_r <= t_c; ex_r2 <= ex1;
@@ -62,6 +65,6 @@ module sf_rsqrt_fix #(
   wire [RB+1:0] idx = tm - {2'b01, {RB{1'b0}}};
   assign o_r = sf_rsqrt_lut(idx);
   assign o_e = ex2 + {5'd0, carry};
-  wire unused_ok = &{1'b0, t[V_W+RB+1:RB+3], k[0]};
+  wire unused_ok = &{1'b0, k[0]};
 endmodule
 `default_nettype wire

@@ -1,6 +1,9 @@
 // Cycle-by-cycle test of rtl/sf_layernorm.v against sf::layernorm (model/intref.h). One vector = one row
 // of n = 2^log2n (1..MAX_N) elements: constant rows (var = 0), extremes, normal rows of random spread,
-// random gamma/beta/eps and output rescale.
+// random gamma/beta/eps and output rescale. Also the value-range extremes the RTL's narrow widths rest on
+// (rtl/sf_layernorm.v): the largest variance (x alternating between the int16 extremes: Q / n at its bound
+// 2^30 - 2^15), the largest |z| (one element at one extreme, the rest at the other: |z| ~ sqrt(n) * 2^ZF),
+// with the largest eps, and the extreme means (every x at one extreme).
 #include <cmath>
 #include <ostream>
 #include <vector>
@@ -32,16 +35,21 @@ Row random_row(std::mt19937_64& rng) {
   while ((2 << max_log2n) <= MAX_N) ++max_log2n;
   r.p.log2n = static_cast<int>(rng() % (max_log2n + 1));
   const int n = 1 << r.p.log2n;
-  const int kind = static_cast<int>(rng() % 6);
-  r.p.eps = kind == 1 ? 65535u : 1u + static_cast<uint32_t>(rng() % (rng() % 2 ? 4 : 65535));
+  const int kind = static_cast<int>(rng() % 9);
+  r.p.eps = kind == 1 || (kind == 6 && rng() % 2) ? 65535u : 1u + static_cast<uint32_t>(rng() % (rng() % 2 ? 4 : 65535));
   const double sd = std::ldexp(1.0, static_cast<int>(rng() % 14));
   const double mu = static_cast<double>(static_cast<int>(rng() % 65536) - 32768);
   std::normal_distribution<double> nd(mu, sd);
   const int32_t cst = static_cast<int32_t>(rng() % 65536) - 32768;
   r.x.resize(n); r.g.resize(n); r.b.resize(n);
   for (int j = 0; j < n; ++j) {
+    const bool top = (j & 1) != 0;  // kind 6: alternating extremes (the largest variance), from either end
+    const int32_t hi = cst & 1 ? 32767 : -32768, lo = cst & 1 ? -32768 : 32767;
     r.x[j] = kind == 0 ? cst : kind == 2 ? ((rng() & 1) ? 32767 : -32768)
-                                         : static_cast<int32_t>(sf::saturate(std::llround(nd(rng)), -32768, 32767));
+           : kind == 6 ? (top ? hi : lo)
+           : kind == 7 ? (j == static_cast<int>(cst & (n - 1)) ? hi : lo)  // one outlier: the largest |z|
+           : kind == 8 ? hi                                               // every x at one extreme
+                       : static_cast<int32_t>(sf::saturate(std::llround(nd(rng)), -32768, 32767));
     r.g[j] = kind == 3 ? ((rng() & 1) ? 127 : -128) : static_cast<int32_t>(rng() % 256) - 128;
     r.b[j] = kind == 4 ? static_cast<int32_t>(rng()) : static_cast<int32_t>(rng() % 200001) - 100000;
   }

@@ -1,5 +1,6 @@
 // Test of sf_round_shift_clamp (rtl/sf_round_shift.v, combinational) against the rounding rule and saturation of
-// model/intref.h: o_y == sf::saturate(sf::round_shift(x, s), -2^(OUT_W-1), 2^(OUT_W-1) - 1). For every shift s
+// model/intref.h: o_y == sf::saturate(sf::round_shift(x, s), -2^(OUT_W-1), 2^(OUT_W-1) - 1) (OPT_WRAP = 1: the
+// low OUT_W bits of sf::round_shift(x, s), sign-extended). For every shift s
 // of the contract range [-LSHIFT_MAX, RSHIFT_MAX]: x at the extremes of IN_W bits; x whose result lies
 // around either clamp bound (bound - 3 .. bound + 3), each with the rounding remainders around 0 and
 // +-2^(s-1) (ties and their neighbours); x >>> s at the top of every magnitude (the out-of-range mask's
@@ -25,6 +26,9 @@ using sfsim::sext;
 #ifndef TB_OPT_BIASED
 #define TB_OPT_BIASED 0  // 1: the port carries shift + LSHIFT_MAX (sf_shift_rescale's lite lanes)
 #endif
+#ifndef TB_OPT_WRAP
+#define TB_OPT_WRAP 0  // 1: no clamp, the low OUT_W bits of the rounding shift (sf_layernorm, sf_rsqrt_fix)
+#endif
 #ifndef TB_RSHIFT_MAX
 #define TB_RSHIFT_MAX ((1 << (TB_SHIFT_W - 1)) - 1)  // the module's default
 #endif
@@ -46,7 +50,10 @@ struct Dut {
   std::unique_ptr<Vsf_round_shift_clamp> d;
 };
 
-int64_t reference(int64_t x, int s) { return sf::saturate(sf::round_shift(x, s), Y_MIN, Y_MAX); }
+int64_t reference(int64_t x, int s) {
+  return TB_OPT_WRAP ? sext(static_cast<uint64_t>(sf::round_shift(x, s)), OUT_W)
+                     : sf::saturate(sf::round_shift(x, s), Y_MIN, Y_MAX);
+}
 
 // the vectors of shift s (in the IN_W range)
 std::vector<int64_t> vectors(int s, std::mt19937_64& rng, int* n_bound) {
@@ -109,10 +116,10 @@ TEST(RoundShiftClamp, EveryShiftBitExactAtTheBoundsAndExtremes) {
     n_reach += reach;
     n_covered += reach && lo_at && lo_past && hi_at && hi_past;
   }
-  std::printf("sf_round_shift_clamp IN_W %d SHIFT_W %d LSHIFT_MAX %d OUT_W %d OPT_BIASED %d: %lld vectors over shifts %d..%d "
+  std::printf("sf_round_shift_clamp IN_W %d SHIFT_W %d LSHIFT_MAX %d OUT_W %d OPT_BIASED %d OPT_WRAP %d: %lld vectors over shifts %d..%d "
               "(%d around the bounds, %d clamped, %d ties; both bounds reached and passed by one step at %d of the %d shifts "
               "that can reach them), %lld errors\n",
-              IN_W, SHIFT_W, LSH, OUT_W, TB_OPT_BIASED, static_cast<long long>(checked), S_MIN, S_MAX, n_bound, n_clamped, n_ties,
+              IN_W, SHIFT_W, LSH, OUT_W, TB_OPT_BIASED, TB_OPT_WRAP, static_cast<long long>(checked), S_MIN, S_MAX, n_bound, n_clamped, n_ties,
               n_covered, n_reach, static_cast<long long>(errors));
   EXPECT_EQ(errors, 0);
   EXPECT_GT(n_reach, 0);

@@ -1,5 +1,6 @@
 // Test of rtl/sf_rsqrt_fix.v against sf::rsqrt_fix() (model/intref.h): every var below 2^22 and 2^22
-// random values over the whole 40-bit range (each power of two and its neighbours included).
+// random values over the whole V_W-bit range (each power of two and its neighbours included, and the largest
+// values); V_W = 40 and the width sf_layernorm instantiates (31: its variance bound).
 #include <gtest/gtest.h>
 #include <verilated.h>
 
@@ -10,6 +11,8 @@
 #include "intref.h"
 
 namespace {
+constexpr int V_W = TB_V_W;
+static_assert(V_W <= 62, "the reference takes uint64");
 TEST(RsqrtFix, BitExact) {
   VerilatedContext ctx;
   Vsf_rsqrt_fix m(&ctx);
@@ -24,15 +27,17 @@ TEST(RsqrtFix, BitExact) {
     return m.o_r == r && m.o_e == static_cast<uint32_t>(e);
   };
   for (uint64_t v = 1; v < (uint64_t{1} << 22); ++v) ASSERT_TRUE(check(v)) << "var=" << v;
-  for (int k = 0; k < 40; ++k)
+  for (int k = 0; k <= V_W; ++k)
     for (int64_t dv = -3; dv <= 3; ++dv) {
       const int64_t v = (int64_t{1} << k) + dv;
-      if (v >= 1 && v < (int64_t{1} << 40)) ASSERT_TRUE(check(static_cast<uint64_t>(v))) << "var=" << v;
+      if (v >= 1 && v < (int64_t{1} << V_W)) {
+        ASSERT_TRUE(check(static_cast<uint64_t>(v))) << "var=" << v;
+      }
     }
   std::mt19937_64 rng(5);
   for (int i = 0; i < (1 << 22); ++i) {
-    const uint64_t v = (rng() >> (24 + rng() % 40)) | 1u;
-    ASSERT_TRUE(check(v & ((uint64_t{1} << 40) - 1))) << "var=" << v;
+    const uint64_t v = (rng() >> (64 - V_W + rng() % V_W)) | 1u;  // every magnitude up to V_W bits
+    ASSERT_TRUE(check((v & ((uint64_t{1} << V_W) - 1)) | 1u)) << "var=" << v;
   }
   m.final();
 #if VM_COVERAGE
