@@ -4,6 +4,10 @@
 // generated table. C++ reference: sf::exp2neg(). OPT_REG = 0: combinational (i_clk, i_en unused);
 // OPT_REG = 1: a register (enabled by i_en) between the index/shift computation + table and the rounding
 // (latency 1), for timing.
+// The table holds t <= 2^E, so round_shift(t, s) = (t + 2^(s-1)) >> s is 0 for every s >= E + 2: the shift
+// saturates at SMAX = E + 2 (5 bits) instead of 31, and the rounding is (({t, 0} >> s) >> 1) + ({t, 0} >> s)[0]
+// on E + 2 bits (the rule of sf_round_shift, right shifts of a non-negative value only). A carry of the index
+// rounding (idx == 2^TB) leaves idx's low TB bits 0: they index the table directly.
 `default_nettype none
 `include "sf_policy.vh"
 module sf_exp2neg #(
@@ -26,16 +30,22 @@ module sf_exp2neg #(
   // idx = round_shift(f, G - TB), 0 .. 2^TB
   wire [TB:0] idx_r = (G > TB) ? ({1'b0, f[G-1 -: TB]} + {{TB{1'b0}}, f[(G > TB ? G-TB-1 : 0)]}) : {1'b0, f[G-1 -: TB]};
   wire        carry = idx_r[TB];
-  wire [TB-1:0] idx = carry ? {TB{1'b0}} : idx_r[TB-1:0];
-  // s = min(q + carry + extra, 31)
-  wire [D_W-G+1:0] s_full = {2'b00, q} + {{(D_W-G+1){1'b0}}, carry} + {{(D_W-G-2){1'b0}}, i_extra};
-  wire [5:0] s_c = (s_full > 31) ? 6'd31 : s_full[5:0];
+  wire [TB-1:0] idx = idx_r[TB-1:0];  // 0 on a carry
+  // s = min(q + carry + extra, 31), of which only min(s, SMAX) matters: with SW shift bits (2^SW - 1 >= SMAX),
+  // a sum at or above 2^SW (q's bits above SW - 1, or the carry of the small sum) becomes the shift 2^SW - 1,
+  // and every shift >= SMAX = E + 2 gives 0 in the shifter below, as round_shift(t, s) does (t <= 2^E).
+  localparam integer SMAX = `SF_SM_EXP_OUT_BITS + 2;
+  localparam integer SW = $clog2(SMAX + 1);            // 4-bit i_extra: the small sum fits SW + 1 bits
+  localparam integer QW = D_W - G;                     // QW > SW (D_W > G + SW) by contract
+  wire          q_big = |q[QW-1:SW];
+  wire [SW:0]   s_sum = {1'b0, q[SW-1:0]} + {{SW{1'b0}}, carry} + {{(SW-3){1'b0}}, i_extra};
+  wire [SW-1:0] s_c = s_sum[SW-1:0] | {SW{q_big | s_sum[SW]}};
   wire [E1-1:0] t_c = sf_exp2_lut(idx);
-  wire [5:0]    s;
+  wire [SW-1:0] s;
   wire [E1-1:0] t;
   generate
     if (OPT_REG != 0) begin : g_reg
-      reg [5:0]    s_r;
+      reg [SW-1:0] s_r;
       reg [E1-1:0] t_r;
       always @(posedge i_clk) if (i_en) begin s_r <= s_c; t_r <= t_c; end
       assign s = s_r;
@@ -46,9 +56,25 @@ module sf_exp2neg #(
       wire unused_clk = &{1'b0, i_clk, i_en};
     end
   endgenerate
-  wire signed [E1+1:0] r;
-  sf_round_shift #(.IN_W(E1+1), .SHIFT_W(6), .OUT_W(E1+2), .OPT_LEFT(0)) u_rs (.i_x({1'b0, t}), .i_shift(s), .o_y(r));
-  assign o_e = r[E1-1:0];  // <= 2^E: fits
-  wire unused_ok = &{1'b0, r[E1+1:E1]};
+  // round_shift(t, s): bit 0 of {t, 0} >> s is t[s-1] (0 for s == 0), the rest is t >> s; <= 2^E: E1 bits.
+  // The shifter as two 4:1 steps (s[3:2], then s[1:0]) and the step by 16 (s[4]) last: the smallest mapping
+  // of those tried (Yosys synth_ecp5: 91 LUT4 against 160 for a plain >>); written for SW == 5 (E in 14..29).
+  reg [E1:0] a2, a3;
+  always @* begin
+    case (s[3:2])
+      2'd0: a2 = {t, 1'b0};
+      2'd1: a2 = {t, 1'b0} >> 4;
+      2'd2: a2 = {t, 1'b0} >> 8;
+      default: a2 = {t, 1'b0} >> 12;
+    endcase
+    case (s[1:0])
+      2'd0: a3 = a2;
+      2'd1: a3 = a2 >> 1;
+      2'd2: a3 = a2 >> 2;
+      default: a3 = a2 >> 3;
+    endcase
+  end
+  wire [E1:0] sh2 = s[4] ? (a3 >> 16) : a3;
+  assign o_e = sh2[E1:1] + {{(E1-1){1'b0}}, sh2[0]};
 endmodule
 `default_nettype wire

@@ -41,9 +41,13 @@ module sf_softmax #(
   localparam integer E     = `SF_SM_EXP_OUT_BITS;
   localparam integer NB    = MAX_N / LANES;          // beats per row, at most
   localparam integer B_W   = (NB > 1) ? $clog2(NB) : 1;
-  localparam integer D_W   = S_W + 1 + G + 1;        // (m - s) << G, plus L
+  // D = (m - s) << (G - in_frac) saturates at 2^DS_W - 1: exp2neg(D + L, extra) is 0 for every D >= (E+2) << G
+  // (its shift q + ... >= E + 2, the table value is <= 2^E), and 2^DS_W - 1 >= (E+2) << G, so a saturated D
+  // gives the same 0 in both passes. L <= log2(MAX_N) << G (S <= MAX_N 2^E) < 2^DS_W: D + L fits DS_W + 1 bits.
+  localparam integer DS_W  = $clog2((E + 2) << G);   // 13
+  localparam integer D_W   = DS_W + 1;               // saturated D, plus L
   localparam integer SUM_W = E + 1 + $clog2(MAX_N);
-  localparam integer L_W   = 14;
+  localparam integer L_W   = D_W;                   // L < 2^DS_W (above)
   localparam integer EXTRA_I = E - P_W;
   localparam [3:0]   EXTRA = EXTRA_I[3:0];
   localparam [2:0] ST_IN = 3'd0, ST_EXP = 3'd1, ST_EXPW = 3'd2, ST_LOG = 3'd3, ST_LOG2 = 3'd5, ST_LOG3 = 3'd6,
@@ -108,17 +112,26 @@ module sf_softmax #(
   end
 
   // ---- the exponential lanes ----
+  // P1 shift G - in_frac (i_frac in 0..G by contract), shared by the lanes, and the mask of the DS_W-bit d's
+  // top bits that the shift moves out (any set: D saturates); L enters in OUT only
+  wire [3:0]      dsh_n = G[3:0] - frac0;
+  wire [DS_W-1:0] dsh_m = ~({DS_W{1'b1}} >> dsh_n);
+  wire [D_W-1:0]  lg_o  = o0 ? lg0 : {D_W{1'b0}};
   wire [LANES*S_W-1:0]   rd_s = mem_s[j];
   wire [LANES*(E+1)-1:0] e_all;
   genvar g;
   generate
     for (g = 0; g < LANES; g = g + 1) begin : g_lane
-      wire signed [S_W:0] dd = {m[S_W-1], m} - {rd_s[g*S_W+S_W-1], rd_s[g*S_W +: S_W]};  // >= 0 when kept
-      reg  [S_W:0]   dd0;                                                   // P0
-      always @(posedge i_clk) if (adv) dd0 <= dd;
-      wire [D_W-1:0] dsh = {{(G+1){1'b0}}, dd0} << (G[3:0] - frac0);
-      reg  [D_W-1:0] d1;                                                    // P1
-      always @(posedge i_clk) if (adv) d1 <= o0 ? dsh + {{(D_W-L_W){1'b0}}, lg0} : dsh;
+      // m - s >= 0 for kept elements (a masked lane's result is never used): saturated to DS_W bits
+      wire signed [S_W:0] dd = {m[S_W-1], m} - {rd_s[g*S_W+S_W-1], rd_s[g*S_W +: S_W]};
+      reg  [DS_W-1:0] dd0;                                                  // P0
+      reg             ov0;
+      always @(posedge i_clk) if (adv) begin dd0 <= dd[DS_W-1:0]; ov0 <= |dd[S_W:DS_W]; end
+      wire [DS_W-1:0] dsh = dd0 << dsh_n;
+      wire            ov1 = ov0 || |(dd0 & dsh_m);
+      wire [DS_W-1:0] dsat = dsh | {DS_W{ov1}};
+      reg  [D_W-1:0]  d1;                                                   // P1
+      always @(posedge i_clk) if (adv) d1 <= {1'b0, dsat} + lg_o;
       reg  [E:0] e3;                                                        // P2 (inside) and P3
       wire [E:0] e;
       sf_exp2neg #(.D_W(D_W), .OPT_REG(1)) u_exp (.i_clk(i_clk), .i_en(adv), .i_d(d1),
@@ -129,13 +142,18 @@ module sf_softmax #(
   endgenerate
 
   // ---- P4: beat sum (EXP) as a balanced tree, or the output beat (OUT) ----
-  reg [SUM_W-1:0] tree [0:2*LANES-2];
-  always @* begin
-    for (i = 0; i < LANES; i = i + 1)
-      tree[LANES-1+i] = k3[i] ? {{(SUM_W-E-1){1'b0}}, e_all[i*(E+1) +: E+1]} : {SUM_W{1'b0}};
-    for (i = LANES - 2; i >= 0; i = i - 1)
-      tree[i] = tree[2*i+1] + tree[2*i+2];
-  end
+  // node g (depth floor(log2(g + 1))) sums at most 2^(clog2(LANES) - depth) values <= 2^E: its width
+  wire [SUM_W-1:0] tree [0:2*LANES-2] /* verilator split_var */;
+  generate
+    for (g = 0; g < LANES; g = g + 1) begin : g_leaf
+      assign tree[LANES-1+g] = k3[g] ? {{(SUM_W-E-1){1'b0}}, e_all[g*(E+1) +: E+1]} : {SUM_W{1'b0}};
+    end
+    for (g = 0; g < LANES - 1; g = g + 1) begin : g_node
+      localparam integer TW = E + 1 + $clog2(LANES) - ($clog2(g + 2) - 1);
+      wire [TW-1:0] t = tree[2*g+1][TW-1:0] + tree[2*g+2][TW-1:0];
+      assign tree[g] = {{(SUM_W-TW){1'b0}}, t};
+    end
+  endgenerate
   reg [SUM_W-1:0] bs4;
   always @(posedge i_clk) begin
     if (adv) begin
@@ -143,8 +161,9 @@ module sf_softmax #(
       if (v3 && o3) begin
         o_last <= l3;
         for (i = 0; i < LANES; i = i + 1)
+          // e = exp2neg(., E - P) <= 2^E >> (E - P) = 2^P in OUT: bit P is the only one above the output
           o_p[i*P_W +: P_W] <= !k3[i] ? {P_W{1'b0}} :
-                               (e_all[i*(E+1)+P_W +: E+1-P_W] != 0) ? {P_W{1'b1}} : e_all[i*(E+1) +: P_W];
+                               e_all[i*(E+1)+P_W] ? {P_W{1'b1}} : e_all[i*(E+1) +: P_W];
       end
     end
   end

@@ -1,5 +1,8 @@
 // Cycle-by-cycle test of rtl/sf_softmax.v against sf::softmax (model/intref.h). One vector = one row of
-// 1..MAX_N/LANES beats with random keep masks (all, causal prefix, random, none) and in_frac 0..G.
+// 1..MAX_N/LANES beats with random keep masks (all, causal prefix, random, none) and in_frac 0..G; one row
+// kind in seven puts the distances m - s around the unit's saturation of D (2^13 - 1, i.e. m - s near
+// 32 << in_frac) and around the last non-zero exponential (D + L near 17 << G: m - s in (10..34) << in_frac).
+#include <algorithm>
 #include <array>
 #include <ostream>
 #include <vector>
@@ -35,12 +38,18 @@ Row random_row(std::mt19937_64& rng) {
   r.frac = static_cast<int>(rng() % (P::SM_FRAC_BITS + 1));
   r.s.resize(r.n);
   r.keep.resize(r.n);
-  const int kind = static_cast<int>(rng() % 6);
+  const int kind = static_cast<int>(rng() % 7);
   const int spread = 1 << (rng() % 16);
   const int32_t base = static_cast<int32_t>(rng() % 65536) - 32768;
   for (int j = 0; j < r.n; ++j) {
     int64_t v = kind == 0 ? ((rng() & 1) ? 32767 : -32768)
                           : base + static_cast<int64_t>(rng() % (2 * spread + 1)) - spread;
+    if (kind == 6) {  // the row maximum 32767 - 9000 + base % 9000 (at some j), distances near the thresholds
+      const int64_t top = 32767 - 9000 + (base + 32768) % 9001;
+      const int64_t thr[] = {32, 17, 10 + static_cast<int64_t>(rng() % 25)};
+      const int64_t dist = (thr[rng() % 3] << r.frac) + static_cast<int64_t>(rng() % 7) - 3;
+      v = j == static_cast<int>(static_cast<uint64_t>(base) % r.n) ? top : top - std::max<int64_t>(dist, 0);
+    }
     r.s[j] = static_cast<int32_t>(sf::saturate(v, -32768, 32767));
   }
   const int prefix = 1 + static_cast<int>(rng() % r.n);
