@@ -41,13 +41,16 @@ module sf_softmax #(
   localparam integer E     = `SF_SM_EXP_OUT_BITS;
   localparam integer NB    = MAX_N / LANES;          // beats per row, at most
   localparam integer B_W   = (NB > 1) ? $clog2(NB) : 1;
-  // D = (m - s) << (G - in_frac) saturates at 2^DS_W - 1: exp2neg(D + L, extra) is 0 for every D >= (E+2) << G
-  // (its shift q + ... >= E + 2, the table value is <= 2^E), and 2^DS_W - 1 >= (E+2) << G, so a saturated D
-  // gives the same 0 in both passes. L <= log2(MAX_N) << G (S <= MAX_N 2^E) < 2^DS_W: D + L fits DS_W + 1 bits.
+  // D = (m - s) << (G - in_frac) is kept as its low DS_W bits and a flag ov (D >= 2^DS_W) in bit DS_W:
+  // exp2neg(D + L, extra) is 0 for every D >= (E+2) << G (its shift q + ... >= E + 2, the table value is
+  // <= 2^E), and 2^DS_W >= (E+2) << G, so {ov, D mod 2^DS_W} (>= 2^DS_W when ov) gives the same 0 in both
+  // passes. A masked element (or a row without a kept one) sets ov too: its exponential is 0, so it adds 0
+  // to the sum and its output is 0 (no keep mask after the lanes). L <= log2(MAX_N) << G (S <= MAX_N 2^E)
+  // < 2^DS_W: D + L fits DS_W + 2 bits.
   localparam integer DS_W  = $clog2((E + 2) << G);   // 13
-  localparam integer D_W   = DS_W + 1;               // saturated D, plus L
+  localparam integer D_W   = DS_W + 2;               // {ov, D}, plus L
   localparam integer SUM_W = E + 1 + $clog2(MAX_N);
-  localparam integer L_W   = D_W;                   // L < 2^DS_W (above)
+  localparam integer L_W   = DS_W + 1;               // L < 2^DS_W (above)
   localparam integer EXTRA_I = E - P_W;
   localparam [3:0]   EXTRA = EXTRA_I[3:0];
   localparam [2:0] ST_IN = 3'd0, ST_EXP = 3'd1, ST_EXPW = 3'd2, ST_LOG = 3'd3, ST_LOG2 = 3'd5, ST_LOG3 = 3'd6,
@@ -90,9 +93,8 @@ module sf_softmax #(
     end
   endgenerate
 
-  // ---- lane pipeline control: valid, OUT mode, last beat, keep ----
+  // ---- lane pipeline control: valid, OUT mode, last beat (the keep mask enters the lanes' ov at P0) ----
   reg v0, v1, v2, v3, o0, o1, o2, o3, l0, l1, l2, l3, v4e, l4;
-  reg [LANES-1:0] k0, k1, k2, k3;
   reg [3:0]       frac0;
   reg [L_W-1:0]   lg0;
   always @(posedge i_clk) begin
@@ -106,32 +108,31 @@ module sf_softmax #(
     if (adv) begin
       o0 <= (st == ST_OUT); o1 <= o0; o2 <= o1; o3 <= o2;
       l0 <= issue_last; l1 <= l0; l2 <= l1; l3 <= l2; l4 <= l3;
-      k0 <= mem_k[j] & {LANES{any}}; k1 <= k0; k2 <= k1; k3 <= k2;
       frac0 <= frac; lg0 <= lg;  // the row's in_frac and L travel with the beat (a new row may arrive meanwhile)
     end
   end
 
   // ---- the exponential lanes ----
   // P1 shift G - in_frac (i_frac in 0..G by contract), shared by the lanes, and the mask of the DS_W-bit d's
-  // top bits that the shift moves out (any set: D saturates); L enters in OUT only
+  // top bits that the shift moves out (any set: ov); L enters in OUT only
   wire [3:0]      dsh_n = G[3:0] - frac0;
   wire [DS_W-1:0] dsh_m = ~({DS_W{1'b1}} >> dsh_n);
-  wire [D_W-1:0]  lg_o  = o0 ? lg0 : {D_W{1'b0}};
+  wire [D_W-1:0]  lg_o  = o0 ? {1'b0, lg0} : {D_W{1'b0}};
   wire [LANES*S_W-1:0]   rd_s = mem_s[j];
+  wire [LANES-1:0]       rd_k = mem_k[j] & {LANES{any}};
   wire [LANES*(E+1)-1:0] e_all;
   genvar g;
   generate
     for (g = 0; g < LANES; g = g + 1) begin : g_lane
-      // m - s >= 0 for kept elements (a masked lane's result is never used): saturated to DS_W bits
+      // m - s >= 0 for kept elements; ov: m - s >= 2^DS_W, or not kept
       wire signed [S_W:0] dd = {m[S_W-1], m} - {rd_s[g*S_W+S_W-1], rd_s[g*S_W +: S_W]};
       reg  [DS_W-1:0] dd0;                                                  // P0
       reg             ov0;
-      always @(posedge i_clk) if (adv) begin dd0 <= dd[DS_W-1:0]; ov0 <= |dd[S_W:DS_W]; end
-      wire [DS_W-1:0] dsh = dd0 << dsh_n;
+      always @(posedge i_clk) if (adv) begin dd0 <= dd[DS_W-1:0]; ov0 <= |dd[S_W:DS_W] || !rd_k[g]; end
+      wire [DS_W-1:0] sb = dd0 << dsh_n;
       wire            ov1 = ov0 || |(dd0 & dsh_m);
-      wire [DS_W-1:0] dsat = dsh | {DS_W{ov1}};
       reg  [D_W-1:0]  d1;                                                   // P1
-      always @(posedge i_clk) if (adv) d1 <= {1'b0, dsat} + lg_o;
+      always @(posedge i_clk) if (adv) d1 <= {1'b0, ov1, sb} + lg_o;
       reg  [E:0] e3;                                                        // P2 (inside) and P3
       wire [E:0] e;
       sf_exp2neg #(.D_W(D_W), .OPT_REG(1)) u_exp (.i_clk(i_clk), .i_en(adv), .i_d(d1),
@@ -146,7 +147,7 @@ module sf_softmax #(
   wire [SUM_W-1:0] tree [0:2*LANES-2] /* verilator split_var */;
   generate
     for (g = 0; g < LANES; g = g + 1) begin : g_leaf
-      assign tree[LANES-1+g] = k3[g] ? {{(SUM_W-E-1){1'b0}}, e_all[g*(E+1) +: E+1]} : {SUM_W{1'b0}};
+      assign tree[LANES-1+g] = {{(SUM_W-E-1){1'b0}}, e_all[g*(E+1) +: E+1]};  // 0 for a masked element
     end
     for (g = 0; g < LANES - 1; g = g + 1) begin : g_node
       localparam integer TW = E + 1 + $clog2(LANES) - ($clog2(g + 2) - 1);
@@ -162,8 +163,7 @@ module sf_softmax #(
         o_last <= l3;
         for (i = 0; i < LANES; i = i + 1)
           // e = exp2neg(., E - P) <= 2^E >> (E - P) = 2^P in OUT: bit P is the only one above the output
-          o_p[i*P_W +: P_W] <= !k3[i] ? {P_W{1'b0}} :
-                               e_all[i*(E+1)+P_W] ? {P_W{1'b1}} : e_all[i*(E+1) +: P_W];
+          o_p[i*P_W +: P_W] <= e_all[i*(E+1)+P_W] ? {P_W{1'b1}} : e_all[i*(E+1) +: P_W];  // 0 if masked
       end
     end
   end
