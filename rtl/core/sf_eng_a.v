@@ -554,8 +554,11 @@ module sf_eng_a #(
   end
   wire [CI-1:0] oc = o_ctx;
   wire [IW-1:0] oins = c_ins[oc];
-  wire [15:0]   ro_ms = c_mo[oc];
-  wire signed [5:0]  ro_ss = c_so[oc];
+  // the output rescale's mult and shift, registered with o_ctx (the context's parameters are stable while it is
+  // in flight): no LUT RAM read in front of sf_shift_rescale's stage 1 (its log2(mult) / multiplier)
+  reg  [15:0]   ro_ms;
+  reg  signed [5:0]  ro_ss;
+  always @(posedge i_clk) if (pv_ov) begin ro_ms <= c_mo[ov_ctx]; ro_ss <= c_so[ov_ctx]; end
   wire signed [16:0] ro_zs = c_zo[oc], ro_ls = c_lo[oc], ro_hs = c_ho[oc];
   wire [2*16-1:0] oy;
   wire            oy_v;
