@@ -65,6 +65,13 @@ module sf_eng_w #(
   localparam integer OW  = 16;                 // rescale output width (OUTPUT: int16)
   localparam integer ZW  = 17;
   localparam integer ACC = `SF_ACC_BITS;
+  // The array's accumulators are only as wide as a weighted sum can get: every partial sum of a LINEAR/OUTPUT
+  // row is sum_j w_j x_j over at most NIN_MAX inputs (spec/isa.toml [maxima]: the compiler refuses larger
+  // layers), x_j unsigned SF_ACT_BITS, |w_j| <= 2^(W_MAX-1); the bias is added in the drain at ACC bits. So
+  // QACC signed bits hold every value exactly and the sign-extended sum equals the int32 one (lite: 18 bits).
+  localparam integer NIN_MAX = (`SF_ISA_MAX_D_FF > `SF_ISA_MAX_D_MODEL) ? `SF_ISA_MAX_D_FF : `SF_ISA_MAX_D_MODEL;
+  localparam integer QMAG = NIN_MAX * ((1 << `SF_ACT_BITS) - 1) * (1 << (W_MAX - 1));
+  localparam integer QACC = $clog2(QMAG + 1) + 1;
 
   sf_eng_slot u_slot (.i_clk(i_clk), .i_rst(i_rst), .i_issue(i_issue), .i_done(o_done), .o_free(o_free));
 
@@ -413,11 +420,11 @@ module sf_eng_w #(
 
   // ---- the array ----
   wire              q_valid;
-  wire [LANES*ACC-1:0] q_acc;
+  wire [LANES*QACC-1:0] q_acc;
   wire              dr_go, dr_lastc;
-  sf_qlinear #(.LANES(LANES), .KPAR(KPAR), .W_MAX(W_MAX), .NO_STALL(1)) u_q (
+  sf_qlinear #(.LANES(LANES), .KPAR(KPAR), .W_MAX(W_MAX), .ACC_W(QACC), .NO_STALL(1)) u_q (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(beat_v), .o_ready(), .i_first(d_first), .i_last(d_lastbeat),
-    .i_mode(d_mode), .i_x(x_pair), .i_w(wbus), .i_bias({(LANES*ACC){1'b0}}),
+    .i_mode(d_mode), .i_x(x_pair), .i_w(wbus), .i_bias({(LANES*QACC){1'b0}}),
     .o_valid(q_valid), .i_ready(dr_lastc), .o_acc(q_acc));
 
   // ---- drain ----
@@ -444,8 +451,10 @@ module sf_eng_w #(
   wire [BA-1:0] k_bias = k_bias_w[BA-1:0];
   assign o_bmem_addr0 = k_bias;
   assign o_bmem_addr1 = k_bias + 1'b1;
-  wire [ACC-1:0] acc0 = q_acc[(2 * k_i) * ACC +: ACC];
-  wire [ACC-1:0] acc1 = q_acc[(2 * k_i + 1) * ACC +: ACC];
+  wire [QACC-1:0] qa0 = q_acc[(2 * k_i) * QACC +: QACC];
+  wire [QACC-1:0] qa1 = q_acc[(2 * k_i + 1) * QACC +: QACC];
+  wire [ACC-1:0] acc0 = {{(ACC-QACC){qa0[QACC-1]}}, qa0};
+  wire [ACC-1:0] acc1 = {{(ACC-QACC){qa1[QACC-1]}}, qa1};
   always @(posedge i_clk) begin
     if (dr_go) begin
       dr_on <= !dr_lastc;
