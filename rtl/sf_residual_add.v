@@ -1,7 +1,7 @@
 // sf_residual_add: the residual connection, two 8-bit activations of different power-of-two scales into
 // the signed LayerNorm input. LANES lanes sharing one configuration.
 // Stages (same order as sf::residual_add in model/intref.h), one register each:
-//   1. da = a - za, db = b - zb   2. ta = round_shift(da, sa), tb = round_shift(db, sb)
+//   1. da = a - za, db = b - zb   2. ta = round_shift(da, sa), tb = round_shift(db, sb) (right and left apart)
 //   3. y = saturate(ta + tb) to OUT_W signed
 // Shifts in [-8, 8] (policy RES_SHIFT_MIN/MAX; negative = exact left shift, the usual case: align to the
 // finer scale). Latency 3; one beat per cycle; stalls while o_valid && !i_ready.
@@ -30,7 +30,7 @@ module sf_residual_add #(
 );
   localparam integer D_W = (X_W + 1 > ZP_W ? X_W + 1 : ZP_W) + 1;
   localparam integer LSH = -(`SF_RES_SHIFT_MIN);
-  localparam integer S_W = D_W + 1 + LSH;  // shifted width
+  localparam integer S_W = D_W + 1 + LSH;  // shifted width (a left shift by <= LSH; rounded right: D_W + 1 bits)
   localparam [OUT_W-1:0] HI = {1'b0, {(OUT_W-1){1'b1}}};
   localparam [OUT_W-1:0] LO = {1'b1, {(OUT_W-1){1'b0}}};
 
@@ -47,6 +47,11 @@ module sf_residual_add #(
   assign o_valid = v3;
   reg signed [SHIFT_W-1:0] sa1, sb1;
   always @(posedge i_clk) if (adv) begin sa1 <= i_sa; sb1 <= i_sb; end
+  // the two directions apart (the rounding add only on the D_W + 1 bits a right shift leaves, the exact left
+  // shift by -s on S_W bits): round_shift(d, s) = s < 0 ? d << -s : round_shift(d, s) right-only
+  wire               sa_neg = sa1[SHIFT_W-1], sb_neg = sb1[SHIFT_W-1];
+  wire [SHIFT_W-1:0] ra_s = sa_neg ? {SHIFT_W{1'b0}} : sa1, rb_s = sb_neg ? {SHIFT_W{1'b0}} : sb1;
+  wire [SHIFT_W-1:0] la_s = -sa1, lb_s = -sb1;
 
   genvar l;
   generate
@@ -58,8 +63,13 @@ module sf_residual_add #(
       reg signed [D_W-1:0] da, db;
       always @(posedge i_clk) if (adv) begin da <= a - za; db <= b - zb; end
       wire signed [S_W-1:0] ta, tb;
-      sf_round_shift #(.IN_W(D_W), .SHIFT_W(SHIFT_W), .OUT_W(S_W)) u_ra (.i_x(da), .i_shift(sa1), .o_y(ta));
-      sf_round_shift #(.IN_W(D_W), .SHIFT_W(SHIFT_W), .OUT_W(S_W)) u_rb (.i_x(db), .i_shift(sb1), .o_y(tb));
+      wire signed [D_W:0]   ra, rb;
+      sf_round_shift #(.IN_W(D_W), .SHIFT_W(SHIFT_W), .OUT_W(D_W+1), .OPT_LEFT(0)) u_ra (.i_x(da), .i_shift(ra_s), .o_y(ra));
+      sf_round_shift #(.IN_W(D_W), .SHIFT_W(SHIFT_W), .OUT_W(D_W+1), .OPT_LEFT(0)) u_rb (.i_x(db), .i_shift(rb_s), .o_y(rb));
+      wire signed [S_W-1:0] la = $signed({{(S_W-D_W){da[D_W-1]}}, da}) <<< la_s;
+      wire signed [S_W-1:0] lb = $signed({{(S_W-D_W){db[D_W-1]}}, db}) <<< lb_s;
+      assign ta = sa_neg ? la : {{(S_W-D_W-1){ra[D_W]}}, ra};
+      assign tb = sb_neg ? lb : {{(S_W-D_W-1){rb[D_W]}}, rb};
       reg signed [S_W-1:0] ta2, tb2;
       always @(posedge i_clk) if (adv) begin ta2 <= ta; tb2 <= tb; end
       wire signed [S_W:0] sum = {ta2[S_W-1], ta2} + {tb2[S_W-1], tb2};

@@ -1,4 +1,6 @@
-// Cycle-by-cycle test of rtl/sf_residual_add.v against sf::residual_add (model/intref.h).
+// Cycle-by-cycle test of rtl/sf_residual_add.v against sf::residual_add (model/intref.h). Random beats, and the
+// extremes the RTL's widths rest on (kind 4): a - za and b - zb at -255 or 511 (za, zb at 255 / -256) with
+// shifts at -8, -1, 0, 1 or 8 (the largest left shift, both directions' smallest, the largest right shift).
 #include <array>
 #include <ostream>
 
@@ -39,13 +41,16 @@ uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
   const int nsh = P::RES_SHIFT_MAX - P::RES_SHIFT_MIN + 1;
   while (sb.checked() < vectors && sb.errors() == 0) {
     if (!have && sent < vectors && tr.valid()) {
-      const int kind = static_cast<int>(rng() % 4);
-      for (auto& v : bt.a) v = static_cast<uint8_t>(kind == 0 ? 255 : rng());
-      for (auto& v : bt.b) v = static_cast<uint8_t>(kind == 0 ? 255 : kind == 1 ? 0 : rng());
-      bt.za = kind == 1 ? 255 : static_cast<int32_t>(rng() % 512) - 256;
-      bt.zb = static_cast<int32_t>(rng() % 512) - 256;
-      bt.sa = P::RES_SHIFT_MIN + static_cast<int>(rng() % nsh);
-      bt.sb = kind == 0 ? P::RES_SHIFT_MIN : P::RES_SHIFT_MIN + static_cast<int>(rng() % nsh);
+      const int kind = static_cast<int>(rng() % 5);
+      const bool top_a = rng() & 1, top_b = rng() & 1;  // kind 4: d = 511 (a 255, z -256) or -255 (a 0, z 255)
+      const int edge[5] = {P::RES_SHIFT_MIN, -1, 0, 1, P::RES_SHIFT_MAX};
+      for (auto& v : bt.a) v = static_cast<uint8_t>(kind == 0 ? 255 : kind == 4 ? (top_a ? 255 : 0) : rng());
+      for (auto& v : bt.b)
+        v = static_cast<uint8_t>(kind == 0 ? 255 : kind == 1 ? 0 : kind == 4 ? (top_b ? 255 : 0) : rng());
+      bt.za = kind == 1 ? 255 : kind == 4 ? (top_a ? -256 : 255) : static_cast<int32_t>(rng() % 512) - 256;
+      bt.zb = kind == 4 ? (top_b ? -256 : 255) : static_cast<int32_t>(rng() % 512) - 256;
+      bt.sa = kind == 4 ? edge[rng() % 5] : P::RES_SHIFT_MIN + static_cast<int>(rng() % nsh);
+      bt.sb = kind == 0 ? P::RES_SHIFT_MIN : kind == 4 ? edge[rng() % 5] : P::RES_SHIFT_MIN + static_cast<int>(rng() % nsh);
       have = true;
     }
     d.i_valid = have;
