@@ -151,10 +151,8 @@ SF_SYN_DEFS     ?= $(if $(filter full,$(CORE_BUILD)),,-DSF_BUILD_$(shell echo $(
 SF_SYN_FLAGS    ?=
 SF_YOSYS_SCRIPT = read_verilog -defer $(SF_SYN_DEFS) -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core $(SF_HOST_RTL) \
   $(SF_SYN_COMPAT) $(SF_TOP_RTL); hierarchy -top $(SF_BOARD_TOP) $(SF_SYN_PARAMS); \
-  setattr -mod -set keep_hierarchy 1 sf_core; synth_ecp5 -top $(SF_BOARD_TOP) $(SF_SYN_FLAGS) -run :check; hierarchy -check; \
+  synth_ecp5 -top $(SF_BOARD_TOP) $(SF_SYN_FLAGS) -run :check; hierarchy -check; \
   tee -q -o $(SF_SYN)/yosys_stat.txt stat; check -noinit; blackbox =A:whitebox; write_json $@
-# sf_core stays a module of the netlist (keep_hierarchy; everything inside it is flattened as usual): make
-# postsynth-core simulates exactly that module.
 # synth_ecp5 without its final `autoname` (cosmetic cell names): on the whole core the WebAssembly Yosys
 # traps in autoname (wasm `unreachable`, after ~35 minutes); the rest of synth_lattice's check label is run
 # as it is (hierarchy -check, stat, check -noinit, blackbox =A:whitebox), then write_json.
@@ -198,10 +196,11 @@ $(SF_SYN)/top.config: $(SF_SYN)/top.json synth/boards/$(BOARD)/$(BOARD).lpf scri
 pnr: $(SF_SYN)/top.config
 	@cat $(SF_SYN)/report.txt
 
-# the bitstream netlist's sf_core under tb_core (every write on the cycle model's cycle, forecasts bit-exact;
-# docs/ecp5_flow.md "Post-synthesis simulation"): not part of make test (synthesis 15-20 minutes)
-postsynth-core: $(SF_SYN)/top.json configure
-	cmake -S . -B $(BUILD) -DSF_POSTSYNTH_CORE_JSON=$(abspath $(SF_SYN)/top.json) -DSF_POSTSYNTH_CORE_BUILD=$(CORE_BUILD)
+# the synthesized sf_core (synth_ecp5, the sources and flags of make synth, build CORE_BUILD) under tb_core:
+# every write on the cycle model's cycle, forecasts bit-exact (docs/ecp5_flow.md "Post-synthesis
+# simulation"); not part of make test
+postsynth-core: configure
+	cmake -S . -B $(BUILD) -DSF_POSTSYNTH_CORE=ON -DSF_POSTSYNTH_CORE_BUILD=$(CORE_BUILD)
 	cmake --build $(BUILD) --target tb_core_postsynth -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -L postsynth
 

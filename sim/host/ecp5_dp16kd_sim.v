@@ -1,7 +1,7 @@
 // DP16KD: a behavioural model of the ECP5 true-dual-port 18 kbit block RAM for post-synthesis simulation.
 // Yosys' share/ecp5/cells_sim.v declares DP16KD as a black box (no contents, outputs undriven), so
 // sim/host builds its netlist simulation with this model instead (the black box is stripped from a copy of
-// cells_sim.v at configure time). Covered: DATA_WIDTH 9 and 18 per port (x18: ADx[1:0] are the byte write
+// cells_sim.v at configure time). Covered: DATA_WIDTH 1, 2, 4, 9 and 18 per port, the 36-bit pseudo-dual-port mode (x18: ADx[1:0] are the byte write
 // enables; x9: ADx[13:3] is the address),
 // REGMODE NOREG / OUTREG, WRITEMODE NORMAL / WRITETHROUGH (read data = written data) / READBEFOREWRITE,
 // CSDECODE, CE, OCE, RST (output register only). Not covered: INITVAL (contents start at zero; the host
@@ -63,7 +63,7 @@ module DP16KD #(
       INITVAL_38, INITVAL_39, INITVAL_3A, INITVAL_3B, INITVAL_3C, INITVAL_3D, INITVAL_3E, INITVAL_3F}
     ) begin
       $display("DP16KD model: INITVAL contents are not modelled (all must be zero)");
-      $finish;
+      $fatal(1);
     end
   end
 
@@ -82,13 +82,17 @@ module DP16KD #(
 
   reg [17:0] qa, qb, ra, rb;
 
-  // one port: read and write of a DATA_WIDTH (9 or 18) slice of a word. WRITEMODE on a write cycle:
+  // one port: read and write of a DATA_WIDTH (1, 2, 4, 9 or 18) slice of a word. WRITEMODE on a write cycle:
   // NORMAL keeps the previous output, WRITETHROUGH shows the new data, READBEFOREWRITE the old.
   task automatic port(input integer w, input [13:0] ad, input [17:0] di, input we, input [127:0] mode,
                       inout [17:0] q);
     reg [9:0] word;
-    reg [17:0] old, nw;
+    reg [17:0] old, nw, src, nq;
+    reg [13:0] bitb;
+    reg [4:0] pos;
+    integer i;
     begin
+      bitb = 14'd0;
       word = ad[13:4];
       old = mem[word];
       nw = old;
@@ -98,28 +102,82 @@ module DP16KD #(
       end else if (w == 9) begin
         if (we && ad[3]) nw[17:9] = di[8:0];
         if (we && !ad[3]) nw[8:0] = di[8:0];
+      end else if (w == 4 || w == 2 || w == 1) begin
+        // x4 / x2 / x1: entry e = ADx[13:log2(16/w)] holds data bits e*w .. e*w+w-1 of the 16 data bits per
+        // 18-bit word (the parity bits 8 and 17 are not used in these modes)
+        bitb = (w == 4) ? {ad[13:2], 2'b00} : (w == 2) ? {ad[13:1], 1'b0} : ad[13:0];
+        word = bitb[13:4];
+        old = mem[word];
+        nw = old;
+        for (i = 0; i < w; i = i + 1) begin
+          pos = {1'b0, bitb[3:0]} + i[4:0];
+          if (pos >= 5'd8) pos = pos + 5'd1;
+          if (we) nw[pos] = di[i];
+        end
       end else begin
-        $display("DP16KD model: DATA_WIDTH %0d is not modelled (9 and 18 are)", w);
-        $finish;
+        $display("DP16KD model: DATA_WIDTH %0d is not modelled (1, 2, 4, 9, 18 and the 36-bit pseudo-dual-port mode are)", w);
+        $fatal(1);
       end
       if (we) mem[word] = nw;
-      if (!we || mode == "READBEFOREWRITE") q = (w == 18) ? old : {9'd0, ad[3] ? old[17:9] : old[8:0]};
-      else if (mode == "WRITETHROUGH") q = (w == 18) ? nw : {9'd0, ad[3] ? nw[17:9] : nw[8:0]};
+      src = (!we || mode == "READBEFOREWRITE") ? old : nw;
+      if (w == 18) nq = src;
+      else if (w == 9) nq = {9'd0, ad[3] ? src[17:9] : src[8:0]};
+      else begin
+        nq = 18'd0;
+        for (i = 0; i < w; i = i + 1) begin
+          pos = {1'b0, bitb[3:0]} + i[4:0];
+          if (pos >= 5'd8) pos = pos + 5'd1;
+          nq[i] = src[pos];
+        end
+      end
+      if (!we || mode == "READBEFOREWRITE" || mode == "WRITETHROUGH") q = nq;
+    end
+  endtask
+
+  // x36 pseudo-dual-port mode (DATA_WIDTH_A = DATA_WIDTH_B = 36, as Yosys' brams_map_16kd.v maps a 512 x 36
+  // memory): port A writes {DIB, DIA} at ADA[13:5] with byte enables ADA[3:0] (9 bits each, WEA = 1), port B
+  // reads {DOB, DOA} from ADB[13:5] (NOREG). The 36-bit word w is kept as mem[2w] (low 18) and mem[2w + 1].
+  localparam integer X36 = (DATA_WIDTH_A == 36 || DATA_WIDTH_B == 36) ? 1 : 0;
+  initial begin
+    if (X36 != 0 && (DATA_WIDTH_A != 36 || DATA_WIDTH_B != 36 || REGMODE_B != "NOREG")) begin
+      $display("DP16KD model: the 36-bit mode is modelled with both widths 36 and NOREG only");
+      $fatal(1);
+    end
+  end
+  reg [35:0] q36;
+  task automatic write36(input [13:0] ad, input [35:0] di);
+    reg [35:0] w;
+    begin
+      w = {mem[{ad[13:5], 1'b1}], mem[{ad[13:5], 1'b0}]};
+      if (ad[0]) w[8:0] = di[8:0];
+      if (ad[1]) w[17:9] = di[17:9];
+      if (ad[2]) w[26:18] = di[26:18];
+      if (ad[3]) w[35:27] = di[35:27];
+      mem[{ad[13:5], 1'b0}] = w[17:0];
+      mem[{ad[13:5], 1'b1}] = w[35:18];
     end
   endtask
 
   always @(posedge CLKA) begin
-    if (CEA && sela) port(DATA_WIDTH_A, ada, dia, WEA, WRITEMODE_A, qa);
-    if (RSTA) ra <= 18'd0;
-    else if (OCEA) ra <= qa;
+    if (X36 != 0) begin
+      if (CEA && sela && WEA) write36(ada, {dib, dia});
+    end else begin
+      if (CEA && sela) port(DATA_WIDTH_A, ada, dia, WEA, WRITEMODE_A, qa);
+      if (RSTA) ra <= 18'd0;
+      else if (OCEA) ra <= qa;
+    end
   end
   always @(posedge CLKB) begin
-    if (CEB && selb) port(DATA_WIDTH_B, adb, dib, WEB, WRITEMODE_B, qb);
-    if (RSTB) rb <= 18'd0;
-    else if (OCEB) rb <= qb;
+    if (X36 != 0) begin
+      if (CEB && selb) q36 = {mem[{adb[13:5], 1'b1}], mem[{adb[13:5], 1'b0}]};
+    end else begin
+      if (CEB && selb) port(DATA_WIDTH_B, adb, dib, WEB, WRITEMODE_B, qb);
+      if (RSTB) rb <= 18'd0;
+      else if (OCEB) rb <= qb;
+    end
   end
-  wire [17:0] oa = (REGMODE_A == "OUTREG") ? ra : qa;
-  wire [17:0] ob = (REGMODE_B == "OUTREG") ? rb : qb;
+  wire [17:0] oa = (X36 != 0) ? q36[17:0] : (REGMODE_A == "OUTREG") ? ra : qa;
+  wire [17:0] ob = (X36 != 0) ? q36[35:18] : (REGMODE_B == "OUTREG") ? rb : qb;
   assign {DOA17, DOA16, DOA15, DOA14, DOA13, DOA12, DOA11, DOA10, DOA9, DOA8, DOA7, DOA6, DOA5, DOA4, DOA3, DOA2,
           DOA1, DOA0} = oa;
   assign {DOB17, DOB16, DOB15, DOB14, DOB13, DOB12, DOB11, DOB10, DOB9, DOB8, DOB7, DOB6, DOB5, DOB4, DOB3, DOB2,

@@ -1,7 +1,7 @@
 // MULT18X18D: a behavioural model of the ECP5 18x18 multiplier for post-synthesis simulation (Yosys'
 // share/ecp5 has only a black box for it). Covered: the mode Yosys' synth_ecp5 infers (every REG_* = "NONE":
 // combinational, P = A * B with SIGNEDA / SIGNEDB choosing signed or unsigned operands; C, the shift
-// chains and the pass-through outputs unused). Any other mode stops the simulation at time 0. Port names and
+// chains and the pass-through outputs unused). Any other mode stops the simulation at time 0 ($fatal). Port names and
 // parameters as in Yosys' share/ecp5/cells_bb.v. Simulation only.
 /* verilator lint_off UNUSEDSIGNAL */
 `default_nettype none
@@ -263,7 +263,7 @@ module MULT18X18D #(
     if (REG_INPUTA_CLK != "NONE" || REG_INPUTB_CLK != "NONE" || REG_INPUTC_CLK != "NONE" ||
         REG_PIPELINE_CLK != "NONE" || REG_OUTPUT_CLK != "NONE" || MULT_BYPASS != "DISABLED") begin
       $display("MULT18X18D model: only the combinational mode (REG_* = NONE) is modelled");
-      $finish;
+      $fatal(1);
     end
   end
 endmodule
