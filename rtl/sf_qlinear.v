@@ -106,12 +106,14 @@ module sf_qlinear #(
   end
 
 `ifndef SYNTHESIS
+`ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
   always @(posedge i_clk) begin
     if (NO_STALL != 0 && !i_rst && t_v && t_last && o_valid && !i_ready) begin
       $display("sf_qlinear (NO_STALL): a tile completes while the previous output is still held (%m)");
       $stop;
     end
   end
+`endif
 `endif
   always @(posedge i_clk) begin
     if (i_rst) o_valid <= 1'b0;

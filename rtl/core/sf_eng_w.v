@@ -239,12 +239,14 @@ module sf_eng_w #(
     end
   end
 `ifndef SYNTHESIS
+`ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
   always @(posedge i_clk) begin
     if (!i_rst && have && (dok != (dfree_cnt <= b_bl) || hok != (hs_cnt <= {8'd0, b_g}))) begin
       $display("sf_eng_w: registered decision flags disagree (dok %b hok %b)", dok, hok);
       $stop;
     end
   end
+`endif
 `endif
   // the pair's addresses, kept incrementally (no multiplier): wbase + tile NB G, a + r a_stride, d + r d_stride,
   // the bias-row offset r n_out (BIAS_ROWS; added to the context's (brow0 + r0) n_out in the drain pipeline)
