@@ -61,17 +61,36 @@ module sf_seq #(
 
   // completion counts including this cycle's reports
   wire [CW-1:0] comp_next [0:N_UNITS-1];
-  genvar gu;
+  // Timing: i_done comes from the engines' registers, but comp + i_done -> compare -> issue was the routed
+  // design's critical path (docs/ecp5_flow.md). Each wait field is therefore compared with
+  // comp + 0..3 from registers alone, and this cycle's report only selects among the four results (one mux
+  // level before the issue AND): the same decision as `wait <= comp + i_done`, cycle for cycle.
+  wire [CW-1:0] comp_p [0:N_UNITS*4-1];   // comp[v] + d at v * 4 + d
+  genvar gu, gv, gd;
   generate
+    for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_cnt
+      assign comp_next[gv] = comp[gv] + {{(CW-2){1'b0}}, udone[gv*2 +: 2]};
+      for (gd = 0; gd < 4; gd = gd + 1) begin : g_plus
+        assign comp_p[gv*4+gd] = comp[gv] + gd[CW-1:0];
+      end
+    end
     for (gu = 0; gu < N_UNITS; gu = gu + 1) begin : g_unit
-      assign comp_next[gu] = comp[gu] + {{(CW-2){1'b0}}, udone[gu*2 +: 2]};
       wire [IW_BITS-1:0] ins = buf_q[gu];
+      wire [N_UNITS*10-1:0] waits;   // unit v's wait field at [v*10 +: 10]
+      assign waits[`SF_UNIT_IO*10 +: 10] = ins[`SF_F_WAIT_IO];
+      assign waits[`SF_UNIT_W*10 +: 10]  = ins[`SF_F_WAIT_W];
+      assign waits[`SF_UNIT_A*10 +: 10]  = ins[`SF_F_WAIT_A];
+      assign waits[`SF_UNIT_N*10 +: 10]  = ins[`SF_F_WAIT_N];
       // every wait field (unit v has completed wait_v instructions) against the completion counters
-      wire ok_io = {1'b0, ins[`SF_F_WAIT_IO]} <= comp_next[`SF_UNIT_IO];
-      wire ok_w  = {1'b0, ins[`SF_F_WAIT_W]}  <= comp_next[`SF_UNIT_W];
-      wire ok_a  = {1'b0, ins[`SF_F_WAIT_A]}  <= comp_next[`SF_UNIT_A];
-      wire ok_n  = {1'b0, ins[`SF_F_WAIT_N]}  <= comp_next[`SF_UNIT_N];
-      assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && ok_io && ok_w && ok_a && ok_n;
+      wire [N_UNITS-1:0] ok;
+      for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_wait
+        wire [3:0] ge;               // wait_v <= comp[v] + d, d = 0..3
+        for (gd = 0; gd < 4; gd = gd + 1) begin : g_ge
+          assign ge[gd] = {1'b0, waits[gv*10 +: 10]} <= comp_p[gv*4+gd];
+        end
+        assign ok[gv] = ge[udone[gv*2 +: 2]];
+      end
+      assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && (&ok);
       assign instr[gu*IW_BITS +: IW_BITS] = ins;
     end
   endgenerate
