@@ -82,43 +82,52 @@ module DP16KD #(
 
   reg [17:0] qa, qb, ra, rb;
 
+  // Race-free as a clocked model must be: a port's read data (qa, qb, q36) and every memory write are
+  // non-blocking assignments, so logic clocked on the same edge samples the previous output (the block RAM's
+  // clock-to-out) whatever order the simulator runs the processes in, and a read on one port sees the word
+  // as it was before the edge even if the other port writes it then (the hardware leaves that collision
+  // undefined; synth_ecp5 does not rely on it). With blocking assignments here, Verilator's process order
+  // decided which cycle's data the downstream flip-flops took: the N engine's LayerNorm beta buffer (x36)
+  // returned a row's next word in the post-synthesis core and not in a trace build (docs/ecp5_flow.md).
+  //
   // one port: read and write of a DATA_WIDTH (1, 2, 4, 9 or 18) slice of a word. WRITEMODE on a write cycle:
-  // NORMAL keeps the previous output, WRITETHROUGH shows the new data, READBEFOREWRITE the old.
+  // NORMAL keeps the previous output, WRITETHROUGH shows the new data, READBEFOREWRITE the old. Returns the
+  // word index, the bits to write (wm) with their data (wd), and the new read data (nq, valid when upd).
   task automatic port(input integer w, input [13:0] ad, input [17:0] di, input we, input [127:0] mode,
-                      inout [17:0] q);
-    reg [9:0] word;
-    reg [17:0] old, nw, src, nq;
+                      output [9:0] word, output [17:0] wm, output [17:0] wd, output [17:0] nq, output upd);
+    reg [17:0] old, nw, src;
     reg [13:0] bitb;
     reg [4:0] pos;
     integer i;
     begin
       bitb = 14'd0;
       word = ad[13:4];
-      old = mem[word];
-      nw = old;
+      wm = 18'd0;
+      wd = 18'd0;
       if (w == 18) begin
-        if (we && ad[0]) nw[8:0] = di[8:0];
-        if (we && ad[1]) nw[17:9] = di[17:9];
+        if (ad[0]) begin wm[8:0] = 9'h1ff; wd[8:0] = di[8:0]; end
+        if (ad[1]) begin wm[17:9] = 9'h1ff; wd[17:9] = di[17:9]; end
       end else if (w == 9) begin
-        if (we && ad[3]) nw[17:9] = di[8:0];
-        if (we && !ad[3]) nw[8:0] = di[8:0];
+        if (ad[3]) begin wm[17:9] = 9'h1ff; wd[17:9] = di[8:0]; end
+        else begin wm[8:0] = 9'h1ff; wd[8:0] = di[8:0]; end
       end else if (w == 4 || w == 2 || w == 1) begin
         // x4 / x2 / x1: entry e = ADx[13:log2(16/w)] holds data bits e*w .. e*w+w-1 of the 16 data bits per
         // 18-bit word (the parity bits 8 and 17 are not used in these modes)
         bitb = (w == 4) ? {ad[13:2], 2'b00} : (w == 2) ? {ad[13:1], 1'b0} : ad[13:0];
         word = bitb[13:4];
-        old = mem[word];
-        nw = old;
         for (i = 0; i < w; i = i + 1) begin
           pos = {1'b0, bitb[3:0]} + i[4:0];
           if (pos >= 5'd8) pos = pos + 5'd1;
-          if (we) nw[pos] = di[i];
+          wm[pos] = 1'b1;
+          wd[pos] = di[i];
         end
       end else begin
         $display("DP16KD model: DATA_WIDTH %0d is not modelled (1, 2, 4, 9, 18 and the 36-bit pseudo-dual-port mode are)", w);
         $fatal(1);
       end
-      if (we) mem[word] = nw;
+      if (!we) wm = 18'd0;
+      old = mem[word];
+      nw = (old & ~wm) | (wd & wm);
       src = (!we || mode == "READBEFOREWRITE") ? old : nw;
       if (w == 18) nq = src;
       else if (w == 9) nq = {9'd0, ad[3] ? src[17:9] : src[8:0]};
@@ -130,7 +139,7 @@ module DP16KD #(
           nq[i] = src[pos];
         end
       end
-      if (!we || mode == "READBEFOREWRITE" || mode == "WRITETHROUGH") q = nq;
+      upd = !we || mode == "READBEFOREWRITE" || mode == "WRITETHROUGH";
     end
   endtask
 
@@ -145,33 +154,39 @@ module DP16KD #(
     end
   end
   reg [35:0] q36;
-  task automatic write36(input [13:0] ad, input [35:0] di);
-    reg [35:0] w;
-    begin
-      w = {mem[{ad[13:5], 1'b1}], mem[{ad[13:5], 1'b0}]};
-      if (ad[0]) w[8:0] = di[8:0];
-      if (ad[1]) w[17:9] = di[17:9];
-      if (ad[2]) w[26:18] = di[26:18];
-      if (ad[3]) w[35:27] = di[35:27];
-      mem[{ad[13:5], 1'b0}] = w[17:0];
-      mem[{ad[13:5], 1'b1}] = w[35:18];
-    end
-  endtask
+  wire [35:0] m36 = {{9{ada[3]}}, {9{ada[2]}}, {9{ada[1]}}, {9{ada[0]}}};  // x36 byte enables
+  wire [35:0] d36 = {dib, dia};
 
+  // the memory is written bit by bit (wm / m36), so two ports writing different bits of a word on the same
+  // edge both take effect
+  reg [9:0]  wa_word, wb_word;
+  reg [17:0] wa_m, wa_d, wb_m, wb_d, nqa, nqb;
+  reg        upa, upb;
+  integer    k;
   always @(posedge CLKA) begin
     if (X36 != 0) begin
-      if (CEA && sela && WEA) write36(ada, {dib, dia});
+      if (CEA && sela && WEA)
+        for (k = 0; k < 36; k = k + 1)
+          if (m36[k]) mem[{ada[13:5], k >= 18}][k % 18] <= d36[k];
     end else begin
-      if (CEA && sela) port(DATA_WIDTH_A, ada, dia, WEA, WRITEMODE_A, qa);
+      if (CEA && sela) begin
+        port(DATA_WIDTH_A, ada, dia, WEA, WRITEMODE_A, wa_word, wa_m, wa_d, nqa, upa);
+        for (k = 0; k < 18; k = k + 1) if (wa_m[k]) mem[wa_word][k] <= wa_d[k];
+        if (upa) qa <= nqa;
+      end
       if (RSTA) ra <= 18'd0;
       else if (OCEA) ra <= qa;
     end
   end
   always @(posedge CLKB) begin
     if (X36 != 0) begin
-      if (CEB && selb) q36 = {mem[{adb[13:5], 1'b1}], mem[{adb[13:5], 1'b0}]};
+      if (CEB && selb) q36 <= {mem[{adb[13:5], 1'b1}], mem[{adb[13:5], 1'b0}]};
     end else begin
-      if (CEB && selb) port(DATA_WIDTH_B, adb, dib, WEB, WRITEMODE_B, qb);
+      if (CEB && selb) begin
+        port(DATA_WIDTH_B, adb, dib, WEB, WRITEMODE_B, wb_word, wb_m, wb_d, nqb, upb);
+        for (k = 0; k < 18; k = k + 1) if (wb_m[k]) mem[wb_word][k] <= wb_d[k];
+        if (upb) qb <= nqb;
+      end
       if (RSTB) rb <= 18'd0;
       else if (OCEB) rb <= qb;
     end
