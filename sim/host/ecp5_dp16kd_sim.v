@@ -162,16 +162,16 @@ module DP16KD #(
   reg [9:0]  wa_word, wb_word;
   reg [17:0] wa_m, wa_d, wb_m, wb_d, nqa, nqb;
   reg        upa, upb;
-  integer    k;
+  integer    ka, kb;
   always @(posedge CLKA) begin
     if (X36 != 0) begin
       if (CEA && sela && WEA)
-        for (k = 0; k < 36; k = k + 1)
-          if (m36[k]) mem[{ada[13:5], k >= 18}][k % 18] <= d36[k];
+        for (ka = 0; ka < 36; ka = ka + 1)
+          if (m36[ka]) mem[{ada[13:5], ka >= 18}][ka % 18] <= d36[ka];
     end else begin
       if (CEA && sela) begin
         port(DATA_WIDTH_A, ada, dia, WEA, WRITEMODE_A, wa_word, wa_m, wa_d, nqa, upa);
-        for (k = 0; k < 18; k = k + 1) if (wa_m[k]) mem[wa_word][k] <= wa_d[k];
+        for (ka = 0; ka < 18; ka = ka + 1) if (wa_m[ka]) mem[wa_word][ka] <= wa_d[ka];
         if (upa) qa <= nqa;
       end
       if (RSTA) ra <= 18'd0;
@@ -184,7 +184,7 @@ module DP16KD #(
     end else begin
       if (CEB && selb) begin
         port(DATA_WIDTH_B, adb, dib, WEB, WRITEMODE_B, wb_word, wb_m, wb_d, nqb, upb);
-        for (k = 0; k < 18; k = k + 1) if (wb_m[k]) mem[wb_word][k] <= wb_d[k];
+        for (kb = 0; kb < 18; kb = kb + 1) if (wb_m[kb]) mem[wb_word][kb] <= wb_d[kb];
         if (upb) qb <= nqb;
       end
       if (RSTB) rb <= 18'd0;
