@@ -61,18 +61,15 @@ module sf_seq #(
 
   // completion counts including this cycle's reports
   wire [CW-1:0] comp_next [0:N_UNITS-1];
-  // Timing: i_done comes from the engines' registers, but comp + i_done -> compare -> issue was the routed
-  // design's critical path (docs/ecp5_flow.md). Each wait field is therefore compared with
-  // comp + 0..3 from registers alone, and this cycle's report only selects among the four results (one mux
-  // level before the issue AND): the same decision as `wait <= comp + i_done`, cycle for cycle.
-  wire [CW-1:0] comp_p [0:N_UNITS*4-1];   // comp[v] + d at v * 4 + d
-  genvar gu, gv, gd;
+  // Timing: comp + i_done -> compare -> issue was the routed design's critical path (docs/ecp5_flow.md). The
+  // difference wait - comp is taken from registers alone; this cycle's report d (0..3) enters only in the
+  // last step: wait <= comp + d  <=>  diff <= 0, or 0 < diff <= 3 and diff <= d (comp + d never wraps:
+  // completions never pass the stream's count, CW bits). The same decisions, cycle for cycle, at about the
+  // cost of the plain comparison.
+  genvar gu, gv;
   generate
     for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_cnt
       assign comp_next[gv] = comp[gv] + {{(CW-2){1'b0}}, udone[gv*2 +: 2]};
-      for (gd = 0; gd < 4; gd = gd + 1) begin : g_plus
-        assign comp_p[gv*4+gd] = comp[gv] + gd[CW-1:0];
-      end
     end
     for (gu = 0; gu < N_UNITS; gu = gu + 1) begin : g_unit
       wire [IW_BITS-1:0] ins = buf_q[gu];
@@ -84,11 +81,9 @@ module sf_seq #(
       // every wait field (unit v has completed wait_v instructions) against the completion counters
       wire [N_UNITS-1:0] ok;
       for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_wait
-        wire [3:0] ge;               // wait_v <= comp[v] + d, d = 0..3
-        for (gd = 0; gd < 4; gd = gd + 1) begin : g_ge
-          assign ge[gd] = {1'b0, waits[gv*10 +: 10]} <= comp_p[gv*4+gd];
-        end
-        assign ok[gv] = ge[udone[gv*2 +: 2]];
+        wire [CW:0] diff = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp[gv]};  // wait - comp
+        wire        near = diff[CW:2] == {(CW-1){1'b0}};                            // 0 <= diff <= 3
+        assign ok[gv] = diff[CW] || (near && diff[1:0] <= udone[gv*2 +: 2]);
       end
       assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && (&ok);
       assign instr[gu*IW_BITS +: IW_BITS] = ins;
