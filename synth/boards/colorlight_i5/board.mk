@@ -3,4 +3,5 @@ SF_BOARD_TOP     := sf_colorlight_i5_top
 SF_BOARD_DEVICE  := 25k
 SF_BOARD_PACKAGE := CABGA381
 SF_BOARD_SPEED   := 6
+SF_BOARD_CLKIN_MHZ := 25
 SF_BOARD_LOADER  := colorlight-i5
