@@ -453,8 +453,19 @@ module sf_eng_w #(
   wire [BA-1:0] k_bias = k_bias_w[BA-1:0];
   assign o_bmem_addr0 = k_bias;
   assign o_bmem_addr1 = k_bias + 1'b1;
-  wire [QACC-1:0] qa0 = q_acc[(2 * k_i) * QACC +: QACC];
-  wire [QACC-1:0] qa1 = q_acc[(2 * k_i + 1) * QACC +: QACC];
+  // the drain step's two lanes, 2 k_i and 2 k_i + 1, by an array index: a part select at (2 k_i) * QACC
+  // (QACC not a power of two) made Yosys build the offset with a multiplier, mapped to a MULT18X18D, on
+  // the routed design's critical path (docs/ecp5_flow.md)
+  wire [QACC-1:0] q_lane [0:LANES-1];
+  genvar gl;
+  generate
+    for (gl = 0; gl < LANES; gl = gl + 1) begin : g_lane
+      assign q_lane[gl] = q_acc[gl * QACC +: QACC];
+    end
+  endgenerate
+  wire [LL-1:0]   k_l0 = {k_i[LL-2:0], 1'b0};   // k_i < LANES / 2
+  wire [QACC-1:0] qa0 = q_lane[k_l0];
+  wire [QACC-1:0] qa1 = q_lane[k_l0 | {{(LL-1){1'b0}}, 1'b1}];
   wire [ACC-1:0] acc0 = {{(ACC-QACC){qa0[QACC-1]}}, qa0};
   wire [ACC-1:0] acc1 = {{(ACC-QACC){qa1[QACC-1]}}, qa1};
   always @(posedge i_clk) begin
