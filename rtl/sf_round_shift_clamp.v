@@ -9,6 +9,10 @@
 // depends on the shift only (the lanes of one configuration share it once flattened). After the rounding add,
 // only the largest value can overflow (to the largest value: clamped). OPT_WRAP = 1: the window alone, the low
 // OUT_W bits of the result (a narrow rounding shift for a result known to fit OUT_W bits). Combinational.
+// o_win / o_out: the pieces before the rounding add, for a caller that registers them and adds later
+// (sf_shift_rescale stage 2 -> 3): o_win = the window ({x >>> s low OUT_W bits, x[s-1]}), o_out = x >>> s
+// leaves the OUT_W-bit range; then o_y = o_out ? sat : {o_win[OUT_W], o_win[OUT_W:1]} + o_win[0] clamped
+// (an upward overflow of that add only reaches 2^(OUT_W-1)). Callers of o_y alone leave them open.
 // Shift range [-LSHIFT_MAX, RSHIFT_MAX] (contract). C++ reference: sf::saturate(sf::round_shift(x, s), ...)
 // (model/intref.h); tested in tb_round_shift_clamp_*.
 `default_nettype none
@@ -24,12 +28,13 @@ module sf_round_shift_clamp #(
 ) (
   input  wire signed [IN_W-1:0]    i_x,
   input  wire signed [SHIFT_W-1:0] i_shift,
-  output wire signed [OUT_W-1:0]   o_y
+  output wire signed [OUT_W-1:0]   o_y,
+  output wire        [OUT_W:0]     o_win,
+  output wire                      o_out
 );
   localparam integer VW = IN_W + 1 + LSHIFT_MAX;                // v = {x, 0, LSHIFT_MAX zeros}
   localparam integer EB = $clog2(RSHIFT_MAX + LSHIFT_MAX + 1);  // e = shift + LSHIFT_MAX in [0, 2^EB)
   localparam integer SW = (EB > SHIFT_W ? EB : SHIFT_W) + 1;
-  localparam integer TW = $clog2(RSHIFT_MAX + LSHIFT_MAX + OUT_W + 1) + 1;
   wire          sgn = i_x[IN_W-1];
   wire [SW-1:0] e_w = (OPT_BIASED != 0) ? {{(SW-SHIFT_W){1'b0}}, i_shift}
                                         : {{(SW-SHIFT_W){i_shift[SHIFT_W-1]}}, i_shift} + LSHIFT_MAX[SW-1:0];
@@ -63,14 +68,30 @@ module sf_round_shift_clamp #(
   wire [OUT_W:0] win = g_sh[0].y;
 
   // out of range: a bit of v at or above e + OUT_W differs from the sign; v's low LSHIFT_MAX + 1 bits are zeros
-  // (one term: the mask is a thermometer, so the highest of them, bit LSHIFT_MAX, is set if any is)
-  wire [TW-1:0] thr = {{(TW-EB){1'b0}}, e} + OUT_W[TW-1:0];
-  wire [VW-1:0] mask = {VW{1'b1}} << thr;
+  // (one term: the mask is a thermometer, so the highest of them, bit LSHIFT_MAX, is set if any is). Bit i of
+  // the mask is e <= i - OUT_W, a compare of e with a constant (no e + OUT_W add, no shifter of ones: two LUT
+  // levels from the shift register)
+  wire [VW-1:0] mask;
+  genvar mi;
+  generate
+    for (mi = 0; mi < VW; mi = mi + 1) begin : g_mask
+      if (mi < OUT_W) begin : g_0
+        assign mask[mi] = 1'b0;
+      end else if (mi - OUT_W >= (1 << EB) - 1) begin : g_1
+        assign mask[mi] = 1'b1;
+      end else begin : g_c
+        localparam integer LIM = mi - OUT_W;   // in [0, 2^EB - 2]
+        assign mask[mi] = e <= LIM[EB-1:0];
+      end
+    end
+  endgenerate
   wire          out = |((i_x[IN_W-2:0] ^ {(IN_W-1){sgn}}) & mask[VW-2:LSHIFT_MAX+1]) || (sgn && mask[LSHIFT_MAX]);
   // (x >>> s) + x[s-1] in OUT_W + 1 bits; in range before the add, it overflows only upwards from the largest
   wire [OUT_W:0] sum = {win[OUT_W], win[OUT_W:1]} + {{OUT_W{1'b0}}, win[0]};
   wire           up = sum[OUT_W] != sum[OUT_W-1];
   assign o_y = (OPT_WRAP == 0 && (out || up)) ? {sgn, {(OUT_W-1){~sgn}}} : sum[OUT_W-1:0];
+  assign o_win = win;
+  assign o_out = out;
   wire unused_ok = &{1'b0, e_w[SW-1:EB], mask[VW-1]};
 endmodule
 `default_nettype wire

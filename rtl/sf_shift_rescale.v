@@ -8,7 +8,8 @@
 //   2. r = round_shift(m, shift) range-reduced to ZP_W+1 bits, which changes no result (zp, lo, hi are ZP_W-bit
 //      signed: |r| beyond 2^ZP_W saturates the same way after + zp). sf_round_shift_clamp (the rounding rule
 //      of sf_round_shift, round half up, computed on the ZP_W+2 bits the result needs and an out-of-range
-//      flag from a mask of the bits above them: no full-width barrel shifter, no full-width rounding add)
+//      flag from a mask of the bits above them: no full-width barrel shifter, no full-width rounding add);
+//      this stage registers its window and flag, the rounding add is stage 3's carry-in
 //   3. z = r + zp
 //   4. y = saturate(z, lo, hi)             (sf_saturate; ReLU is lo = zp)
 // Latency 4 cycles (one register per stage: 100 MHz on an LFE5U-25F speed 6, out of context); one beat per cycle; the whole pipeline stalls while o_valid && !i_ready.
@@ -105,16 +106,25 @@ module sf_shift_rescale #(
       end else begin : g_nomult
         always @(posedge i_clk) if (adv) m_1 <= acc;
       end
-      // stage 2: rounding shift, range-reduced to ZP_W+1 bits
-      wire [ZP_W:0] r_c;
+      // stage 2: the rounding shift's window and out-of-range flag (sf_round_shift_clamp o_win / o_out: its
+      // rounding add and clamp are left to stage 3)
+      wire [ZP_W+1:0] win_c;
+      wire            out_c;
       sf_round_shift_clamp #(.IN_W(M_W), .SHIFT_W(S2_W), .LSHIFT_MAX(LSH2), .RSHIFT_MAX(RSHIFT_MAX),
         .OUT_W(ZP_W+1), .OPT_BIASED(OPT_MULT == 2 ? 1 : 0)) u_rs (
-        .i_x(m_1), .i_shift(shift_1), .o_y(r_c));
-      reg signed [ZP_W:0] r_2;
-      always @(posedge i_clk) if (adv) r_2 <= r_c;
-      // stage 3: zero point
+        .i_x(m_1), .i_shift(shift_1), .o_y(), .o_win(win_c), .o_out(out_c));
+      reg [ZP_W+1:0] win_2;
+      reg            out_2, sgn_2;
+      always @(posedge i_clk) if (adv) begin win_2 <= win_c; out_2 <= out_c; sgn_2 <= m_1[M_W-1]; end
+      // stage 3: z = r + zp with r = (x >>> s) + x[s-1] (the window's top bits and its rounding bit, the
+      // carry-in of the zero point's add: one carry chain). Not clamped to ZP_W+1 bits first: r can reach
+      // 2^ZP_W (the clamp would give 2^ZP_W - 1), and z >= 2^(ZP_W-1) - 1 >= hi then saturates to hi either
+      // way. Out of range: z = the extreme of the sign, saturating to lo / hi as r = the clamp bound + zp does
+      // (|bound + zp| >= 2^(ZP_W-1)). ZP_W+2 bits hold every z.
+      wire [ZP_W+2:0] zc = {win_2[ZP_W+1], win_2[ZP_W+1:1], 1'b1} + {{2{zp_2[ZP_W-1]}}, zp_2, win_2[0]};
       reg signed [ZP_W+1:0] z_3;
-      always @(posedge i_clk) if (adv) z_3 <= {r_2[ZP_W], r_2} + {{2{zp_2[ZP_W-1]}}, zp_2};
+      always @(posedge i_clk) if (adv) z_3 <= out_2 ? {sgn_2, {(ZP_W+1){!sgn_2}}} : zc[ZP_W+2:1];
+      wire unused_zc = zc[0];   // the carry-in's position (always !win_2[0])
       // stage 4: saturation
       wire [OUT_W-1:0] y;
       sf_saturate #(.IN_W(ZP_W+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(z_3), .i_lo(lo_3), .i_hi(hi_3), .o_y(y));
