@@ -69,8 +69,23 @@ module sf_round_shift_clamp #(
 
   // out of range: a bit of v at or above e + OUT_W differs from the sign; v's low LSHIFT_MAX + 1 bits are zeros
   // (one term: the mask is a thermometer, so the highest of them, bit LSHIFT_MAX, is set if any is). Bit i of
-  // the mask is e <= i - OUT_W, a compare of e with a constant (no e + OUT_W add, no shifter of ones: two LUT
-  // levels from the shift register)
+  // the mask is e <= i - OUT_W, a compare of e with a constant (no e + OUT_W add, no shifter of ones), written
+  // as gates (a $le cell would become a carry chain per bit)
+  function le_const;  // a <= c, c a constant in [0, 2^EB)
+    input [EB-1:0] a;
+    input integer  c;
+    integer b;
+    reg lt, eq;
+    begin
+      lt = 1'b0;
+      eq = 1'b1;
+      for (b = EB - 1; b >= 0; b = b - 1) begin
+        lt = lt | (eq & !a[b] & c[b]);
+        eq = eq & (a[b] == c[b]);
+      end
+      le_const = lt | eq;
+    end
+  endfunction
   wire [VW-1:0] mask;
   genvar mi;
   generate
@@ -80,8 +95,7 @@ module sf_round_shift_clamp #(
       end else if (mi - OUT_W >= (1 << EB) - 1) begin : g_1
         assign mask[mi] = 1'b1;
       end else begin : g_c
-        localparam integer LIM = mi - OUT_W;   // in [0, 2^EB - 2]
-        assign mask[mi] = e <= LIM[EB-1:0];
+        assign mask[mi] = le_const(e, mi - OUT_W);   // mi - OUT_W in [0, 2^EB - 2]
       end
     end
   endgenerate
