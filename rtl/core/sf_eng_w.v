@@ -90,7 +90,8 @@ module sf_eng_w #(
   reg  [7:0]        c_nb   [0:CTX-1];   // beats
   reg  [9:0]        c_nbg  [0:CTX-1];   // fetch cycles NB G
   reg  [10:0]       c_bl   [0:CTX-1];   // NB G + G + 3
-  reg  [7:0]        c_tiles[0:CTX-1];
+  reg  [7:0]        c_tm1  [0:CTX-1];   // tiles - 1
+  reg  [7:0]        c_rm1  [0:CTX-1];   // rows - 1
   // the pair's drain steps and the counters the decision loads, per context for a full tile (DR = LANES / RS)
   // and for the last tile (n_out - (tiles - 1) LANES outputs): the decision only selects (no n_out - toff)
   reg  [7:0]        c_drl  [0:CTX-1];   // drain steps of the last tile
@@ -151,7 +152,8 @@ module sf_eng_w #(
       c_nb[wp] <= i_nb;
       c_nbg[wp] <= i_nbg;
       c_bl[wp] <= i_bl;
-      c_tiles[wp] <= i_t9[7:0];
+      c_tm1[wp] <= i_t9[7:0] - 8'd1;
+      c_rm1[wp] <= i_instr[`SF_F_ROWS] - 8'd1;
       c_drl[wp] <= i_drl;
       c_stf[wp] <= i_stf;
       c_stl[wp] <= i_stl;
@@ -195,14 +197,12 @@ module sf_eng_w #(
   wire [IW-1:0] b_ins = c_ins[bi];
   wire [1:0]    b_mode  = b_ins[`SF_F_WMODE];
   wire [7:0]    b_nout  = b_ins[`SF_F_N_OUT];
-  wire [7:0]    b_rows  = b_ins[`SF_F_ROWS];
   wire [2:0]    b_g     = c_g[bi];
   wire [7:0]    b_nb    = c_nb[bi];
   wire [9:0]    b_nbg   = c_nbg[bi];                                   // fetch cycles
-  wire [7:0]    b_tiles = c_tiles[bi];
   reg  [7:0]    r, tile;                                               // next pair
   reg  [7:0]    toff;                                                  // tile W_LANES (kept as tiles advance)
-  wire          b_tl    = tile == b_tiles - 8'd1;                      // the row's last tile
+  wire          b_tl    = tile == c_tm1[bi];                           // the row's last tile
   wire [7:0]    b_dr    = b_tl ? c_drl[bi] : DRF[7:0];
   wire [10:0]   b_bl    = c_bl[bi];
   reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
@@ -213,7 +213,7 @@ module sf_eng_w #(
   // a decision inside the instruction they reduce to DR = 1 and NB G = 1 (the same context)
   reg           dok, hok;
   wire          decide  = have && step_cnt == 0 && dok && hok && mf_n < 4'd8;
-  wire          last_pair = (r == b_rows - 8'd1) && b_tl;
+  wire          last_pair = (r == c_rm1[bi]) && b_tl;
   wire [CI-1:0] bi1     = bi + 1'b1;
   wire          iss_b   = i_issue && wp == bi;
   wire          iss_b1  = i_issue && wp == bi1;
