@@ -118,11 +118,39 @@ module sf_eng_a #(
   wire [IW-1:0] qins = c_ins[qi];
   wire [7:0]    q_tk = qins[`SF_F_N_IN];
   wire [3:0]    q_ngrp = NH == 2 ? (qins[`SF_F_HEADS] + 4'd1) >> 1 : qins[`SF_F_HEADS];
-  wire          q_lastitem = (q_row == qins[`SF_F_ROWS] - 8'd1) && ({1'b0, q_grp} == q_ngrp - 4'd1);
   reg  [8:0]    qk_cnt;      // cycles until the next QK may be decided
   reg  [1:0]    s_full, p_full;   // score / probability slots
   reg           slot_q;      // slot of the next item (items alternate)
-  wire          qk_go = pending != 0 && c_rdy[qi] && qk_cnt == 0 && !s_full[slot_q] && !sq_busy[slot_q];
+  // The decision's inputs from registers, each equal at every cycle a decision can be taken to what it stands
+  // for (a simulation stop below compares them every cycle):
+  //   q_rowl / q_grpl: q_row == rows - 1 / q_grp == groups - 1, compared a cycle ahead from qi, q_row, q_grp
+  //     and c_ins[qi]. Those change only at a decision (none in the next cycle: qk_cnt = tk >= 1) or at the
+  //     issue into context qi (c_rdy[qi] low for 9 cycles after).
+  //   q_cntz: qk_cnt == 0 in this cycle (its next value: 0 after a decision only if tk were 0).
+  //   q_rdy: c_rdy[qi] from the next values of both.
+  //   q_pend: pending != 0, from its next value.
+  reg           q_rowl, q_grpl, q_cntz, q_rdy, q_pend;
+  wire          q_lastitem = q_rowl && q_grpl;
+  wire          qk_go = q_pend && q_rdy && q_cntz && !s_full[slot_q] && !sq_busy[slot_q];
+  reg  [CTX-1:0] c_rdy_n;    // c_rdy's next value
+  always @(*) begin
+    c_rdy_n = c_rdy;
+    if (i_issue) c_rdy_n[wp] = 1'b0;
+    else if (pl_run && pl_cnt == 4'd8) c_rdy_n[pl_idx] = 1'b1;
+    if (i_rst) c_rdy_n = {CTX{1'b0}};
+  end
+  wire [CI:0]   pending_n = pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, qk_go && q_lastitem};
+  always @(posedge i_clk) begin
+    q_rowl <= q_row == qins[`SF_F_ROWS] - 8'd1;
+    q_grpl <= {1'b0, q_grp} == q_ngrp - 4'd1;
+    q_cntz <= !qk_go && qk_cnt <= 9'd1;
+    q_rdy <= (qk_go && q_lastitem) ? c_rdy_n[qi + 1'b1] : c_rdy_n[qi];
+    q_pend <= pending_n != 0;
+    if (i_rst) begin
+      q_cntz <= 1'b1;
+      q_pend <= 1'b0;
+    end
+  end
   // QK pipeline state
   reg           qk_on;
   reg  [7:0]    qk_j, qk_tk;
@@ -146,7 +174,7 @@ module sf_eng_a #(
         q_row <= 8'd0;
         q_grp <= 3'd0;
         qi <= qi + 1'b1;
-      end else if ({1'b0, q_grp} == q_ngrp - 4'd1) begin
+      end else if (q_grpl) begin
         q_grp <= 3'd0;
         q_row <= q_row + 1'b1;
       end else begin
@@ -158,7 +186,7 @@ module sf_eng_a #(
       qk_j <= qk_j + 1'b1;
       if (qk_j == qk_tk - 8'd1) qk_on <= 1'b0;
     end
-    pending <= pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, qk_go && q_lastitem};
+    pending <= pending_n;
     if (i_rst) begin
       qi <= {CI{1'b0}};
       q_row <= 8'd0;
@@ -176,7 +204,7 @@ module sf_eng_a #(
   reg  [15:0] q_abase, q_dbase;
   always @(posedge i_clk) begin
     if (qk_go) begin
-      if (!q_lastitem && {1'b0, q_grp} == q_ngrp - 4'd1) begin
+      if (!q_lastitem && q_grpl) begin
         q_abase <= q_abase + {8'd0, qins[`SF_F_A_STRIDE]};
         q_dbase <= q_dbase + {8'd0, qins[`SF_F_D_STRIDE]};
       end
@@ -186,6 +214,19 @@ module sf_eng_a #(
     end
   end
   wire [15:0] qaddr = q_abase + ({13'd0, q_grp} << GSH);
+`ifndef SYNTHESIS
+`ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
+  always @(posedge i_clk) begin
+    if (!i_rst && (q_cntz != (qk_cnt == 9'd0) || q_rdy != c_rdy[qi] || q_pend != (pending != 0) ||
+                   (qk_go && (q_rowl != (q_row == qins[`SF_F_ROWS] - 8'd1) ||
+                              q_grpl != ({1'b0, q_grp} == q_ngrp - 4'd1) || q_tk == 8'd0)))) begin
+      $display("sf_eng_a: registered QK decision inputs disagree (cntz %b rdy %b pend %b rowl %b grpl %b tk %0d)",
+               q_cntz, q_rdy, q_pend, q_rowl, q_grpl, q_tk);
+      $stop;
+    end
+  end
+`endif
+`endif
 
   // item metadata: captured at the QK decision, indexed by slot
   // (it_lim: the last key index the causal mask keeps, r0 + row, 255 without the mask; it_dbase: the output
