@@ -392,6 +392,7 @@ module sf_eng_a #(
   // item metadata by probability slot: captured at the SM decision (the score slot's may be reused after)
   reg [CI-1:0] pm_ctx [0:1];
   reg [7:0]    pm_lim [0:1], pm_tk [0:1];
+  reg [8:0]    pm_tk5 [0:1];   // tk + 5
   reg [15:0]   pm_dbase [0:1];
   reg [2:0]    pm_grp [0:1];
   reg          pm_last [0:1];
@@ -400,6 +401,7 @@ module sf_eng_a #(
       pm_ctx[slot_s] <= it_ctx[slot_s];
       pm_lim[slot_s] <= it_lim[slot_s];
       pm_tk[slot_s] <= it_tk[slot_s];
+      pm_tk5[slot_s] <= {1'b0, it_tk[slot_s]} + 9'd5;
       pm_dbase[slot_s] <= it_dbase[slot_s];
       pm_grp[slot_s] <= it_grp[slot_s];
       pm_last[slot_s] <= it_last[slot_s];
@@ -480,7 +482,10 @@ module sf_eng_a #(
   wire [CI-1:0] pc = pm_ctx[slot_v];
   wire [IW-1:0] pins = c_ins[pc];
   wire [7:0]   v_tk = pm_tk[slot_v];
-  wire         pv_go = p_full[slot_v] && pv_cnt == 0 && ov_cnt <= {1'b0, v_tk} + 9'd5;
+  // pv_cntz: pv_cnt == 0, from its next value (0 after a decision only if tk were 0: tk >= 1 is checked at the
+  // QK decision); pm_tk5: tk + 5 per probability slot, written with pm_tk (no add in front of the compare)
+  reg          pv_cntz;
+  wire         pv_go = p_full[slot_v] && pv_cntz && ov_cnt <= pm_tk5[slot_v];
   reg          pv_on;
   reg  [7:0]   pv_j, pv_tk;
   reg  [15:0]  pv_vaddr;
@@ -493,6 +498,7 @@ module sf_eng_a #(
   reg  [1:0]   pv_rd;          // slot being read by PV
   always @(posedge i_clk) begin
     if (pv_cnt != 0) pv_cnt <= pv_cnt - 1'b1;
+    pv_cntz <= !pv_go && pv_cnt <= 9'd1;
     if (ov_cnt != 0) ov_cnt <= ov_cnt - 1'b1;
     if (pv_go) begin
       pv_cnt <= {1'b0, v_tk};                                          // next decision at V + tk + 1
@@ -519,11 +525,22 @@ module sf_eng_a #(
     if (i_rst) begin
       slot_v <= 1'b0;
       pv_cnt <= 9'd0;
+      pv_cntz <= 1'b1;
       ov_cnt <= 9'd0;
       pv_on <= 1'b0;
       pv_rd <= 2'b00;
     end
   end
+`ifndef SYNTHESIS
+`ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
+  always @(posedge i_clk) begin
+    if (!i_rst && (pv_cntz != (pv_cnt == 9'd0) || (p_full[slot_v] && pm_tk5[slot_v] != {1'b0, v_tk} + 9'd5))) begin
+      $display("sf_eng_a: registered PV decision inputs disagree (pv_cntz %b)", pv_cntz);
+      $stop;
+    end
+  end
+`endif
+`endif
   // value j: addressed at V + 2 + j (o_v_addr set at V + 1 + j), the data and p at V + 3 + j
   reg        v_v1, v_v2, v_f1, v_f2, v_l1, v_l2, v_s1, v_s2, v_h1, v_h2;
   reg  [7:0] v_j1, v_j2;
