@@ -90,6 +90,8 @@ module sf_eng_w #(
   reg  [7:0]        c_nb   [0:CTX-1];   // beats
   reg  [9:0]        c_nbg  [0:CTX-1];   // fetch cycles NB G
   reg  [10:0]       c_bl   [0:CTX-1];   // NB G + G + 3
+  reg  [10:0]       c_bl1  [0:CTX-1];   // BL + 1
+  reg  [3:0]        c_g1   [0:CTX-1];   // G + 1
   reg  [7:0]        c_tm1  [0:CTX-1];   // tiles - 1
   reg  [7:0]        c_rm1  [0:CTX-1];   // rows - 1
   // the pair's drain steps and the counters the decision loads, per context for a full tile (DR = LANES / RS)
@@ -115,6 +117,8 @@ module sf_eng_w #(
   wire [7:0]        i_ntl  = {{(8-LL){1'b0}}, i_ntm} + 8'd1;   // the last tile's outputs, 1..LANES
   wire [7:0]        i_drl  = (i_ntl + RS[7:0] - 8'd1) / RS[7:0];
   wire [10:0]       i_bl   = {1'b0, i_nbg} + {8'd0, i_g} + 11'd3;
+  wire [10:0]       i_bl1  = {1'b0, i_nbg} + {8'd0, i_g} + 11'd4;
+  wire [3:0]        i_g1   = {1'b0, i_g} + 4'd1;
   wire [10:0]       i_stf  = ({1'b0, i_nbg} > DRF[10:0]) ? {1'b0, i_nbg} - 11'd1 : DRF[10:0] - 11'd1;
   wire [10:0]       i_stl  = ({1'b0, i_nbg} > {3'd0, i_drl}) ? {1'b0, i_nbg} - 11'd1 : {3'd0, i_drl} - 11'd1;
   generate
@@ -152,6 +156,8 @@ module sf_eng_w #(
       c_nb[wp] <= i_nb;
       c_nbg[wp] <= i_nbg;
       c_bl[wp] <= i_bl;
+      c_bl1[wp] <= i_bl1;
+      c_g1[wp] <= i_g1;
       c_tm1[wp] <= i_t9[7:0] - 8'd1;
       c_rm1[wp] <= i_instr[`SF_F_ROWS] - 8'd1;
       c_drl[wp] <= i_drl;
@@ -217,14 +223,14 @@ module sf_eng_w #(
   wire [CI-1:0] bi1     = bi + 1'b1;
   wire          iss_b   = i_issue && wp == bi;
   wire          iss_b1  = i_issue && wp == bi1;
-  wire [10:0]   bl_b    = iss_b ? i_bl : b_bl;
-  wire [10:0]   bl_b1   = iss_b1 ? i_bl : c_bl[bi1];
-  wire [2:0]    g_b     = iss_b ? i_g : b_g;
-  wire [2:0]    g_b1    = iss_b1 ? i_g : c_g[bi1];
-  wire          dok_hold = dfree_cnt <= bl_b + 11'd1;                  // no decision: the counter steps down
-  wire          hok_hold = hs_cnt <= {8'd0, g_b} + 11'd1;
-  wire          dok_next = c_dfl[bi] <= bl_b1;                        // last pair: the next context
-  wire          hok_next = c_hs[bi] <= {8'd0, g_b1};
+  // each compare against the context's register and against the issue's value, the issue flag selecting only
+  // the results (and-or: no mux in front of a compare); BL + 1 and G + 1 per context (no add on the path)
+  wire          dok_hold = (iss_b & (dfree_cnt <= i_bl1)) | (!iss_b & (dfree_cnt <= c_bl1[bi]));  // no decision:
+  wire          hok_hold = (iss_b & (hs_cnt <= {7'd0, i_g1})) |                                   // the counters
+                           (!iss_b & (hs_cnt <= {7'd0, c_g1[bi]}));                               // step down
+  wire          dok_next = (iss_b1 & (c_dfl[bi] <= i_bl)) | (!iss_b1 & (c_dfl[bi] <= c_bl[bi1]));  // last pair:
+  wire          hok_next = (iss_b1 & (c_hs[bi] <= {8'd0, i_g})) |                                // the next
+                           (!iss_b1 & (c_hs[bi] <= {8'd0, c_g[bi1]}));                            // context
   wire          dok_same = b_tl ? c_dr1l[bi] : (DRF == 1);
   wire          hok_same = c_nbg1[bi];
   always @(posedge i_clk) begin
