@@ -142,10 +142,15 @@ module sf_seq #(
     rd_pend <= fetch;
     if (fetch) begin
       rd_unit <= pick;
-      row[pick] <= row[pick] + 1'b1;
-      left[pick] <= left[pick] - 1'b1;
       rr <= pick + 1'b1;
     end
+    // per unit, so the increments come from registers and the pick only enables (timing: left[pick] - 1
+    // after the pick was a carry chain behind the issue -> fetch arbitration path)
+    for (u = 0; u < N_UNITS; u = u + 1)
+      if (fetch && pick == u[UW-1:0]) begin
+        row[u] <= row[u] + 1'b1;
+        left[u] <= left[u] - 1'b1;
+      end
     case (state)
       S_IDLE: if (i_start) begin  // row 0 is read in this cycle
         state <= S_HDR0;
