@@ -233,6 +233,7 @@ module sf_eng_a #(
   // row's address)
   reg [CI-1:0] it_ctx [0:1];
   reg [7:0]    it_lim [0:1], it_tk [0:1];
+  reg [8:0]    it_nk [0:1];   // keys the softmax keeps: min(tk, lim + 1), written the cycle after the decision
   reg [15:0]   it_dbase [0:1];
   reg [2:0]    it_grp [0:1];
   reg          it_last [0:1];
@@ -276,6 +277,8 @@ module sf_eng_a #(
   integer l, hh0;
   always @(posedge i_clk) begin
     q_take1 <= qk_go;
+    if (q_take1) it_nk[qk_slot] <= ({1'b0, it_tk[qk_slot]} < {1'b0, it_lim[qk_slot]} + 9'd1) ? {1'b0, it_tk[qk_slot]}
+                                                                                       : {1'b0, it_lim[qk_slot]} + 9'd1;
     q_take <= q_take1;
     if (q_take) q_reg <= q_word;                // Q + 2: the query word
     qk_v0 <= qk_on;                             // the key address of j is presented at Q + 2 + j
@@ -379,7 +382,6 @@ module sf_eng_a #(
   wire [NH-1:0] sm_rdy;
   wire [CI-1:0] sc_ctx = sm_on ? pm_ctx[sm_slot] : it_ctx[slot_s];
   wire [7:0]  s_tk = sm_on ? pm_tk[sm_slot] : it_tk[slot_s];
-  wire [7:0]  s_lim = sm_on ? pm_lim[sm_slot] : it_lim[slot_s];
   wire [5:0]  s_tk1 = s_tk[5:0] - 6'd1;
   wire [2:0]  s_nb1 = s_tk1[5:3];                                     // beats - 1
   wire        sm_go = !sm_on && s_full[slot_s] && !p_full[slot_s] && !p_busy[slot_s] && !pv_rd[slot_s] && sm_rdy[0];
@@ -391,7 +393,7 @@ module sf_eng_a #(
   wire        sm_go_last = sm_last;
   // item metadata by probability slot: captured at the SM decision (the score slot's may be reused after)
   reg [CI-1:0] pm_ctx [0:1];
-  reg [7:0]    pm_lim [0:1], pm_tk [0:1];
+  reg [7:0]    pm_tk [0:1];
   reg [8:0]    pm_tk5 [0:1];   // tk + 5
   reg [15:0]   pm_dbase [0:1];
   reg [2:0]    pm_grp [0:1];
@@ -399,7 +401,6 @@ module sf_eng_a #(
   always @(posedge i_clk) begin
     if (sm_go) begin
       pm_ctx[slot_s] <= it_ctx[slot_s];
-      pm_lim[slot_s] <= it_lim[slot_s];
       pm_tk[slot_s] <= it_tk[slot_s];
       pm_tk5[slot_s] <= {1'b0, it_tk[slot_s]} + 9'd5;
       pm_dbase[slot_s] <= it_dbase[slot_s];
@@ -407,12 +408,34 @@ module sf_eng_a #(
       pm_last[slot_s] <= it_last[slot_s];
     end
   end
+  // the beat's keep mask: key 8 b + k kept iff 8 b + k < min(tk, lim + 1), i.e. k < the keys left from beat b
+  // (sm_rem, counted down by 8 a beat; the first beat's from it_nk): compares with constants, no carry chain
+  reg  signed [9:0] sm_rem;   // keys left from the next beat on (negative: none)
+  wire signed [9:0] rem_now = sm_on ? sm_rem : $signed({1'b0, it_nk[slot_s]});
   reg  [7:0]  keep;
   integer kk;
   always @* begin
     for (kk = 0; kk < 8; kk = kk + 1)
-      keep[kk] = ({2'b0, sm_bn, kk[2:0]} < s_tk) && ({2'b0, sm_bn, kk[2:0]} <= s_lim);
+      keep[kk] = rem_now > $signed(kk[9:0]);
   end
+  always @(posedge i_clk) begin
+    if (sm_beat) sm_rem <= rem_now - 10'sd8;
+  end
+`ifndef SYNTHESIS
+`ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
+  reg  [7:0] pm_lim_chk [0:1];   // the old limit path, for the check only
+  always @(posedge i_clk) if (sm_go) pm_lim_chk[slot_s] <= it_lim[slot_s];
+  wire [7:0] keep_lim = sm_on ? pm_lim_chk[sm_slot] : it_lim[slot_s];
+  integer kq;
+  always @(posedge i_clk) begin
+    for (kq = 0; kq < 8; kq = kq + 1)
+      if (!i_rst && sm_beat && keep[kq] != (({2'b0, sm_bn, kq[2:0]} < s_tk) && ({2'b0, sm_bn, kq[2:0]} <= keep_lim))) begin
+        $display("sf_eng_a: keep mask disagrees (beat %0d lane %0d)", sm_bn, kq);
+        $stop;
+      end
+  end
+`endif
+`endif
   always @(posedge i_clk) begin
     if (sm_go) begin
       sm_slot <= slot_s;
