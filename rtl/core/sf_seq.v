@@ -90,8 +90,10 @@ module sf_seq #(
     end
   endgenerate
 
-  // fetch arbitration: the first unit from rr on whose buffer is empty (or being issued) and has more to
-  // fetch (N_UNITS is a power of two: the unit index wraps at UW bits)
+  // fetch arbitration: the first unit from rr on whose buffer is empty and has more to fetch (N_UNITS is a
+  // power of two: the unit index wraps at UW bits). A buffer issued in this cycle is refetched from the
+  // next: the arbitration reads registers only (timing: issue -> pick -> program-memory address was the
+  // routed critical path); the refetch stays hidden behind min_gap (spec/isa.toml), tb_core checks it.
   reg           want;
   reg [UW-1:0]  pick, cand;
   integer       k;
@@ -100,7 +102,7 @@ module sf_seq #(
     pick = rr;
     for (k = N_UNITS - 1; k >= 0; k = k - 1) begin
       cand = rr + k[UW-1:0];
-      if ((!buf_v[cand] || issue[cand]) && left[cand] != 0 && !(rd_pend && rd_unit == cand)) begin
+      if (!buf_v[cand] && left[cand] != 0 && !(rd_pend && rd_unit == cand)) begin
         want = 1'b1;
         pick = cand;
       end
