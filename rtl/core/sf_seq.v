@@ -61,11 +61,17 @@ module sf_seq #(
 
   // completion counts including this cycle's reports
   wire [CW-1:0] comp_next [0:N_UNITS-1];
-  // Timing: comp + i_done -> compare -> issue was the routed design's critical path (docs/ecp5_flow.md). The
-  // difference wait - comp is taken from registers alone; this cycle's report d (0..3) enters only in the
-  // last step: wait <= comp + d  <=>  diff <= 0, or 0 < diff <= 3 and diff <= d (comp + d never wraps:
-  // completions never pass the stream's count, CW bits). The same decisions, cycle for cycle, at about the
-  // cost of the plain comparison.
+  reg  [CW-1:0] comp_d    [0:N_UNITS-1];  // the counters' next values (0 on reset and at a new header)
+  // Timing: comp + i_done -> compare -> issue was the routed design's critical path (docs/ecp5_flow.md).
+  // For every buffered instruction (unit u) and wait field (unit v) the difference diff = wait_v - comp[v]
+  // is kept in a register, computed a cycle ahead from the next buffer and counter values, as its sign
+  // (neg), whether 0 <= diff <= 3 (near) and its low bits (lo). This cycle's report d (0..3) enters only in
+  // the last step: wait <= comp + d  <=>  diff < 0, or near and lo <= d (comp + d never wraps: completions
+  // never pass the stream's count, CW bits). The same decisions, cycle for cycle (formal property S6:
+  // the registers equal the direct difference in every cycle).
+  reg  [N_UNITS*N_UNITS-1:0] d_neg, d_near;   // at u * N_UNITS + v
+  reg  [N_UNITS*N_UNITS*2-1:0] d_lo;
+  wire [N_UNITS-1:0] ld_buf;                   // unit u's buffer loads this cycle
   genvar gu, gv;
   generate
     for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_cnt
@@ -73,17 +79,28 @@ module sf_seq #(
     end
     for (gu = 0; gu < N_UNITS; gu = gu + 1) begin : g_unit
       wire [IW_BITS-1:0] ins = buf_q[gu];
-      wire [N_UNITS*10-1:0] waits;   // unit v's wait field at [v*10 +: 10]
-      assign waits[`SF_UNIT_IO*10 +: 10] = ins[`SF_F_WAIT_IO];
-      assign waits[`SF_UNIT_W*10 +: 10]  = ins[`SF_F_WAIT_W];
-      assign waits[`SF_UNIT_A*10 +: 10]  = ins[`SF_F_WAIT_A];
-      assign waits[`SF_UNIT_N*10 +: 10]  = ins[`SF_F_WAIT_N];
+      assign ld_buf[gu] = rd_pend && rd_unit == gu;
+      wire [N_UNITS*10-1:0] w_buf, w_rd, waits;   // unit v's wait field at [v*10 +: 10]
+      assign w_buf[`SF_UNIT_IO*10 +: 10] = ins[`SF_F_WAIT_IO];
+      assign w_buf[`SF_UNIT_W*10 +: 10]  = ins[`SF_F_WAIT_W];
+      assign w_buf[`SF_UNIT_A*10 +: 10]  = ins[`SF_F_WAIT_A];
+      assign w_buf[`SF_UNIT_N*10 +: 10]  = ins[`SF_F_WAIT_N];
+      assign w_rd[`SF_UNIT_IO*10 +: 10]  = rdata[`SF_F_WAIT_IO];
+      assign w_rd[`SF_UNIT_W*10 +: 10]   = rdata[`SF_F_WAIT_W];
+      assign w_rd[`SF_UNIT_A*10 +: 10]   = rdata[`SF_F_WAIT_A];
+      assign w_rd[`SF_UNIT_N*10 +: 10]   = rdata[`SF_F_WAIT_N];
+      assign waits = ld_buf[gu] ? w_rd : w_buf;      // of the buffer's next value
       // every wait field (unit v has completed wait_v instructions) against the completion counters
       wire [N_UNITS-1:0] ok;
       for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_wait
-        wire [CW:0] diff = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp[gv]};  // wait - comp
-        wire        near = diff[CW:2] == {(CW-1){1'b0}};                            // 0 <= diff <= 3
-        assign ok[gv] = diff[CW] || (near && diff[1:0] <= udone[gv*2 +: 2]);
+        localparam integer K = gu * N_UNITS + gv;
+        wire [CW:0] diff_d = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp_d[gv]};  // next wait - comp
+        always @(posedge i_clk) begin
+          d_neg[K] <= diff_d[CW];
+          d_near[K] <= diff_d[CW:2] == {(CW-1){1'b0}};
+          d_lo[K*2 +: 2] <= diff_d[1:0];
+        end
+        assign ok[gv] = d_neg[K] || (d_near[K] && d_lo[K*2 +: 2] <= udone[gv*2 +: 2]);
       end
       assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && (&ok);
       assign instr[gu*IW_BITS +: IW_BITS] = ins;
@@ -128,17 +145,21 @@ module sf_seq #(
     end
   end
 
+  always @(*)
+    for (u = 0; u < N_UNITS; u = u + 1)
+      comp_d[u] = (i_rst || state == S_HDR0) ? {CW{1'b0}} : comp_next[u];
+
   always @(posedge i_clk) begin
     o_done <= 1'b0;
     for (u = 0; u < N_UNITS; u = u + 1) begin
-      comp[u] <= comp_next[u];
+      comp[u] <= comp_d[u];
       if (issue[u]) begin
         issued[u] <= issued[u] + 1'b1;
         buf_v[u] <= 1'b0;
       end
     end
     if (rd_pend) begin
-      buf_q[rd_unit] <= rdata;
+      buf_q[rd_unit] <= rdata;   // (ld_buf[rd_unit])
       buf_v[rd_unit] <= 1'b1;
     end
     rd_pend <= fetch;
@@ -168,7 +189,6 @@ module sf_seq #(
             count[u] <= rdata[(2 + 2 * u) * 32 +: CW];
           end
           issued[u] <= {CW{1'b0}};
-          comp[u] <= {CW{1'b0}};
         end
         buf_v <= {N_UNITS{1'b0}};
       end
@@ -200,7 +220,6 @@ module sf_seq #(
         left[u] <= {CW{1'b0}};
         count[u] <= {CW{1'b0}};
         issued[u] <= {CW{1'b0}};
-        comp[u] <= {CW{1'b0}};
       end
     end
   end
