@@ -105,20 +105,48 @@ module sf_eng_w #(
   wire [1:0]        i_mode = i_instr[`SF_F_WMODE];
   wire [7:0]        i_nin  = i_instr[`SF_F_N_IN];
   wire [7:0]        i_nout = i_instr[`SF_F_N_OUT];
-  wire [2:0]        i_g    = (i_mode == 2'd0) ? 3'd1 : ((i_mode == 2'd1) ? 3'd2 : 3'd4);
-  wire [8:0]        i_nb9  = ({1'b0, i_nin} + KPAR[8:0] - 9'd1) / KPAR[8:0];
-  wire [7:0]        i_nb   = i_nb9[7:0];
-  wire              unused_i = &{1'b0, i_nb9[8], i_t9[8]};
-  wire [9:0]        i_nbg  = (i_mode == 2'd0) ? {2'b0, i_nb} : ((i_mode == 2'd1) ? {1'b0, i_nb, 1'b0} : {i_nb, 2'b0});
-  wire [8:0]        i_t9   = ({1'b0, i_nout} + LANES[8:0] - 9'd1) / LANES[8:0];
+  // Issue-derived values, registered from the buffered instruction every cycle (timing: i_instr -> n_b ->
+  // n_b G -> BL -> the decision compare was the routed design's critical path, 13.2 ns). Exact because the
+  // sequencer's buffer of a unit is loaded at least two cycles before that unit's issue: a refetch starts
+  // the cycle after an issue and min_gap (spec/isa.toml, 10) keeps the next issue later; the first issue
+  // of a program follows S_FILL. A simulation stop below checks each at every issue.
+  wire [2:0]        i_g_c    = (i_mode == 2'd0) ? 3'd1 : ((i_mode == 2'd1) ? 3'd2 : 3'd4);
+  wire [8:0]        i_nb9_c  = ({1'b0, i_nin} + KPAR[8:0] - 9'd1) / KPAR[8:0];
+  wire [9:0]        i_nbg_c  = (i_mode == 2'd0) ? {2'b0, i_nb9_c[7:0]} :
+                               ((i_mode == 2'd1) ? {1'b0, i_nb9_c[7:0], 1'b0} : {i_nb9_c[7:0], 2'b0});
+  wire [8:0]        i_t9_c   = ({1'b0, i_nout} + LANES[8:0] - 9'd1) / LANES[8:0];
   localparam integer LL  = $clog2(LANES);   // LANES is a power of two (checked below)
   localparam integer DRF = (LANES + RS - 1) / RS;
-  wire [LL-1:0]     i_ntm  = i_nout[LL-1:0] + {LL{1'b1}};                  // (n_out - 1) mod LANES
-  wire [7:0]        i_ntl  = {{(8-LL){1'b0}}, i_ntm} + 8'd1;   // the last tile's outputs, 1..LANES
-  wire [7:0]        i_drl  = (i_ntl + RS[7:0] - 8'd1) / RS[7:0];
-  wire [10:0]       i_bl   = {1'b0, i_nbg} + {8'd0, i_g} + 11'd3;
-  wire [10:0]       i_bl1  = {1'b0, i_nbg} + {8'd0, i_g} + 11'd4;
-  wire [3:0]        i_g1   = {1'b0, i_g} + 4'd1;
+  wire [LL-1:0]     i_ntm_c  = i_nout[LL-1:0] + {LL{1'b1}};                  // (n_out - 1) mod LANES
+  wire [7:0]        i_ntl_c  = {{(8-LL){1'b0}}, i_ntm_c} + 8'd1;   // the last tile's outputs, 1..LANES
+  wire [7:0]        i_drl_c  = (i_ntl_c + RS[7:0] - 8'd1) / RS[7:0];
+  wire [10:0]       i_bl_c   = {1'b0, i_nbg_c} + {8'd0, i_g_c} + 11'd3;
+  wire              unused_i = &{1'b0, i_nb9_c[8], i_t9_c[8]};
+  reg  [2:0]        i_g;
+  reg  [7:0]        i_nb, i_tm1, i_drl;
+  reg  [9:0]        i_nbg;
+  reg  [10:0]       i_bl, i_bl1;
+  reg  [3:0]        i_g1;
+  always @(posedge i_clk) begin
+    i_g <= i_g_c;
+    i_nb <= i_nb9_c[7:0];
+    i_nbg <= i_nbg_c;
+    i_tm1 <= i_t9_c[7:0] - 8'd1;
+    i_drl <= i_drl_c;
+    i_bl <= i_bl_c;
+    i_bl1 <= i_bl_c + 11'd1;
+    i_g1 <= {1'b0, i_g_c} + 4'd1;
+  end
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  always @(posedge i_clk)
+    if (!i_rst && i_issue && (i_g != i_g_c || i_nb != i_nb9_c[7:0] || i_nbg != i_nbg_c || i_drl != i_drl_c
+        || i_tm1 != i_t9_c[7:0] - 8'd1 || i_bl != i_bl_c)) begin
+      $display("sf_eng_w: the issued instruction was not in the buffer for a cycle before its issue");
+      $stop;
+    end
+`endif
+`endif
   wire [10:0]       i_stf  = ({1'b0, i_nbg} > DRF[10:0]) ? {1'b0, i_nbg} - 11'd1 : DRF[10:0] - 11'd1;
   wire [10:0]       i_stl  = ({1'b0, i_nbg} > {3'd0, i_drl}) ? {1'b0, i_nbg} - 11'd1 : {3'd0, i_drl} - 11'd1;
   generate
@@ -158,7 +186,7 @@ module sf_eng_w #(
       c_bl[wp] <= i_bl;
       c_bl1[wp] <= i_bl1;
       c_g1[wp] <= i_g1;
-      c_tm1[wp] <= i_t9[7:0] - 8'd1;
+      c_tm1[wp] <= i_tm1;
       c_rm1[wp] <= i_instr[`SF_F_ROWS] - 8'd1;
       c_drl[wp] <= i_drl;
       c_stf[wp] <= i_stf;
