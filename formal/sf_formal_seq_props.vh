@@ -20,8 +20,8 @@
 //   S5  the sequencer's counters (issued, comp, count) equal the shadow counters of the ports; every
 //       instruction of a stream is issued, buffered, being fetched or still to fetch (left): one each
 //   S6  the issue decision (from the registered wait - comp differences, for timing) equals the direct one:
-//       in S_RUN, buffer valid, engine free and every wait field of the buffered instruction <= the
-//       completion count including this cycle's reports (comp + i_done)
+//       in S_RUN, buffer valid and held since the last cycle, engine free and every wait field of the
+//       buffered instruction <= the completion count including this cycle's reports (comp + i_done)
 //   C2  cover: from reset, a program in which each of the four units runs at least one instruction, ends,
 //       and the sequencer is back in idle with o_done (S1's antecedent is reachable with N = 1)
 // SF_F_SEQ_TIGHT_RUN / SF_F_SEQ_TIGHT_EMPTY: S1 with that N - 1, which must fail (S1 states "exactly N", so
@@ -130,12 +130,14 @@
   generate
     for (fu = 0; fu < N_UNITS; fu = fu + 1) begin : g_f6
       wire [IW_BITS-1:0] f_ins = buf_q[fu];
+      reg f_held = 1'b0;                    // buffer not loaded in the last cycle (from rd_pend / rd_unit)
+      always @(posedge i_clk) f_held <= !(rd_pend && rd_unit == fu);
       wire f_ok = {1'b0, f_ins[`SF_F_WAIT_IO]} <= comp_next[`SF_UNIT_IO]
                && {1'b0, f_ins[`SF_F_WAIT_W]}  <= comp_next[`SF_UNIT_W]
                && {1'b0, f_ins[`SF_F_WAIT_A]}  <= comp_next[`SF_UNIT_A]
                && {1'b0, f_ins[`SF_F_WAIT_N]}  <= comp_next[`SF_UNIT_N];
       always @(*) if (f_past_valid)  // S6 (unnamed: one per unit)
-        assert(issue[fu] == (state == S_RUN && buf_v[fu] && ufree[fu] && f_ok));
+        assert(issue[fu] == (state == S_RUN && buf_v[fu] && f_held && ufree[fu] && f_ok));
     end
   endgenerate
 `endif

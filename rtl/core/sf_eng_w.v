@@ -107,9 +107,8 @@ module sf_eng_w #(
   wire [7:0]        i_nout = i_instr[`SF_F_N_OUT];
   // Issue-derived values, registered from the buffered instruction every cycle (timing: i_instr -> n_b ->
   // n_b G -> BL -> the decision compare was the routed design's critical path, 13.2 ns). Exact because the
-  // sequencer's buffer of a unit is loaded at least two cycles before that unit's issue: a refetch starts
-  // the cycle after an issue and min_gap (spec/isa.toml, 10) keeps the next issue later; the first issue
-  // of a program follows S_FILL. A simulation stop below checks each at every issue.
+  // sequencer issues an instruction at the earliest in the second cycle after its buffer is loaded (sf_seq
+  // buf_old), so i_instr has been stable for a cycle. A simulation stop below checks each at every issue.
   wire [2:0]        i_g_c    = (i_mode == 2'd0) ? 3'd1 : ((i_mode == 2'd1) ? 3'd2 : 3'd4);
   wire [8:0]        i_nb9_c  = ({1'b0, i_nin} + KPAR[8:0] - 9'd1) / KPAR[8:0];
   wire [9:0]        i_nbg_c  = (i_mode == 2'd0) ? {2'b0, i_nb9_c[7:0]} :

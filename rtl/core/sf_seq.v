@@ -64,13 +64,17 @@ module sf_seq #(
   reg  [CW-1:0] comp_d    [0:N_UNITS-1];  // the counters' next values (0 on reset and at a new header)
   // Timing: comp + i_done -> compare -> issue was the routed design's critical path (docs/ecp5_flow.md).
   // For every buffered instruction (unit u) and wait field (unit v) the difference diff = wait_v - comp[v]
-  // is kept in a register, computed a cycle ahead from the next buffer and counter values, as its sign
+  // is kept in a register, computed a cycle ahead from the buffer and the counters' next values, as its sign
   // (neg), whether 0 <= diff <= 3 (near) and its low bits (lo). This cycle's report d (0..3) enters only in
   // the last step: wait <= comp + d  <=>  diff < 0, or near and lo <= d (comp + d never wraps: completions
-  // never pass the stream's count, CW bits). The same decisions, cycle for cycle (formal property S6:
-  // the registers equal the direct difference in every cycle).
+  // never pass the stream's count, CW bits). An instruction therefore issues at the earliest in the second
+  // cycle after its buffer is loaded (buf_old): the refetch after an issue is hidden behind min_gap
+  // (spec/isa.toml), so that never delays an issue of a compiled program (tb_core: every write on the cycle
+  // model's cycle); the W engine's registered issue values rely on it too. Formal property S6: the issue
+  // decision equals the direct comparison for every buffer held since the last cycle.
   reg  [N_UNITS*N_UNITS-1:0] d_neg, d_near;   // at u * N_UNITS + v
   reg  [N_UNITS*N_UNITS*2-1:0] d_lo;
+  reg  [N_UNITS-1:0] buf_old;                  // buffer valid and not loaded in the last cycle
   wire [N_UNITS-1:0] ld_buf;                   // unit u's buffer loads this cycle
   genvar gu, gv;
   generate
@@ -80,21 +84,16 @@ module sf_seq #(
     for (gu = 0; gu < N_UNITS; gu = gu + 1) begin : g_unit
       wire [IW_BITS-1:0] ins = buf_q[gu];
       assign ld_buf[gu] = rd_pend && rd_unit == gu;
-      wire [N_UNITS*10-1:0] w_buf, w_rd, waits;   // unit v's wait field at [v*10 +: 10]
-      assign w_buf[`SF_UNIT_IO*10 +: 10] = ins[`SF_F_WAIT_IO];
-      assign w_buf[`SF_UNIT_W*10 +: 10]  = ins[`SF_F_WAIT_W];
-      assign w_buf[`SF_UNIT_A*10 +: 10]  = ins[`SF_F_WAIT_A];
-      assign w_buf[`SF_UNIT_N*10 +: 10]  = ins[`SF_F_WAIT_N];
-      assign w_rd[`SF_UNIT_IO*10 +: 10]  = rdata[`SF_F_WAIT_IO];
-      assign w_rd[`SF_UNIT_W*10 +: 10]   = rdata[`SF_F_WAIT_W];
-      assign w_rd[`SF_UNIT_A*10 +: 10]   = rdata[`SF_F_WAIT_A];
-      assign w_rd[`SF_UNIT_N*10 +: 10]   = rdata[`SF_F_WAIT_N];
-      assign waits = ld_buf[gu] ? w_rd : w_buf;      // of the buffer's next value
+      wire [N_UNITS*10-1:0] waits;   // unit v's wait field at [v*10 +: 10]
+      assign waits[`SF_UNIT_IO*10 +: 10] = ins[`SF_F_WAIT_IO];
+      assign waits[`SF_UNIT_W*10 +: 10]  = ins[`SF_F_WAIT_W];
+      assign waits[`SF_UNIT_A*10 +: 10]  = ins[`SF_F_WAIT_A];
+      assign waits[`SF_UNIT_N*10 +: 10]  = ins[`SF_F_WAIT_N];
       // every wait field (unit v has completed wait_v instructions) against the completion counters
       wire [N_UNITS-1:0] ok;
       for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_wait
         localparam integer K = gu * N_UNITS + gv;
-        wire [CW:0] diff_d = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp_d[gv]};  // next wait - comp
+        wire [CW:0] diff_d = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp_d[gv]};  // wait - next comp
         always @(posedge i_clk) begin
           d_neg[K] <= diff_d[CW];
           d_near[K] <= diff_d[CW:2] == {(CW-1){1'b0}};
@@ -102,7 +101,10 @@ module sf_seq #(
         end
         assign ok[gv] = d_neg[K] || (d_near[K] && d_lo[K*2 +: 2] <= udone[gv*2 +: 2]);
       end
-      assign issue[gu] = (state == S_RUN) && buf_v[gu] && ufree[gu] && (&ok);
+      // buf_old: the buffer was loaded before the last cycle, so the registered differences (from buf_q, not
+      // from the program memory's read data: that was the next critical path) describe it
+      always @(posedge i_clk) buf_old[gu] <= buf_v[gu] && !ld_buf[gu];
+      assign issue[gu] = (state == S_RUN) && buf_v[gu] && buf_old[gu] && ufree[gu] && (&ok);
       assign instr[gu*IW_BITS +: IW_BITS] = ins;
     end
   endgenerate
