@@ -93,7 +93,7 @@
   wire [1:0] f_bound = |f_unit_ne ? F_N_RUN[1:0] : F_N_EMPTY[1:0];
 
   always @(posedge i_clk) begin
-    if (state == S_HDR1) begin
+    if (state == S_HDR1 && hdr_q == HDR0) begin
       f_prog <= 1'b1;
       f_end <= 1'b0;
       f_age <= 2'd0;

@@ -2,8 +2,9 @@
 // A, N; docs/isa.md) fetched from the program memory into one prefetch buffer per unit, each instruction
 // issued to its engine when the engine is free (i_free, sf_eng_slot) and its wait fields are met by the
 // completion counters (i_done: two bits per unit, the number of the unit's instructions complete this cycle).
-//   i_start (idle only): row 0 is read (o_raddr = 0 while idle); HDR0 checks word 0 (o_error, back to idle on
-//   a mismatch) and takes the streams' starts and counts, HDR1 the last count (row 1, word 0), FILL fetches
+//   i_start (idle only): row 0 is read (o_raddr = 0 while idle); HDR0 registers word 0 and takes the streams'
+//   starts and counts, HDR1 checks word 0 (o_error, back to idle on a mismatch: the block RAM's read data
+//   goes only into registers, timing) and takes the last count (row 1, word 0), FILL fetches
 //   until every non-empty stream's buffer holds its first instruction, then RUN (o_run) until every stream is
 //   issued and complete: idle the next cycle with a one-cycle o_done (formal/sf_formal_seq.v proves the bound).
 // Program memory: the caller's, one registered read port: i_rdata = the row at the o_raddr of the cycle before.
@@ -58,6 +59,7 @@ module sf_seq #(
   reg                rd_pend;               // a fetch is in flight for unit rd_unit
   reg [UW-1:0]       rd_unit;
   reg [UW-1:0]       rr;                    // round-robin pointer
+  reg [31:0]         hdr_q;                 // header word 0, checked in S_HDR1
 
   // completion counts including this cycle's reports
   wire [CW-1:0] comp_next [0:N_UNITS-1];
@@ -182,8 +184,8 @@ module sf_seq #(
         o_error <= 1'b0;
       end
       S_HDR0: begin               // rdata = row 0: magic|version, (start, count) of units 0..2, start of 3
-        state <= (rdata[31:0] == HDR0) ? S_HDR1 : S_IDLE;
-        o_error <= rdata[31:0] != HDR0;
+        state <= S_HDR1;
+        hdr_q <= rdata[31:0];
         for (u = 0; u < N_UNITS; u = u + 1) begin
           row[u] <= rdata[(1 + 2 * u) * 32 + LANE_W +: RA_W];
           if (u < N_UNITS - 1) begin
@@ -194,10 +196,11 @@ module sf_seq #(
         end
         buf_v <= {N_UNITS{1'b0}};
       end
-      S_HDR1: begin               // rdata = row 1: word 8 = count of the last unit
+      S_HDR1: begin               // rdata = row 1: word 8 = count of the last unit; hdr_q = word 0
         left[N_UNITS-1] <= rdata[0 +: CW];
         count[N_UNITS-1] <= rdata[0 +: CW];
-        state <= S_FILL;
+        state <= (hdr_q == HDR0) ? S_FILL : S_IDLE;
+        o_error <= hdr_q != HDR0;
       end
       S_FILL: if (filled) begin
         state <= S_RUN;
