@@ -61,8 +61,14 @@ module sf_eng_io #(
   reg  [3:0]  p_last;
   reg  [3:0]  p_mem [0:3];
   reg  [15:0] p_addr [0:3];
-  wire        rd = run && cnt >= 9'd3 && e < n_el;
-  wire        enc = e < {1'b0, L};
+  // Timing: rd (element e is read this cycle) and enc (e < L, an encoder row) are registers, set a cycle
+  // ahead (at cnt 2 from n_el and L, then from equalities of e with registered n_el - 1, L - 1), so that the
+  // address registers' enables come from registers, not from comparators (the routed critical paths)
+  reg         rd, enc;
+  reg  [8:0]  n_m1;          // n_el - 1
+  reg  [7:0]  l_m1;          // L - 1
+  wire        e_end = e == n_m1;               // e is the last element
+  wire        e_enc_end = e == {1'b0, l_m1};   // e is the last encoder row
   wire [7:0]  i_rows = i_instr[`SF_F_ROWS], i_nin = i_instr[`SF_F_N_IN];
   wire        unused_io = &{1'b0, i_rows[7:6], i_nin[7:6]};
   always @(posedge i_clk) begin
@@ -86,6 +92,11 @@ module sf_eng_io #(
         jn <= jn + 9'd1;
       end
     end
+    // rd, enc for the next cycle: the first element is read at cnt 3 (e = 0), then one per cycle to n_el - 1
+    if (cnt == 9'd0) begin n_m1 <= n_el - 9'd1; l_m1 <= L - 8'd1; end
+    if (i_issue) rd <= 1'b0;
+    else if (run && cnt == 9'd2) begin rd <= n_el != 9'd0; enc <= L != 8'd0; end
+    else if (rd) begin rd <= !e_end; enc <= enc && !e_enc_end; end
     // parameters: words 0..4 at pbase, two per cycle from t+1
     case (cnt)
       9'd0: begin o_pa0 <= ins[`SF_F_PBASE]; o_pa1 <= ins[`SF_F_PBASE] + 12'd1; o_ib_addr <= L[5:0] - 6'd1; end
@@ -99,7 +110,7 @@ module sf_eng_io #(
     if (run && cnt == 9'd4) hi <= i_pd0[`SF_ZP_BITS-1:0];
     // R: IBUF address of element e (cycle t + 5 + e)
     rv <= rd;
-    r_last <= rd && e == n_el - 9'd1;
+    r_last <= rd && e_end;
     if (rd) begin
       if (enc) begin
         o_ib_addr <= e[5:0];
@@ -120,10 +131,11 @@ module sf_eng_io #(
     p_mem[1] <= p_mem[0]; p_addr[1] <= p_addr[0];
     p_mem[2] <= p_mem[1]; p_addr[2] <= p_addr[1];
     p_mem[3] <= p_mem[2]; p_addr[3] <= p_addr[2];
-    if (run && cnt >= 9'd3 && e == n_el) run <= 1'b0;
+    if (r_last || (run && cnt == 9'd3 && !rd)) run <= 1'b0;  // the cycle after the last read (e == n_el)
     o_done <= yv && p_last[3];  // the cycle after the last write
     if (i_rst) begin
       run <= 1'b0;
+      rd <= 1'b0;
       rv <= 1'b0;
       dv <= 1'b0;
       ev <= 1'b0;
