@@ -95,8 +95,9 @@ module sf_softmax #(
 
   // ---- lane pipeline control: valid, OUT mode, last beat (the keep mask enters the lanes' ov at P0) ----
   reg v0, v1, v2, v3, o0, o1, o2, o3, l0, l1, l2, l3, v4e, l4;
-  reg [3:0]       frac0;
-  reg [L_W-1:0]   lg0;
+  reg [3:0]       dsh_n;      // G - in_frac
+  reg [DS_W-1:0]  dsh_m;      // the top dsh_n bits of a DS_W-bit value
+  reg [D_W-1:0]   lg_o;       // L in OUT, 0 in EXP
   always @(posedge i_clk) begin
     if (i_rst) begin
       v0 <= 1'b0; v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4e <= 1'b0;
@@ -108,16 +109,17 @@ module sf_softmax #(
     if (adv) begin
       o0 <= (st == ST_OUT); o1 <= o0; o2 <= o1; o3 <= o2;
       l0 <= issue_last; l1 <= l0; l2 <= l1; l3 <= l2; l4 <= l3;
-      frac0 <= frac; lg0 <= lg;  // the row's in_frac and L travel with the beat (a new row may arrive meanwhile)
+      // the row's shift (from in_frac) and L travel with the beat (a new row may arrive meanwhile); computed
+      // here from registers, so P1 holds only the shift and the add
+      dsh_n <= G[3:0] - frac;
+      dsh_m <= ~({DS_W{1'b1}} >> (G[3:0] - frac));
+      lg_o  <= (st == ST_OUT) ? {1'b0, lg} : {D_W{1'b0}};
     end
   end
 
   // ---- the exponential lanes ----
   // P1 shift G - in_frac (i_frac in 0..G by contract), shared by the lanes, and the mask of the DS_W-bit d's
-  // top bits that the shift moves out (any set: ov); L enters in OUT only
-  wire [3:0]      dsh_n = G[3:0] - frac0;
-  wire [DS_W-1:0] dsh_m = ~({DS_W{1'b1}} >> dsh_n);
-  wire [D_W-1:0]  lg_o  = o0 ? {1'b0, lg0} : {D_W{1'b0}};
+  // top bits that the shift moves out (any set: ov); L enters in OUT only (dsh_n, dsh_m, lg_o: registers)
   wire [LANES*S_W-1:0]   rd_s = mem_s[j];
   wire [LANES-1:0]       rd_k = mem_k[j] & {LANES{any}};
   wire [LANES*(E+1)-1:0] e_all;

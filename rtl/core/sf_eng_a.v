@@ -74,9 +74,9 @@ module sf_eng_a #(
   reg [3:0]     pl_cnt;
   reg           pl_run;
   always @(posedge i_clk) begin
+    if (qk_go && q_lastitem) c_rdy[qi] <= 1'b0;   // QK leaves the context (it stays not ready until reloaded)
     if (i_issue) begin
       c_ins[wp] <= i_instr;
-      c_rdy[wp] <= 1'b0;
       pl_idx <= wp;
       pl_run <= 1'b1;
       pl_cnt <= 4'd0;
@@ -127,30 +127,37 @@ module sf_eng_a #(
   //     and c_ins[qi]. Those change only at a decision (none in the next cycle: qk_cnt = tk >= 1) or at the
   //     issue into context qi (c_rdy[qi] low for 9 cycles after).
   //   q_cntz: qk_cnt == 0 in this cycle (its next value: 0 after a decision only if tk were 0).
-  //   q_rdy: c_rdy[qi] from the next values of both.
-  //   q_pend: pending != 0, from its next value.
+  //   q_rdy: c_rdy[qi] from the next values of both. c_rdy[x] is set when x's parameters are loaded and cleared
+  //     when QK decides x's last item (not at the issue into x: the issue is a late signal of the sequencer):
+  //     while an instruction of x waits for QK (pending), both rules give the same value, and the issue into
+  //     x (free, so QK has left it) never meets its own parameter load (MIN_GAP >= 10 > 8).
+  //   q_pend: pending != 0, from its next value (the issue enters in the last OR).
   reg           q_rowl, q_grpl, q_cntz, q_rdy, q_pend;
   wire          q_lastitem = q_rowl && q_grpl;
   wire          qk_go = q_pend && q_rdy && q_cntz && !s_full[slot_q] && !sq_busy[slot_q];
-  reg  [CTX-1:0] c_rdy_n;    // c_rdy's next value
-  always @(*) begin
-    c_rdy_n = c_rdy;
-    if (i_issue) c_rdy_n[wp] = 1'b0;
-    else if (pl_run && pl_cnt == 4'd8) c_rdy_n[pl_idx] = 1'b1;
-    if (i_rst) c_rdy_n = {CTX{1'b0}};
-  end
+  wire [CI-1:0] qi_1 = qi + 1'b1;
+  wire          pl_set = pl_run && pl_cnt == 4'd8;     // c_rdy[pl_idx] set at this edge
+  wire          rdy_q0 = c_rdy[qi] || (pl_set && pl_idx == qi);       // c_rdy[qi]'s next value (no clear)
+  wire          rdy_q1 = c_rdy[qi_1] || (pl_set && pl_idx == qi_1);   // c_rdy[qi + 1]'s next value
   wire [CI:0]   pending_n = pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, qk_go && q_lastitem};
   always @(posedge i_clk) begin
     q_rowl <= q_row == qins[`SF_F_ROWS] - 8'd1;
     q_grpl <= {1'b0, q_grp} == q_ngrp - 4'd1;
     q_cntz <= !qk_go && qk_cnt <= 9'd1;
-    q_rdy <= (qk_go && q_lastitem) ? c_rdy_n[qi + 1'b1] : c_rdy_n[qi];
-    q_pend <= pending_n != 0;
+    q_rdy <= (qk_go && q_lastitem) ? rdy_q1 : rdy_q0;
+    // pending_n != 0: an issue makes it nonzero; a last-item decision (pending >= 1) leaves pending - 1
+    q_pend <= i_issue || ((qk_go && q_lastitem) ? pending != {{CI{1'b0}}, 1'b1} : q_pend);
     if (i_rst) begin
+      q_rdy <= 1'b0;
       q_cntz <= 1'b1;
       q_pend <= 1'b0;
     end
   end
+  generate
+    if (`SF_ISA_MIN_GAP < 10) begin : g_bad_gap
+      sf_eng_a_needs_min_gap_10 u_bad ();   // c_rdy's rule above: an issue never meets a parameter load
+    end
+  endgenerate
   // QK pipeline state
   reg           qk_on;
   reg  [7:0]    qk_j, qk_tk;
@@ -233,7 +240,10 @@ module sf_eng_a #(
   // row's address)
   reg [CI-1:0] it_ctx [0:1];
   reg [7:0]    it_lim [0:1], it_tk [0:1];
-  reg [8:0]    it_nk [0:1];   // keys the softmax keeps: min(tk, lim + 1), written the cycle after the decision
+  reg [8:0]    it_nk [0:1];   // keys the softmax keeps: min(tk, lim + 1), written at Q + 2
+  reg [7:0]    it_keep0 [0:1]; // the first beat's keep mask (key k < min(tk, lim + 1)), written at Q + 1
+  reg          it_one [0:1];  // a single beat (tk <= 8), written at Q + 1
+  reg [2:0]    it_nb1 [0:1];  // beats - 1, written at Q + 1
   reg [15:0]   it_dbase [0:1];
   reg [2:0]    it_grp [0:1];
   reg          it_last [0:1];
@@ -250,6 +260,9 @@ module sf_eng_a #(
 
   // QK data path: q at Q + 2, key j at Q + 3 + j; products and sums registered; rescale; score write
   reg          q_take, q_take1;
+  reg  [7:0]   nk_t;
+  reg  [8:0]   nk_l;
+  wire [5:0]   tk_m1 = it_tk[qk_slot][5:0] - 6'd1;   // (tk - 1) mod 64: beats - 1 in its bits 5:3
   reg  [AL*8-1:0] q_reg;
   reg          k_v1, k_v2, k_v3, k_v4;
   reg  [7:0]   k_j1, k_j2, k_j3, k_j4;
@@ -277,8 +290,16 @@ module sf_eng_a #(
   integer l, hh0;
   always @(posedge i_clk) begin
     q_take1 <= qk_go;
-    if (q_take1) it_nk[qk_slot] <= ({1'b0, it_tk[qk_slot]} < {1'b0, it_lim[qk_slot]} + 9'd1) ? {1'b0, it_tk[qk_slot]}
-                                                                                       : {1'b0, it_lim[qk_slot]} + 9'd1;
+    // the slot's softmax constants from registers, in two steps (qk_slot holds until Q + 2: tk >= 1)
+    if (q_take1) begin
+      nk_t <= it_tk[qk_slot];
+      nk_l <= {1'b0, it_lim[qk_slot]} + 9'd1;
+      for (l = 0; l < 8; l = l + 1)
+        it_keep0[qk_slot][l] <= it_tk[qk_slot] > l[7:0] && it_lim[qk_slot] >= l[7:0];
+      it_nb1[qk_slot] <= tk_m1[5:3];
+      it_one[qk_slot] <= tk_m1[5:3] == 3'd0;
+    end
+    if (q_take) it_nk[qk_slot] <= ({1'b0, nk_t} < nk_l) ? {1'b0, nk_t} : nk_l;
     q_take <= q_take1;
     if (q_take) q_reg <= q_word;                // Q + 2: the query word
     qk_v0 <= qk_on;                             // the key address of j is presented at Q + 2 + j
@@ -381,15 +402,17 @@ module sf_eng_a #(
   reg         slot_s;        // slot of the next item for SM
   wire [NH-1:0] sm_rdy;
   wire [CI-1:0] sc_ctx = sm_on ? pm_ctx[sm_slot] : it_ctx[slot_s];
-  wire [7:0]  s_tk = sm_on ? pm_tk[sm_slot] : it_tk[slot_s];
-  wire [5:0]  s_tk1 = s_tk[5:0] - 6'd1;
-  wire [2:0]  s_nb1 = s_tk1[5:3];                                     // beats - 1
   wire        sm_go = !sm_on && s_full[slot_s] && !p_full[slot_s] && !p_busy[slot_s] && !pv_rd[slot_s] && sm_rdy[0];
   wire unused_rdy = &{1'b0, sm_rdy};
   wire        sm_beat = sm_go || sm_on;
   wire [2:0]  sm_bn = sm_on ? sm_b : 3'd0;
   wire        sm_slot_now = sm_on ? sm_slot : slot_s;
-  wire        sm_last = sm_beat && sm_bn == s_nb1;
+  // the beat sm_bn is the row's last (sm_bn == beats - 1), from registers: the first beat's from it_one, later
+  // beats' from sm_lastn (set a beat ahead); sm_lastr is the softmax's i_last (taken only with a beat)
+  reg         sm_lastn;
+  reg  [2:0]  sm_nb1;         // the row's beats - 1 while sm_on
+  wire        sm_lastr = sm_on ? sm_lastn : it_one[slot_s];
+  wire        sm_last = sm_beat && sm_lastr;
   wire        sm_go_last = sm_last;
   // item metadata by probability slot: captured at the SM decision (the score slot's may be reused after)
   reg [CI-1:0] pm_ctx [0:1];
@@ -410,16 +433,19 @@ module sf_eng_a #(
   end
   // the beat's keep mask: key 8 b + k kept iff 8 b + k < min(tk, lim + 1), i.e. k < the keys left from beat b
   // (sm_rem, counted down by 8 a beat; the first beat's from it_nk): compares with constants, no carry chain
+  // The mask itself comes from registers (timing: it is the LUT RAM write data in sf_softmax): the first beat's
+  // from it_keep0, a later beat's from sm_keep, set a beat ahead from rem_now.
   reg  signed [9:0] sm_rem;   // keys left from the next beat on (negative: none)
   wire signed [9:0] rem_now = sm_on ? sm_rem : $signed({1'b0, it_nk[slot_s]});
-  reg  [7:0]  keep;
+  reg  [7:0]  sm_keep;
+  wire [7:0]  keep = sm_on ? sm_keep : it_keep0[slot_s];
   integer kk;
-  always @* begin
-    for (kk = 0; kk < 8; kk = kk + 1)
-      keep[kk] = rem_now > $signed(kk[9:0]);
-  end
   always @(posedge i_clk) begin
-    if (sm_beat) sm_rem <= rem_now - 10'sd8;
+    if (sm_beat) begin
+      sm_rem <= rem_now - 10'sd8;
+      for (kk = 0; kk < 8; kk = kk + 1)
+        sm_keep[kk] <= rem_now > $signed(kk[9:0] + 10'sd8);
+    end
   end
 `ifndef SYNTHESIS
 `ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
@@ -427,7 +453,14 @@ module sf_eng_a #(
   always @(posedge i_clk) if (sm_go) pm_lim_chk[slot_s] <= it_lim[slot_s];
   wire [7:0] keep_lim = sm_on ? pm_lim_chk[sm_slot] : it_lim[slot_s];
   integer kq;
+  wire [7:0]  s_tk = sm_on ? pm_tk[sm_slot] : it_tk[slot_s];
+  wire [5:0]  s_tk1 = s_tk[5:0] - 6'd1;
+  wire unused_chk = &{1'b0, s_tk1[2:0]};
   always @(posedge i_clk) begin
+    if (!i_rst && sm_beat && sm_lastr != (sm_bn == s_tk1[5:3])) begin
+      $display("sf_eng_a: registered last-beat flag disagrees (beat %0d)", sm_bn);
+      $stop;
+    end
     for (kq = 0; kq < 8; kq = kq + 1)
       if (!i_rst && sm_beat && keep[kq] != (({2'b0, sm_bn, kq[2:0]} < s_tk) && ({2'b0, sm_bn, kq[2:0]} <= keep_lim))) begin
         $display("sf_eng_a: keep mask disagrees (beat %0d lane %0d)", sm_bn, kq);
@@ -440,11 +473,14 @@ module sf_eng_a #(
     if (sm_go) begin
       sm_slot <= slot_s;
       slot_s <= !slot_s;
-      sm_on <= s_nb1 != 3'd0;
+      sm_on <= !it_one[slot_s];
       sm_b <= 3'd1;
+      sm_nb1 <= it_nb1[slot_s];
+      sm_lastn <= it_nb1[slot_s] == 3'd1;
     end else if (sm_on) begin
       sm_b <= sm_b + 1'b1;
-      if (sm_b == s_nb1) sm_on <= 1'b0;
+      sm_lastn <= sm_b + 3'd1 == sm_nb1;
+      if (sm_lastn) sm_on <= 1'b0;
     end
     if (i_rst) begin
       sm_on <= 1'b0;
@@ -458,7 +494,7 @@ module sf_eng_a #(
     for (gh = 0; gh < NH; gh = gh + 1) begin : g_sm
       sf_softmax #(.EXT_MAX(1)) u_sm (
         .i_clk(i_clk), .i_rst(i_rst), .i_valid(sm_beat), .o_ready(sm_rdy[gh]),
-        .i_s(s_beat[gh*8*SW +: 8*SW]), .i_keep(keep), .i_last(sm_last),
+        .i_s(s_beat[gh*8*SW +: 8*SW]), .i_keep(keep), .i_last(sm_lastr),
         .i_frac(c_fr[sc_ctx]), .i_max(s_max[gh*SW +: SW]), .o_valid(p_v[gh]), .i_ready(1'b1),
         .o_p(p_beat[gh*8*PW +: 8*PW]), .o_last(p_lastb[gh]));
     end
@@ -666,6 +702,6 @@ module sf_eng_a #(
   assign o_wr_mem   = o_mem[3];
   assign o_wr_addr  = o_addr[3];
   assign o_wr_data  = {oy[16 +: 8], oy[0 +: 8]};
-  wire unused = &{1'b0, qaddr, wj, s_tk1, p_v, p_lastb, v_j2, v_h2, oy};
+  wire unused = &{1'b0, qaddr, wj, tk_m1[2:0], p_v, p_lastb, v_j2, v_h2, oy};
 endmodule
 `default_nettype wire
