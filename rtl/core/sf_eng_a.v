@@ -13,7 +13,7 @@
 // Q + 2 + j, score j written at Q + A_SCORE_LAT + j; the next QK at Q + tk + 1. SM decided at S when the score
 // slot is full, both softmax instances take input and the probability slot is free: beat b at S + b,
 // probabilities from S + 2 nb + 13. PV decided at V when the probability slot is full: value j addressed at
-// V + 2 + j, the sums complete at V + tk + 5, output pair m written at V + tk + A_PV_WLAT + m; the next PV
+// V + 1 + j (its read data registered), the sums complete at V + tk + 5, output pair m written at V + tk + A_PV_WLAT + m; the next PV
 // decision waits until the output register is free (V' >= V + tk + 5 + A_LANES / 2 - tk' - 5).
 `default_nettype none
 `include "sf_isa.vh"
@@ -555,6 +555,8 @@ module sf_eng_a #(
   reg  [2:0]   pv_grp;
   reg          pv_last;
   reg  [1:0]   pv_rd;          // slot being read by PV
+  wire [15:0]  vbase = pins[`SF_F_C] + ({13'd0, pm_grp[slot_v]} << GSH);   // value 0's address
+  wire [15:0]  vnext = pv_vaddr + {8'd0, pv_cstride};                     // value j + 1's (pv_vaddr: j's)
   always @(posedge i_clk) begin
     if (pv_cnt != 0) pv_cnt <= pv_cnt - 1'b1;
     pv_cntz <= !pv_go && pv_cnt <= 9'd1;
@@ -565,7 +567,8 @@ module sf_eng_a #(
       pv_on <= 1'b1;
       pv_j <= 8'd0;
       pv_tk <= v_tk;
-      pv_vaddr <= pins[`SF_F_C] + ({13'd0, pm_grp[slot_v]} << GSH);
+      pv_vaddr <= vbase;
+      o_v_addr <= vbase[VA+3:4];                                       // value 0 at V + 1
       pv_cstride <= pins[`SF_F_C_STRIDE];
       pv_slot <= slot_v;
       pv_ctx <= pm_ctx[slot_v];
@@ -575,8 +578,8 @@ module sf_eng_a #(
       slot_v <= !slot_v;
       pv_rd[slot_v] <= 1'b1;
     end else if (pv_on) begin
-      o_v_addr <= pv_vaddr[VA+3:4];
-      pv_vaddr <= pv_vaddr + {8'd0, pv_cstride};
+      o_v_addr <= vnext[VA+3:4];                                       // value j + 1 at V + 2 + j
+      pv_vaddr <= vnext;
       pv_j <= pv_j + 1'b1;
       if (pv_j == pv_tk - 8'd1) pv_on <= 1'b0;
     end
@@ -600,21 +603,24 @@ module sf_eng_a #(
   end
 `endif
 `endif
-  // value j: addressed at V + 2 + j (o_v_addr set at V + 1 + j), the data and p at V + 3 + j
-  reg        v_v1, v_v2, v_f1, v_f2, v_l1, v_l2, v_s1, v_s2, v_h1, v_h2;
+  // value j: addressed at V + 1 + j (o_v_addr set at V + j), the memory's data at V + 2 + j registered (vr: the
+  // block RAM's 5.6 ns read delay then meets only the lane select), vr and p at V + 3 + j
+  reg        v_v1, v_v2, v_f1, v_f2, v_l1, v_l2, v_s1, v_s2, v_h1;
   reg  [7:0] v_j1, v_j2;
   reg  [CI-1:0] v_c1, v_c2;
   always @(posedge i_clk) begin
     v_v1 <= pv_on; v_j1 <= pv_j; v_f1 <= pv_on && pv_j == 8'd0; v_l1 <= pv_on && pv_j == pv_tk - 8'd1;
     v_s1 <= pv_slot; v_c1 <= pv_ctx; v_h1 <= pv_grp[0];
-    v_v2 <= v_v1; v_j2 <= v_j1; v_f2 <= v_f1; v_l2 <= v_l1; v_s2 <= v_s1; v_c2 <= v_c1; v_h2 <= v_h1;
+    v_v2 <= v_v1; v_j2 <= v_j1; v_f2 <= v_f1; v_l2 <= v_l1; v_s2 <= v_s1; v_c2 <= v_c1;
     if (i_rst) begin v_v1 <= 1'b0; v_v2 <= 1'b0; end
   end
   wire v_lastbeat = v_v2 && v_l2;
   // lane c of head h takes p_h (8 lanes a head); the value word's lanes as the query's (NH = 1: the half of
-  // the head's parity, v_h2)
+  // the head's parity, v_h1 at the memory's data cycle)
   wire [AL*PW-1:0] pv_a;
   wire [AL*8-1:0]  v_word;
+  reg  [AL*8-1:0]  vr;
+  always @(posedge i_clk) vr <= v_word;
   genvar ga;
   generate
     for (ga = 0; ga < NH; ga = ga + 1) begin : g_pa
@@ -623,14 +629,14 @@ module sf_eng_a #(
     if (NH == 2) begin : g_v2
       assign v_word = i_v_data;
     end else begin : g_v1
-      assign v_word = i_v_data[v_h2 * 64 +: 64];
+      assign v_word = i_v_data[v_h1 * 64 +: 64];
     end
   endgenerate
   wire [AL*ACC-1:0] pv_acc;
   wire              pv_ov;
   sf_actmac #(.LANES(AL)) u_pv (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(v_v2), .o_ready(), .i_first(v_f2), .i_last(v_l2),
-    .i_a(pv_a), .i_b(v_word), .i_za({ZW{1'b0}}), .i_zb(c_zv[v_c2]),
+    .i_a(pv_a), .i_b(vr), .i_za({ZW{1'b0}}), .i_zb(c_zv[v_c2]),
     .o_valid(pv_ov), .i_ready(1'b1), .o_acc(pv_acc));
   // the item's output metadata: from the PV decision to its last beat (ov_*), to the capture (o_*)
   reg [CI-1:0] ov_ctx, o_ctx;
@@ -702,6 +708,6 @@ module sf_eng_a #(
   assign o_wr_mem   = o_mem[3];
   assign o_wr_addr  = o_addr[3];
   assign o_wr_data  = {oy[16 +: 8], oy[0 +: 8]};
-  wire unused = &{1'b0, qaddr, wj, tk_m1[2:0], p_v, p_lastb, v_j2, v_h2, oy};
+  wire unused = &{1'b0, qaddr, wj, tk_m1[2:0], p_v, p_lastb, v_j2, v_h1, oy};
 endmodule
 `default_nettype wire
