@@ -102,6 +102,7 @@ module sf_eng_w #(
   reg  [10:0]       c_hs   [0:CTX-1];   // NB G + G - 1
   reg               c_dr1l [0:CTX-1];   // the last tile drains in one step
   reg               c_nbg1 [0:CTX-1];   // NB G = 1
+  reg               c_nb1  [0:CTX-1];   // NB = 1
   wire [1:0]        i_mode = i_instr[`SF_F_WMODE];
   wire [7:0]        i_nin  = i_instr[`SF_F_N_IN];
   wire [7:0]        i_nout = i_instr[`SF_F_N_OUT];
@@ -109,9 +110,12 @@ module sf_eng_w #(
   // n_b G -> BL -> the decision compare was the routed design's critical path, 13.2 ns). Exact because the
   // sequencer issues an instruction at the earliest in the second cycle after its buffer is loaded (sf_seq
   // buf_old), so i_instr has been stable for a cycle. A simulation stop below checks each at every issue.
-  wire [2:0]        i_g_c    = (i_mode == 2'd0) ? 3'd1 : ((i_mode == 2'd1) ? 3'd2 : 3'd4);
+  // W_MAX = 2 (the ternary-only array): every layer is 2-bit (the compiler refuses wider weights for the build,
+  // model/compiler.cpp), one word per beat: G = 1 whatever the mode field says (no digit logic is built)
+  localparam integer ONE_DIG = (W_MAX == 2) ? 1 : 0;
+  wire [2:0]        i_g_c    = (ONE_DIG != 0 || i_mode == 2'd0) ? 3'd1 : ((i_mode == 2'd1) ? 3'd2 : 3'd4);
   wire [8:0]        i_nb9_c  = ({1'b0, i_nin} + KPAR[8:0] - 9'd1) / KPAR[8:0];
-  wire [9:0]        i_nbg_c  = (i_mode == 2'd0) ? {2'b0, i_nb9_c[7:0]} :
+  wire [9:0]        i_nbg_c  = (ONE_DIG != 0 || i_mode == 2'd0) ? {2'b0, i_nb9_c[7:0]} :
                                ((i_mode == 2'd1) ? {1'b0, i_nb9_c[7:0], 1'b0} : {i_nb9_c[7:0], 2'b0});
   wire [8:0]        i_t9_c   = ({1'b0, i_nout} + LANES[8:0] - 9'd1) / LANES[8:0];
   localparam integer LL  = $clog2(LANES);   // LANES is a power of two (checked below)
@@ -195,6 +199,7 @@ module sf_eng_w #(
       c_hs[wp] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
       c_dr1l[wp] <= i_drl == 8'd1;
       c_nbg1[wp] <= i_nbg == 10'd1;
+      c_nb1[wp] <= i_nb == 8'd1;
     end
   end
   always @(posedge i_clk) begin
@@ -286,6 +291,18 @@ module sf_eng_w #(
   reg  [15:0]   wa_tile, xa_row, db_row, pbo_row;
   wire [15:0]   b_wa    = (tile == 8'd0) ? b_ins[`SF_F_WBASE] : wa_tile;
   wire [15:0]   b_xa    = (r == 8'd0) ? b_ins[`SF_F_A] : xa_row;
+  // nx: b_xa as a register (the next pair's beat 0 input address, read from the x memories at its decision:
+  // the input prefetch below). b_xa changes at a decision (r, bi, xa_row) and when the issue fills context bi.
+  reg  [15:0]   nx;
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  always @(posedge i_clk)
+    if (!i_rst && have && nx != b_xa) begin
+      $display("sf_eng_w: the registered input address nx disagrees with the pair's (%h, %h)", nx, b_xa);
+      $stop;
+    end
+`endif
+`endif
   wire [15:0]   b_db    = (r == 8'd0) ? b_ins[`SF_F_D] : db_row;
   wire [15:0]   b_pbo   = (r == 8'd0) ? 16'd0 : pbo_row;
 
@@ -293,42 +310,61 @@ module sf_eng_w #(
   reg           f_on;
   reg  [9:0]    f_c, f_n;            // fetch cycle, cycles
   reg  [WA-1:0] f_wa;
-  reg  [15:0]   f_xa;                // byte address of beat 0's inputs
+  reg           f_odd;               // beat 0's input byte address is odd (n_in = 1)
   reg  [2:0]    f_g;
   reg  [1:0]    f_mode;
   reg  [1:0]    f_xsel;
   reg  [7:0]    f_nb;
-  wire [2:0]    f_dig   = f_c[2:0] & (f_g - 3'd1);                    // word of the beat (G a power of two)
+  wire [2:0]    f_dig   = (ONE_DIG != 0) ? 3'd0 : f_c[2:0] & (f_g - 3'd1);   // word of the beat (G a power of two)
+  wire          f_dlast = (ONE_DIG != 0) || f_dig == f_g - 3'd1;                // the beat's last word
   wire [9:0]    f_beat  = (f_g == 3'd1) ? f_c : ((f_g == 3'd2) ? {1'b0, f_c[9:1]} : {2'b0, f_c[9:2]});
-  wire [15:0]   f_xbyte = f_xa + {5'd0, f_beat, 1'b0};
   assign o_wmem_addr = f_wa + {{(WA-10){1'b0}}, f_c};                 // WMEM depth >= 1024 words
-  assign o_x_addr    = {1'b0, f_xbyte[15:1]};
+  // Input prefetch: a beat's two input bytes are read one cycle before its first word's fetch cycle (beat 0 at
+  // the decision, from nx; beat k >= 1 at the fetch of beat k-1's last word, from xb), land in x_r (the
+  // memory's lane selected there: memory -> one LUT -> register) and stay there for the beat's data cycles.
+  // The x port is free at a decision: the pair before it read its last beat's inputs at P + (NB - 1) G < P'.
+  reg           xp;                  // beats k >= 1 still to read
+  reg  [7:0]    xrem;                // beats to read after this one (while xp)
+  reg  [15:0]   xb;                  // byte address of the next beat to read (while xp)
+  wire          x_pf = xp && f_dlast;
+  wire [15:0]   x_byte = x_pf ? xb : nx;
+  assign o_x_addr    = {1'b0, x_byte[15:1]};
+  reg  [15:0]   x_r;
+  always @(posedge i_clk) begin
+    if (decide) begin
+      xp <= !c_nb1[bi];
+      xrem <= b_nb - 8'd2;
+      xb <= nx + 16'd2;
+    end else if (x_pf) begin
+      xb <= xb + 16'd2;
+      xrem <= xrem - 8'd1;
+      if (xrem == 8'd0) xp <= 1'b0;
+    end
+    if (f_on && f_dig == 3'd0) x_r <= i_x_data[f_xsel * 16 +: 16];
+    if (i_rst) xp <= 1'b0;
+  end
   // the data cycle: one behind the fetch
   reg           d_on, d_first, d_lastbeat, d_odd;
   reg  [2:0]    d_dig, d_g;
-  reg  [1:0]    d_mode, d_xsel;
+  reg  [1:0]    d_mode;
   reg  [WW-1:0] stage [0:2];
-  reg  [15:0]   x_q;
   always @(posedge i_clk) begin
     d_on <= f_on;
     d_dig <= f_dig;
     d_g <= f_g;
     d_mode <= f_mode;
-    d_xsel <= f_xsel;
     d_first <= f_beat == 10'd0;
     d_lastbeat <= f_beat == {2'b0, f_nb} - 10'd1;
-    d_odd <= f_xbyte[0];
+    d_odd <= f_odd;
     if (i_rst) d_on <= 1'b0;
   end
-  wire [15:0] x_live = i_x_data[d_xsel * 16 +: 16];
-  wire [15:0] x_word = (d_dig == 3'd0) ? x_live : x_q;
-  wire [15:0] x_pair = d_odd ? {8'h00, x_word[15:8]} : x_word;         // n_in = 1 at an odd byte
+  // n_in = 1 at an odd byte: the pair is (the high byte, 0)
+  wire [15:0] x_pair = d_odd ? {8'h00, x_r[15:8]} : x_r;
   always @(posedge i_clk) begin
-    if (d_on && d_dig == 3'd0) x_q <= x_live;
-    if (d_on && d_dig != d_g - 3'd1) stage[d_dig[1:0]] <= i_wmem_data;
+    if (ONE_DIG == 0 && d_on && d_dig != d_g - 3'd1) stage[d_dig[1:0]] <= i_wmem_data;
   end
   // the beat bus in the mode's layout (word c = bits [WW c +: WW]), then each weight sign-extended to W_MAX
-  wire [4*WW-1:0] bus = (d_g == 3'd1) ? {{(3*WW){1'b0}}, i_wmem_data}
+  wire [4*WW-1:0] bus = (ONE_DIG != 0 || d_g == 3'd1) ? {{(3*WW){1'b0}}, i_wmem_data}
                       : (d_g == 3'd2) ? {{(2*WW){1'b0}}, i_wmem_data, stage[0]}
                       : {i_wmem_data, stage[2], stage[1], stage[0]};
   wire [LANES*KPAR*W_MAX-1:0] wbus;
@@ -345,7 +381,7 @@ module sf_eng_w #(
       end
     end
   endgenerate
-  wire beat_v = d_on && d_dig == d_g - 3'd1;
+  wire beat_v = d_on && (ONE_DIG != 0 || d_dig == d_g - 3'd1);
 
   // pair metadata to the drain (FIFO, in decision order)
   reg  [CI-1:0] mf_ctx  [0:7];
@@ -411,10 +447,10 @@ module sf_eng_w #(
       f_mode <= b_mode;
       f_nb <= b_nb;
       f_wa <= b_wa[WA-1:0];
-      f_xa <= b_xa;
+      f_odd <= nx[0];
       wa_tile <= b_wa + {6'd0, b_nbg};
       if (b_tl) begin  // the row moves on
-        xa_row <= b_xa + {8'd0, b_ins[`SF_F_A_STRIDE]};
+        xa_row <= nx + {8'd0, b_ins[`SF_F_A_STRIDE]};
         db_row <= b_db + {8'd0, b_ins[`SF_F_D_STRIDE]};
         pbo_row <= b_pbo + {8'd0, b_nout};
       end
@@ -422,6 +458,8 @@ module sf_eng_w #(
       mf_r[mf_wp] <= r;
       mf_last[mf_wp] <= last_pair;
       mf_wp <= mf_wp + 1'b1;
+      if (last_pair) nx <= iss_b1 ? i_instr[`SF_F_A] : c_ins[bi1][`SF_F_A];
+      else if (b_tl) nx <= nx + {8'd0, b_ins[`SF_F_A_STRIDE]};
       if (last_pair) begin
         r <= 8'd0;
         tile <= 8'd0;
@@ -436,6 +474,7 @@ module sf_eng_w #(
         toff <= toff + LANES[7:0];
       end
     end
+    if (!decide && iss_b && r == 8'd0) nx <= i_instr[`SF_F_A];
     if (decide) f_xsel <= b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_IO ? 2'd0 : b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_W ? 2'd1 :
                          b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_A ? 2'd2 : 2'd3;
     pending <= pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, decide && last_pair};
@@ -527,9 +566,13 @@ module sf_eng_w #(
     if (i_rst) mf_n <= 4'd0;
     else mf_n <= mf_n + {3'd0, decide} - {3'd0, dr_go};
   end
-  // D0 -> D1: lanes and metadata registered; D1: + bias -> D2: the rescale lanes' input register
+  // D0 -> D1: lanes and metadata registered; D1: + bias -> D2: the rescale lanes' input. RS_MULT = 2 (no
+  // multiplier: the rescale's stage 1 is a plain register) registers the biases (BMEM read data) beside the
+  // lanes at D1 and adds at D2, in front of that register: the add sits between registers instead of behind
+  // the block RAM's 5.6 ns clock-to-out. Otherwise the add is at D1 (the multiplier follows at D2).
+  localparam integer LATE_ADD = (`SF_ISA_RS_MULT == 2) ? 1 : 0;
   reg            s1_v, s2_v;
-  reg  [ACC-1:0] s1_a0, s1_a1, s2_s0, s2_s1;
+  reg  [ACC-1:0] s1_a0, s1_a1, s2_a0, s2_a1, s2_b0, s2_b1;
   reg  [CI-1:0]  s1_ctx, s2_ctx;
   reg  [15:0]    s1_addr, s2_addr;
   reg  [7:0]     s1_row, s2_row;
@@ -544,8 +587,10 @@ module sf_eng_w #(
     s1_row <= k_row;
     s1_last <= k_lastp && dr_lastc;
     s2_v <= s1_v;
-    s2_s0 <= s1_a0 + i_bmem_data0;
-    s2_s1 <= s1_a1 + i_bmem_data1;
+    s2_a0 <= (LATE_ADD != 0) ? s1_a0 : s1_a0 + i_bmem_data0;
+    s2_a1 <= (LATE_ADD != 0) ? s1_a1 : s1_a1 + i_bmem_data1;
+    s2_b0 <= (LATE_ADD != 0) ? i_bmem_data0 : {ACC{1'b0}};
+    s2_b1 <= (LATE_ADD != 0) ? i_bmem_data1 : {ACC{1'b0}};
     s2_ctx <= s1_ctx;
     s2_addr <= s1_addr;
     s2_row <= s1_row;
@@ -556,6 +601,8 @@ module sf_eng_w #(
     end
   end
   // rescale (4 stages; the context's parameters are stable while the instruction is in flight)
+  wire [ACC-1:0]   s2_s0 = (LATE_ADD != 0) ? s2_a0 + s2_b0 : s2_a0;   // int32, wraps (the same sum as a
+  wire [ACC-1:0]   s2_s1 = (LATE_ADD != 0) ? s2_a1 + s2_b1 : s2_a1;   // bias loaded first)
   wire [RS*OW-1:0] y;
   wire             yv;
   sf_shift_rescale #(.LANES(RS), .OUT_W(OW), .ZP_W(ZW)) u_rs (
@@ -587,6 +634,6 @@ module sf_eng_w #(
   assign o_ob_valid = yv && is_out;
   assign o_ob_addr  = p_row[3];
   assign o_ob_data  = {{16{y[OW-1]}}, y[0 +: OW]} + {{16{i_last[15]}}, i_last};
-  wire unused = &{1'b0, y[OW+8 +: OW-8], b_wa, k_bias_w};
+  wire unused = &{1'b0, y[OW+8 +: OW-8], b_wa, k_bias_w, x_byte[0]};
 endmodule
 `default_nettype wire
