@@ -261,7 +261,8 @@ std::pair<int64_t, int64_t> exec_time(const Instr& in, int64_t start, UnitState&
       for (int i = 0; i < in.rows; ++i) {
         const int u = static_cast<int>(st.n_rows % t.ln_units);
         R = std::max({R, st.n_lane, st.n_ln_ready[u]});
-        // element j addressed at R + 2 + j, into the residual lane at R + 3 + j, the LayerNorm at R + 6 + j
+        // element j addressed at R + 1 + j, into the residual lane (T_RESIDUAL_LAT = 4) at R + 2 + j, the LayerNorm
+        // at R + 6 + j
         const int64_t in_last = R + 6 + n - 1;
         const int64_t first_out = in_last + n + isa::T_LAYERNORM_LAT;
         for (int m = 0; m < n / 2; ++m) {

@@ -7,6 +7,7 @@
 #include "Vsf_residual_add.h"
 #include "harness.h"
 #include "intref.h"
+#include "sf_isa.h"
 
 namespace {
 using namespace sfsim;
@@ -70,7 +71,7 @@ uint64_t run(uint64_t seed, bool trace, uint64_t vectors) {
     if (have && d.o_ready) {
       Out e;
       for (int l = 0; l < LANES; ++l) e.y[l] = sf::residual_add(bt.a[l], bt.za, bt.sa, bt.b[l], bt.zb, bt.sb);
-      sb.push(e, h.cycle, 3);
+      sb.push(e, h.cycle, sf::isa::T_RESIDUAL_LAT);  // spec/isa.toml [timing] residual_lat
       have = false;
       ++sent;
     }

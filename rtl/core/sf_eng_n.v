@@ -7,7 +7,8 @@
 // row's LayerNorm has taken its settings (pl >= R_prev + n + 5); its first row starts at pl + N_PARAM at the
 // earliest. A row is decided at R when the residual lane is free (R >= R_prev + n) and its instance will take
 // the first element in time (R + 6 >= the instance's ready cycle); element j's operands are addressed at
-// R + 2 + j (a, b, gamma, beta), added from R + 3 + j, enter the LayerNorm at R + 6 + j; outputs from
+// R + 1 + j (a, b, gamma, beta), enter the residual lane at R + 2 + j (RL = 4 stages), the LayerNorm at R + 6 + j;
+// outputs from
 // R + 2n + 20, the pair m written at R + 2n + 21 + 2m. Two instances never write in the same cycle (rows start >= n apart and
 // a row's writes span n cycles). The instance count changes only which rows wait for their instance.
 `default_nettype none
@@ -27,9 +28,9 @@ module sf_eng_n #(
   input  wire [31:0]       i_pd0,
   input  wire [31:0]       i_pd1,
   // operand a: NA_W and NA_N (the same address; a_mem selects), operand b: NB; 16-bit words
-  output reg  [15:0]       o_a_addr,
+  output wire [15:0]       o_a_addr,
   input  wire [31:0]       i_a_data,     // {NA_N, NA_W}
-  output reg  [15:0]       o_b_addr,
+  output wire [15:0]       o_b_addr,
   input  wire [15:0]       i_b_data,
   output wire              o_wr_valid,
   output wire [3:0]        o_wr_mem,
@@ -80,14 +81,13 @@ module sf_eng_n #(
   wire       row_go = st == S_ROWS && par_cnt == 0 && lane_cnt == 0 && ln_cnt[rr] == 0;
   wire       pl_go  = st == S_IDLE && pending != 0 && pl_cnt == 0;
 
-  // the row being read: element j, addresses presented at R + 1 + j
-  reg        rd_on;
-  reg  [7:0] rd_j, rd_n;
-  reg  [15:0] rd_a, rd_b;
-  reg  [11:0] rd_g;
-  reg [UB-1:0] rd_u;
-  reg  [3:0] rd_amem;
-
+  // the row being read: element j's addresses presented (registered) in cycle R + 1 + j
+  reg        p_on, p_last, p_sel;
+  reg  [7:0] p_left;          // elements of the row after the one presented
+  reg [UB-1:0] p_u;
+  wire       p_more = p_on && !p_last;
+  // gamma / beta base of the instruction's rows (PMEM), set during its parameter load
+  reg  [11:0] g_base, b_base;
   // the next row's addresses, kept incrementally (no multiplier): loaded from the instruction during its
   // parameter load, advanced by the strides at each row decision
   reg  [15:0] na, nb, nd;
@@ -167,7 +167,11 @@ module sf_eng_n #(
     if (i_rst) pv <= 1'b0;
   end
 
-  // operand reads
+  // operand reads. Timing: each address register is loaded at the end of cycle R + j with element j's address,
+  // from registers only (no row decision in its select): while no element of a row follows the one presented
+  // (p_more low), it takes the next row's first address (na, nb, the gamma / beta bases), so the row decided at
+  // R finds its first address loaded at R + 1; then it counts up.
+  reg  [15:0] ca, cb;         // byte addresses of the a / b elements presented
   always @(posedge i_clk) begin
     if (pl_go) begin
       o_pa0 <= pb;
@@ -175,54 +179,49 @@ module sf_eng_n #(
     end else if (st == S_PL) begin
       o_pa0 <= pb + {7'd0, pc, 1'b0} + 12'd2;
       o_pa1 <= pb + {7'd0, pc, 1'b0} + 12'd3;
-    end else if (rd_on) begin
-      o_pa0 <= rd_g + {4'd0, rd_j};
-      o_pa1 <= rd_g + {4'd0, rd_j} + {4'd0, rd_n};
+    end else if (p_more) begin
+      o_pa0 <= o_pa0 + 12'd1;
+      o_pa1 <= o_pa1 + 12'd1;
+    end else begin
+      o_pa0 <= g_base;
+      o_pa1 <= b_base;
     end
+    if (st == S_PL) begin
+      g_base <= pb + 12'd11;
+      b_base <= pb + 12'd11 + {4'd0, n};
+    end
+    ca <= p_more ? ca + 16'd1 : na;
+    cb <= p_more ? cb + 16'd1 : nb;
     if (row_go) begin
-      rd_on <= 1'b1;
-      rd_j <= 8'd0;
-      rd_n <= n;
-      rd_a <= na;
-      rd_b <= nb;
-      rd_g <= pb + 12'd11;
-      rd_u <= rr;
-      rd_amem <= ins[`SF_F_A_MEM];
-    end else if (rd_on) begin
-      rd_j <= rd_j + 1'b1;
-      if (rd_j == rd_n - 8'd1) rd_on <= 1'b0;
+      p_on <= 1'b1;
+      p_left <= n - 8'd1;
+      p_last <= n == 8'd1;
+      p_u <= rr;
+      p_sel <= ins[`SF_F_A_MEM] == `SF_ISA_SCR_NA_N;
+    end else if (p_on) begin
+      if (p_last) p_on <= 1'b0;
+      p_left <= p_left - 8'd1;
+      p_last <= p_left == 8'd1;
     end
-    if (i_rst) rd_on <= 1'b0;
+    if (i_rst) p_on <= 1'b0;
   end
-  // addresses of element rd_j: presented the cycle after the row decision (registered here as o_*_addr)
-  wire [15:0] ea = rd_a + {8'd0, rd_j}, eb = rd_b + {8'd0, rd_j};
-  reg        e_v, e_odd_a, e_odd_b, e_last, e_sel, f_sel;
-  reg [UB-1:0] e_u, f_u;
-  always @(posedge i_clk) begin
-    // cycle R + 1 + j: the addresses; the gamma / beta addresses go out on o_pa* in the same cycle
-    o_a_addr <= {1'b0, ea[15:1]};
-    o_b_addr <= {1'b0, eb[15:1]};
-    e_v <= rd_on;
-    e_odd_a <= ea[0];
-    e_odd_b <= eb[0];
-    e_last <= rd_on && rd_j == rd_n - 8'd1;
-    e_u <= rd_u;
-    e_sel <= rd_amem == `SF_ISA_SCR_NA_N;
-    if (i_rst) e_v <= 1'b0;
-  end
+  assign o_a_addr = {1'b0, ca[15:1]};
+  assign o_b_addr = {1'b0, cb[15:1]};
   // cycle R + 2 + j: the data; gamma and beta delayed to the LayerNorm input (residual_add: RL cycles)
-  reg        f_v, f_last;
+  reg        f_v, f_last, f_sel;
+  reg [UB-1:0] f_u;
+  reg         odd_a, odd_b;
   always @(posedge i_clk) begin
-    f_v <= e_v;
-    f_last <= e_last;
-    f_u <= e_u;
-    f_sel <= e_sel;
+    f_v <= p_on;
+    f_last <= p_last;
+    f_u <= p_u;
+    f_sel <= p_sel;
+    odd_a <= ca[0];
+    odd_b <= cb[0];
     if (i_rst) f_v <= 1'b0;
   end
   wire [15:0] aw = f_sel ? i_a_data[31:16] : i_a_data[15:0];
   reg  [7:0]  a_byte, b_byte;
-  reg         odd_a, odd_b;
-  always @(posedge i_clk) begin odd_a <= e_odd_a; odd_b <= e_odd_b; end
   always @* begin
     a_byte = odd_a ? aw[15:8] : aw[7:0];
     b_byte = odd_b ? i_b_data[15:8] : i_b_data[7:0];
