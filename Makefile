@@ -196,12 +196,14 @@ synth: $(SF_SYN)/top.json
 $(SF_SYN)/top.config: $(SF_SYN)/top.json synth/boards/$(BOARD)/$(BOARD).lpf scripts/synth_report.py
 	$(NEXTPNR) --$(DEVICE) --package $(SF_BOARD_PACKAGE) --speed $(SF_BOARD_SPEED) \
 	  --lpf synth/boards/$(BOARD)/$(BOARD).lpf --json $< --textcfg $@ --seed $(SEED) \
-	  --report $(SF_SYN)/nextpnr_report.json --log $(SF_SYN)/nextpnr.log -q $(PNR_FLAGS)
+	  --report $(SF_SYN)/nextpnr_report.json --detailed-timing-report --log $(SF_SYN)/nextpnr.log -q $(PNR_FLAGS)
 	{ $(YOSYS) -V; $(NEXTPNR) --version 2>&1; } > $(SF_SYN)/tool_versions.txt
 	$(PYTHON) scripts/synth_report.py --report $(SF_SYN)/nextpnr_report.json --log $(SF_SYN)/nextpnr.log \
 	  --versions $(SF_SYN)/tool_versions.txt --board $(BOARD) --device $(DEVICE) \
 	  --package $(SF_BOARD_PACKAGE) --speed $(SF_BOARD_SPEED) --seed $(SEED) --top $(SF_BOARD_TOP) \
 	  --out $(SF_SYN)/report.json --table $(SF_SYN)/report.txt
+	$(PYTHON) scripts/timing_endpoints.py --report $(SF_SYN)/nextpnr_report.json --netlist $< \
+	  --out $(SF_SYN)/endpoints.txt > /dev/null
 	cp $(SF_SYN)/report.json $(BUILD)/synth/report.json
 	cp $(SF_SYN)/report.txt $(BUILD)/synth/report.txt
 pnr: $(SF_SYN)/top.config

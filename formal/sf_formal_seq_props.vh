@@ -81,7 +81,10 @@
           // S5 stream: issued + buffered + being fetched + still to fetch = the count (no wrap)
           assert({2'b00, f_len} == {2'b00, f_iss} + {{(CW+1){1'b0}}, buf_v[fu]} + {2'b00, left[fu]}
                                    + {{(CW+1){1'b0}}, rd_pend && rd_unit == fu});
+          // (a fetch whose address is being presented, a_pend, is still counted in left: left drops then)
           if (buf_v[fu] && rd_pend) assert(rd_unit != fu);                        // S5 one each
+          if (buf_v[fu] && a_pend) assert(a_unit != fu);
+          if (a_pend && rd_pend) assert(a_unit != rd_unit);
         end else begin
           assert(f_out == {CW{1'b0}});                                            // S5 nothing out
         end
@@ -118,7 +121,7 @@
     s5_state: assert(state <= S_RUN);
     if (f_prog) s5_prog_states: assert(state == S_FILL || state == S_RUN || state == S_IDLE);
     else s5_header_states: assert(state == S_IDLE || state == S_HDR0 || state == S_HDR1);
-    if (state != S_FILL && state != S_RUN) s5_no_buffers: assert(buf_v == {N_UNITS{1'b0}} && !rd_pend);
+    if (state != S_FILL && state != S_RUN) s5_no_buffers: assert(buf_v == {N_UNITS{1'b0}} && !rd_pend && !a_pend);
     if (f_prog && f_end) s5_ended: assert(f_e);       // once ended, nothing more is issued or reported
     if (f_prog) s1_idle_exactly_n: assert((state == S_IDLE) == (f_end && f_age == f_bound));
     s2_done: assert(o_done == (f_prog && state == S_IDLE));

@@ -5,7 +5,7 @@
 // one reading unit/operand ([[scratch]] of spec/isa.toml), so that no unit ever waits for another's port and
 // each unit's timing follows from the program alone (the C++ cycle model computes it: model/compiler.h).
 //
-// Host side (idle only): i_hw_* writes 32-bit words into PROG (id 0), WMEM (1: word w, lane k at address
+// Host side (idle only): i_hw_* writes 32-bit words (registered: the memory is written a cycle later) into PROG (id 0), WMEM (1: word w, lane k at address
 // 4 w + k), PMEM (2), BMEM (3); i_ib_* writes the raw window; i_ob_addr reads the forecast (registered).
 // i_start starts a forecast: header check (o_error: not MAGIC|BUILD_ID|VERSION of this build, the streams do not start), first
 // fetch, then o_run rises (cycle 0) and stays high until every stream is issued and complete (o_done).
@@ -49,8 +49,21 @@ module sf_core #(
   wire [N_UNITS*IW-1:0] instr;
   wire [N_UNITS-1:0]    ufree;
   wire [N_UNITS*2-1:0]  udone;
-  wire                  pw_valid = i_hw_valid && i_hw_mem == 8'd`SF_ISA_PROG_HOST_ID;
-  wire [$clog2(PROG_DEPTH)-1:0] pw_addr = i_hw_addr[$clog2(PROG_DEPTH)-1:0];
+  // host writes: registered once before the decode below, so that it starts at registers (timing: the id and
+  // region decode -> write enable -> a shared port's address mux was near-critical at 100 MHz); the write
+  // lands a cycle later, still long before a start (the adapter's start follows a whole frame)
+  reg         hwq_v;
+  reg [7:0]   hwq_mem;
+  reg [15:0]  hwq_addr;
+  reg [31:0]  hwq_data;
+  always @(posedge i_clk) begin
+    hwq_v <= i_hw_valid && !i_rst;
+    hwq_mem <= i_hw_mem;
+    hwq_addr <= i_hw_addr;
+    hwq_data <= i_hw_data;
+  end
+  wire                  pw_valid = hwq_v && hwq_mem == 8'd`SF_ISA_PROG_HOST_ID;
+  wire [$clog2(PROG_DEPTH)-1:0] pw_addr = hwq_addr[$clog2(PROG_DEPTH)-1:0];
 
   localparam integer IW_BITS = INSTR_WORDS * 32;
   localparam integer ROWS    = PROG_DEPTH / INSTR_WORDS;
@@ -59,17 +72,20 @@ module sf_core #(
 
   // ---- program memory: ROWS x IW_BITS read as one row, one registered read port; built as INSTR_WORDS
   // lane memories of ROWS x 32 (lane l holds word l of every row), so that each maps to its own block RAMs
-  // (one 512 x 32 lane = 1 DP16KD; one ROWS x 256 memory with 32-bit write lanes costs 60: docs/ecp5_flow.md)
+  // (one 512 x 32 lane = 1 DP16KD; one ROWS x 256 memory with 32-bit write lanes costs 60: docs/ecp5_flow.md).
+  // no_rw_check: the host writes only while the core is idle and never in the cycle of i_start, so a read
+  // never meets a write to its row; without it Yosys emulates read-before-write with a bypass register and a
+  // LUT behind every read bit (on the 100 MHz critical path, docs/ecp5_flow.md)
   wire [IW_BITS-1:0] rdata;
   wire [RA_W-1:0]    raddr;  // the sequencer's (rtl/core/sf_seq.v)
   genvar gl;
   generate
     for (gl = 0; gl < INSTR_WORDS; gl = gl + 1) begin : g_prog
       localparam [LANE_W-1:0] LI = gl;
-      reg [31:0] lane [0:ROWS-1];
+      (* no_rw_check *) reg [31:0] lane [0:ROWS-1];
       reg [31:0] q;
       always @(posedge i_clk) begin
-        if (pw_valid && pw_addr[LANE_W-1:0] == LI) lane[pw_addr[LANE_W +: RA_W]] <= i_hw_data;
+        if (pw_valid && pw_addr[LANE_W-1:0] == LI) lane[pw_addr[LANE_W +: RA_W]] <= hwq_data;
         q <= lane[raddr];
       end
       assign rdata[gl*32 +: 32] = q;
@@ -82,9 +98,9 @@ module sf_core #(
     .i_free(ufree), .i_done(udone), .o_run(o_run), .o_done(o_done), .o_error(o_error));
 
   // ======================= memories and engines =======================
-  wire hw_w = i_hw_valid && i_hw_mem == 8'd`SF_ISA_WMEM_HOST_ID;
-  wire hw_p = i_hw_valid && i_hw_mem == 8'd`SF_ISA_PMEM_HOST_ID;
-  wire hw_b = i_hw_valid && i_hw_mem == 8'd`SF_ISA_BMEM_HOST_ID;
+  wire hw_w = hwq_v && hwq_mem == 8'd`SF_ISA_WMEM_HOST_ID;
+  wire hw_p = hwq_v && hwq_mem == 8'd`SF_ISA_PMEM_HOST_ID;
+  wire hw_b = hwq_v && hwq_mem == 8'd`SF_ISA_BMEM_HOST_ID;
   localparam integer WA = $clog2(`SF_ISA_WMEM_DEPTH), BA = $clog2(`SF_ISA_BMEM_DEPTH);
   // sf_eng_w forms WMEM addresses of at least 10 bits; a smaller WMEM (the lite build's 512 words) uses the
   // low WA bits (the compiler keeps every weight address below the build's depth)
@@ -141,19 +157,19 @@ module sf_core #(
 
   // ---- weights, biases, parameters ----
   sf_ram #(.WIDTH(`SF_ISA_WMEM_WIDTH), .DEPTH(`SF_ISA_WMEM_DEPTH)) u_wmem (.i_clk(i_clk),
-    .i_we({(`SF_ISA_WMEM_WIDTH/8){hw_w}} & ({{(`SF_ISA_WMEM_WIDTH/8-4){1'b0}}, 4'hF} << {i_hw_addr[1:0], 2'b00})),
-    .i_waddr(i_hw_addr[WA+1:2]), .i_wdata({(`SF_ISA_WMEM_WIDTH/32){i_hw_data}}), .i_raddr0(wm_ra[WA-1:0]), .o_rdata0(wm_rd),
+    .i_we({(`SF_ISA_WMEM_WIDTH/8){hw_w}} & ({{(`SF_ISA_WMEM_WIDTH/8-4){1'b0}}, 4'hF} << {hwq_addr[1:0], 2'b00})),
+    .i_waddr(hwq_addr[WA+1:2]), .i_wdata({(`SF_ISA_WMEM_WIDTH/32){hwq_data}}), .i_raddr0(wm_ra[WA-1:0]), .o_rdata0(wm_rd),
     .i_raddr1({WA{1'b0}}), .o_rdata1());
   sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_BMEM_DEPTH), .NREAD(2), .SHARE_W(1)) u_bmem (.i_clk(i_clk), .i_we({4{hw_b}}),
-    .i_waddr(i_hw_addr[BA-1:0]), .i_wdata(i_hw_data), .i_raddr0(bm_ra0), .o_rdata0(bm_rd0), .i_raddr1(bm_ra1),
+    .i_waddr(hwq_addr[BA-1:0]), .i_wdata(hwq_data), .i_raddr0(bm_ra0), .o_rdata0(bm_rd0), .i_raddr1(bm_ra1),
     .o_rdata1(bm_rd1));
   // PMEM regions: one memory per unit
-  wire pw_w  = hw_p && i_hw_addr < `SF_ISA_PREG_W_BASE + `SF_ISA_PREG_W_DEPTH;
-  wire pw_a  = hw_p && i_hw_addr >= `SF_ISA_PREG_A_BASE && i_hw_addr < `SF_ISA_PREG_A_BASE + `SF_ISA_PREG_A_DEPTH;
-  wire pw_io = hw_p && i_hw_addr >= `SF_ISA_PREG_IO_BASE && i_hw_addr < `SF_ISA_PREG_IO_BASE + `SF_ISA_PREG_IO_DEPTH;
-  wire pw_n  = hw_p && i_hw_addr >= `SF_ISA_PREG_N_BASE && i_hw_addr < `SF_ISA_PREG_N_BASE + `SF_ISA_PREG_N_DEPTH;
-  wire [15:0] pa_w = i_hw_addr - `SF_ISA_PREG_W_BASE, pa_a = i_hw_addr - `SF_ISA_PREG_A_BASE;
-  wire [15:0] pa_io = i_hw_addr - `SF_ISA_PREG_IO_BASE, pa_n = i_hw_addr - `SF_ISA_PREG_N_BASE;
+  wire pw_w  = hw_p && hwq_addr < `SF_ISA_PREG_W_BASE + `SF_ISA_PREG_W_DEPTH;
+  wire pw_a  = hw_p && hwq_addr >= `SF_ISA_PREG_A_BASE && hwq_addr < `SF_ISA_PREG_A_BASE + `SF_ISA_PREG_A_DEPTH;
+  wire pw_io = hw_p && hwq_addr >= `SF_ISA_PREG_IO_BASE && hwq_addr < `SF_ISA_PREG_IO_BASE + `SF_ISA_PREG_IO_DEPTH;
+  wire pw_n  = hw_p && hwq_addr >= `SF_ISA_PREG_N_BASE && hwq_addr < `SF_ISA_PREG_N_BASE + `SF_ISA_PREG_N_DEPTH;
+  wire [15:0] pa_w = hwq_addr - `SF_ISA_PREG_W_BASE, pa_a = hwq_addr - `SF_ISA_PREG_A_BASE;
+  wire [15:0] pa_io = hwq_addr - `SF_ISA_PREG_IO_BASE, pa_n = hwq_addr - `SF_ISA_PREG_N_BASE;
   wire [11:0] w_ra0 = w_pa0 - `SF_ISA_PREG_W_BASE, w_ra1 = w_pa1 - `SF_ISA_PREG_W_BASE;
   wire [11:0] a_ra0 = a_pa0 - `SF_ISA_PREG_A_BASE, a_ra1 = a_pa1 - `SF_ISA_PREG_A_BASE;
   wire [11:0] io_ra0 = io_pa0 - `SF_ISA_PREG_IO_BASE, io_ra1 = io_pa1 - `SF_ISA_PREG_IO_BASE;
@@ -161,16 +177,16 @@ module sf_core #(
   localparam integer PWA = $clog2(`SF_ISA_PREG_W_DEPTH), PAA = $clog2(`SF_ISA_PREG_A_DEPTH);
   localparam integer PIA = $clog2(`SF_ISA_PREG_IO_DEPTH), PNA = $clog2(`SF_ISA_PREG_N_DEPTH);
   sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_W_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_w (.i_clk(i_clk), .i_we({4{pw_w}}),
-    .i_waddr(pa_w[PWA-1:0]), .i_wdata(i_hw_data), .i_raddr0(w_ra0[PWA-1:0]), .o_rdata0(w_pd0),
+    .i_waddr(pa_w[PWA-1:0]), .i_wdata(hwq_data), .i_raddr0(w_ra0[PWA-1:0]), .o_rdata0(w_pd0),
     .i_raddr1(w_ra1[PWA-1:0]), .o_rdata1(w_pd1));
   sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_A_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_a (.i_clk(i_clk), .i_we({4{pw_a}}),
-    .i_waddr(pa_a[PAA-1:0]), .i_wdata(i_hw_data), .i_raddr0(a_ra0[PAA-1:0]), .o_rdata0(a_pd0),
+    .i_waddr(pa_a[PAA-1:0]), .i_wdata(hwq_data), .i_raddr0(a_ra0[PAA-1:0]), .o_rdata0(a_pd0),
     .i_raddr1(a_ra1[PAA-1:0]), .o_rdata1(a_pd1));
   sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_IO_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_io (.i_clk(i_clk), .i_we({4{pw_io}}),
-    .i_waddr(pa_io[PIA-1:0]), .i_wdata(i_hw_data), .i_raddr0(io_ra0[PIA-1:0]), .o_rdata0(io_pd0),
+    .i_waddr(pa_io[PIA-1:0]), .i_wdata(hwq_data), .i_raddr0(io_ra0[PIA-1:0]), .o_rdata0(io_pd0),
     .i_raddr1(io_ra1[PIA-1:0]), .o_rdata1(io_pd1));
   sf_ram #(.WIDTH(32), .DEPTH(`SF_ISA_PREG_N_DEPTH), .NREAD(2), .SHARE_W(1)) u_pm_n (.i_clk(i_clk), .i_we({4{pw_n}}),
-    .i_waddr(pa_n[PNA-1:0]), .i_wdata(i_hw_data), .i_raddr0(n_ra0[PNA-1:0]), .o_rdata0(n_pd0),
+    .i_waddr(pa_n[PNA-1:0]), .i_wdata(hwq_data), .i_raddr0(n_ra0[PNA-1:0]), .o_rdata0(n_pd0),
     .i_raddr1(n_ra1[PNA-1:0]), .o_rdata1(n_pd1));
 
   // ---- raw window and forecast ----

@@ -56,8 +56,13 @@ module sf_seq #(
   reg [CW-1:0]       comp   [0:N_UNITS-1];  // completion counters
   reg [IW_BITS-1:0]  buf_q  [0:N_UNITS-1];  // prefetched instruction
   reg [N_UNITS-1:0]  buf_v;
-  reg                rd_pend;               // a fetch is in flight for unit rd_unit
+  // a fetch is decided in cycle t (pick), its row address is registered and presented to the program memory
+  // in t + 1 (a_pend, a_unit), the row arrives in t + 2 (rd_pend, rd_unit) and loads the unit's buffer
+  reg                a_pend;                // the row address of a fetch for unit a_unit is presented
+  reg [UW-1:0]       a_unit;
+  reg                rd_pend;               // the row of a fetch for unit rd_unit arrives
   reg [UW-1:0]       rd_unit;
+  reg [RA_W-1:0]     raddr_q;
   reg [UW-1:0]       rr;                    // round-robin pointer
   reg [31:0]         hdr_q;                 // header word 0, checked in S_HDR1
 
@@ -111,10 +116,12 @@ module sf_seq #(
     end
   endgenerate
 
-  // fetch arbitration: the first unit from rr on whose buffer is empty and has more to fetch (N_UNITS is a
-  // power of two: the unit index wraps at UW bits). A buffer issued in this cycle is refetched from the
-  // next: the arbitration reads registers only (timing: issue -> pick -> program-memory address was the
-  // routed critical path); the refetch stays hidden behind min_gap (spec/isa.toml), tb_core checks it.
+  // fetch arbitration: the first unit from rr on whose buffer is empty, has more to fetch and no fetch in
+  // flight (N_UNITS is a power of two: the unit index wraps at UW bits). A buffer issued in this cycle is
+  // refetched from the next: the arbitration reads registers only, and the row address it picks is registered
+  // before it reaches the program memory's nine block RAMs (timing: issue -> pick -> program-memory address,
+  // then pick -> address fan-out, were the routed critical paths); the refetch stays hidden behind min_gap
+  // (spec/isa.toml), tb_core checks it.
   reg           want;
   reg [UW-1:0]  pick, cand;
   integer       k;
@@ -123,7 +130,7 @@ module sf_seq #(
     pick = rr;
     for (k = N_UNITS - 1; k >= 0; k = k - 1) begin
       cand = rr + k[UW-1:0];
-      if (!buf_v[cand] && left[cand] != 0 && !(rd_pend && rd_unit == cand)) begin
+      if (!buf_v[cand] && left[cand] != 0 && !(a_pend && a_unit == cand) && !(rd_pend && rd_unit == cand)) begin
         want = 1'b1;
         pick = cand;
       end
@@ -131,12 +138,10 @@ module sf_seq #(
   end
 
   wire fetch = (state == S_FILL || state == S_RUN) && want;
-  // raddr: row 0 while idle (the header, read when i_start arrives), row 1 in S_HDR0, else the fetch
-  always @(*) begin
-    raddr = row[pick];
-    if (state == S_IDLE) raddr = {RA_W{1'b0}};
-    else if (state == S_HDR0) raddr = {{(RA_W-1){1'b0}}, 1'b1};
-  end
+  // raddr: row 0 while idle (the header, read when i_start arrives), row 1 in S_HDR0 (raddr_q is 1 after any
+  // idle cycle), else the row picked in the cycle before
+  always @(*) raddr = (state == S_IDLE) ? {RA_W{1'b0}} : raddr_q;
+  always @(posedge i_clk) raddr_q <= (state == S_IDLE) ? {{(RA_W-1){1'b0}}, 1'b1} : row[pick];
 
   reg filled, all_done;
   integer u;
@@ -144,7 +149,7 @@ module sf_seq #(
     filled = 1'b1;
     all_done = 1'b1;
     for (u = 0; u < N_UNITS; u = u + 1) begin
-      if (!buf_v[u] && (left[u] != 0 || (rd_pend && rd_unit == u[UW-1:0]))) filled = 1'b0;
+      if (!buf_v[u] && (left[u] != 0 || (a_pend && a_unit == u[UW-1:0]) || ld_buf[u])) filled = 1'b0;
       if (issued[u] != count[u] || comp_next[u] != count[u]) all_done = 1'b0;
     end
   end
@@ -166,15 +171,17 @@ module sf_seq #(
       buf_q[rd_unit] <= rdata;   // (ld_buf[rd_unit])
       buf_v[rd_unit] <= 1'b1;
     end
-    rd_pend <= fetch;
+    a_pend <= fetch;
+    rd_pend <= a_pend;
+    rd_unit <= a_unit;
     if (fetch) begin
-      rd_unit <= pick;
+      a_unit <= pick;
       rr <= pick + 1'b1;
     end
-    // per unit, so the increments come from registers and the pick only enables (timing: left[pick] - 1
-    // after the pick was a carry chain behind the issue -> fetch arbitration path)
+    // per unit, a cycle after the pick, so that the enables come from registers (timing: the pick -> row /
+    // left enables were near-critical; before that left[pick] - 1 was a carry chain behind the pick)
     for (u = 0; u < N_UNITS; u = u + 1)
-      if (fetch && pick == u[UW-1:0]) begin
+      if (a_pend && a_unit == u[UW-1:0]) begin
         row[u] <= row[u] + 1'b1;
         left[u] <= left[u] - 1'b1;
       end
@@ -218,6 +225,7 @@ module sf_seq #(
       o_run <= 1'b0;
       o_done <= 1'b0;
       o_error <= 1'b0;
+      a_pend <= 1'b0;
       rd_pend <= 1'b0;
       rr <= {UW{1'b0}};
       buf_v <= {N_UNITS{1'b0}};

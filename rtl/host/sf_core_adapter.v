@@ -59,7 +59,8 @@ module sf_core_adapter #(
   input  wire        i_ob_wvalid,  // the core's forecast writes (o_dbg_obv, o_dbg_oba)
   input  wire [7:0]  i_ob_waddr
 );
-  localparam [2:0] A_LOAD = 3'd0, A_START = 3'd1, A_RUN = 3'd2, A_RD = 3'd3, A_OUT = 3'd4, A_ERR = 3'd5;
+  localparam [2:0] A_LOAD = 3'd0, A_START = 3'd1, A_RUN = 3'd2, A_RD = 3'd3, A_OUT = 3'd4, A_ERR = 3'd5,
+                   A_SAT = 3'd6;
   localparam integer TW = $clog2(TIMEOUT_CYCLES + 1);
   localparam [TW-1:0] TMAX = TIMEOUT_CYCLES[TW-1:0];
   localparam [6:0] IBD = IB_DEPTH[6:0];
@@ -71,6 +72,7 @@ module sf_core_adapter #(
   reg [TW-1:0] timer;
   reg          kill;      // resets the core after a timeout
   reg [15:0]   served;
+  reg [15:0]   fc_q;      // the forecast value being sent, saturated
   reg [7:0]    faults, last_fault;
 
   assign o_win_ready   = state == A_LOAD;
@@ -82,10 +84,11 @@ module sf_core_adapter #(
   assign o_fc_valid    = state == A_OUT;
   assign o_fc_last     = {1'b0, h} == nfc - 7'd1;
   assign o_fc_err      = state == A_ERR;
-  // int32 Q10.6 -> int16, saturating
+  // int32 Q10.6 -> int16, saturating; registered (A_SAT) so that the forecast memory's read data reaches only
+  // a register (timing, docs/ecp5_flow.md)
   wire sat_hi = !i_ob_data[31] && i_ob_data[30:15] != 16'h0000;
   wire sat_lo = i_ob_data[31] && i_ob_data[30:15] != 16'hFFFF;
-  assign o_fc_data     = sat_hi ? 16'h7FFF : (sat_lo ? 16'h8000 : i_ob_data[15:0]);
+  assign o_fc_data     = fc_q;
   assign o_core_status = {last_fault, faults, served};
   // the core id names the build (spec/host_protocol.toml [[core]] SF_CORE): SF_CORE + spec/isa.toml build id
   localparam integer CORE_ID_I = {24'd0, `SF_HOST_CORE_SF_CORE} + `SF_ISA_BUILD_ID;
@@ -145,7 +148,11 @@ module sf_core_adapter #(
             fault(`SF_HOST_E_CORE_TIMEOUT);
           end
         end
-        A_RD: state <= A_OUT;  // o_ob_addr = h; the core's registered read is there next cycle
+        A_RD: state <= A_SAT;  // o_ob_addr = h; the core's registered read is there next cycle
+        A_SAT: begin
+          fc_q <= sat_hi ? 16'h7FFF : (sat_lo ? 16'h8000 : i_ob_data[15:0]);
+          state <= A_OUT;
+        end
         A_OUT:
           if (i_fc_ready) begin
             if (o_fc_last) begin
