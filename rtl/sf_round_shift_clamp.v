@@ -12,7 +12,8 @@
 // o_win / o_out: the pieces before the rounding add, for a caller that registers them and adds later
 // (sf_shift_rescale stage 2 -> 3): o_win = the window ({x >>> s low OUT_W bits, x[s-1]}), o_out = x >>> s
 // leaves the OUT_W-bit range; then o_y = o_out ? sat : {o_win[OUT_W], o_win[OUT_W:1]} + o_win[0] clamped
-// (an upward overflow of that add only reaches 2^(OUT_W-1)). Callers of o_y alone leave them open.
+// (an upward overflow of that add only reaches 2^(OUT_W-1)). Callers of o_y alone leave them open. OUT_PARTS > 1:
+// o_out is that many partial flags (groups of the range test's terms), their OR the flag.
 // Shift range [-LSHIFT_MAX, RSHIFT_MAX] (contract). C++ reference: sf::saturate(sf::round_shift(x, s), ...)
 // (model/intref.h); tested in tb_round_shift_clamp_*.
 `default_nettype none
@@ -23,14 +24,16 @@ module sf_round_shift_clamp #(
   parameter integer RSHIFT_MAX = (1 << (SHIFT_W - 1)) - 1,  // largest right shift
   parameter integer OUT_W      = 10,
   parameter integer OPT_BIASED = 0,   // 1: i_shift carries shift + LSHIFT_MAX (unsigned: the add is the caller's)
-  parameter integer OPT_WRAP   = 0    // 1: no clamp, o_y = the low OUT_W bits of round_shift(i_x, i_shift) (the
+  parameter integer OPT_WRAP   = 0,   // 1: no clamp, o_y = the low OUT_W bits of round_shift(i_x, i_shift) (the
                                       //    caller's value range makes them the result; no range test)
+  parameter integer OUT_PARTS  = 1    // o_out as OUT_PARTS partial flags (their OR is the flag): a caller that
+                                      // registers them ORs after the register (a shorter OR tree before it)
 ) (
   input  wire signed [IN_W-1:0]    i_x,
   input  wire signed [SHIFT_W-1:0] i_shift,
   output wire signed [OUT_W-1:0]   o_y,
   output wire        [OUT_W:0]     o_win,
-  output wire                      o_out
+  output wire [OUT_PARTS-1:0]      o_out
 );
   localparam integer VW = IN_W + 1 + LSHIFT_MAX;                // v = {x, 0, LSHIFT_MAX zeros}
   localparam integer EB = $clog2(RSHIFT_MAX + LSHIFT_MAX + 1);  // e = shift + LSHIFT_MAX in [0, 2^EB)
@@ -99,13 +102,30 @@ module sf_round_shift_clamp #(
       end
     end
   endgenerate
-  wire          out = |((i_x[IN_W-2:0] ^ {(IN_W-1){sgn}}) & mask[VW-2:LSHIFT_MAX+1]) || (sgn && mask[LSHIFT_MAX]);
+  wire [IN_W-2:0] oterm = (i_x[IN_W-2:0] ^ {(IN_W-1){sgn}}) & mask[VW-2:LSHIFT_MAX+1];
+  wire          out = |oterm || (sgn && mask[LSHIFT_MAX]);
+  // the partial flags: the terms whose mask bit can be set (mask bits below OUT_W are 0) in OUT_PARTS groups
+  localparam integer T0 = (OUT_W > LSHIFT_MAX + 1) ? OUT_W - LSHIFT_MAX - 1 : 0;   // first such term
+  localparam integer TN = IN_W - 1 - T0;                                             // how many
+  localparam integer GP = (TN + OUT_PARTS - 1) / OUT_PARTS;                          // terms per group
+  genvar pi;
+  generate
+    for (pi = 0; pi < OUT_PARTS; pi = pi + 1) begin : g_part
+      localparam integer LO = T0 + pi * GP;
+      localparam integer HI = (LO + GP - 1 < IN_W - 2) ? LO + GP - 1 : IN_W - 2;
+      wire sg = (pi == 0) && sgn && mask[LSHIFT_MAX];
+      if (LO <= HI) begin : g_t
+        assign o_out[pi] = |oterm[HI:LO] || sg;
+      end else begin : g_e
+        assign o_out[pi] = sg;
+      end
+    end
+  endgenerate
   // (x >>> s) + x[s-1] in OUT_W + 1 bits; in range before the add, it overflows only upwards from the largest
   wire [OUT_W:0] sum = {win[OUT_W], win[OUT_W:1]} + {{OUT_W{1'b0}}, win[0]};
   wire           up = sum[OUT_W] != sum[OUT_W-1];
   assign o_y = (OPT_WRAP == 0 && (out || up)) ? {sgn, {(OUT_W-1){~sgn}}} : sum[OUT_W-1:0];
   assign o_win = win;
-  assign o_out = out;
   wire unused_ok = &{1'b0, e_w[SW-1:EB], mask[VW-1]};
 endmodule
 `default_nettype wire

@@ -9,7 +9,8 @@
 //      signed: |r| beyond 2^ZP_W saturates the same way after + zp). sf_round_shift_clamp (the rounding rule
 //      of sf_round_shift, round half up, computed on the ZP_W+2 bits the result needs and an out-of-range
 //      flag from a mask of the bits above them: no full-width barrel shifter, no full-width rounding add);
-//      this stage registers its window and flag, the rounding add is stage 3's carry-in
+//      this stage registers its window and the out-of-range flag as OUT_PARTS partial ORs (stage 3 ORs them:
+//      a shorter OR tree behind the shift-dependent mask), the rounding add is stage 3's carry-in
 //   3. z = r + zp
 //   4. y = saturate(z, lo, hi)             (sf_saturate; ReLU is lo = zp)
 // Latency 4 cycles (one register per stage: 100 MHz on an LFE5U-25F speed 6, out of context); one beat per cycle; the whole pipeline stalls while o_valid && !i_ready.
@@ -51,6 +52,7 @@ module sf_shift_rescale #(
   // biased by LSH2 in stage 1 (shift - k + LSH2 >= 0), which keeps that add out of stage 2
   localparam integer S2_W = (OPT_MULT == 2) ? SHIFT_W + 1 : SHIFT_W;
   localparam integer LSH2 = (OPT_MULT == 2) ? LSHIFT_MAX + MULT_W - 1 : LSHIFT_MAX;
+  localparam integer OUT_PARTS = 4;
 
   wire adv = !o_valid || i_ready;
   assign o_ready = adv;
@@ -62,19 +64,24 @@ module sf_shift_rescale #(
   end
   assign o_valid = vld[3];
 
-  // OPT_MULT = 2: k = log2(mult) (the highest set bit), shared by the lanes
+  // OPT_MULT = 2: k = log2(mult), shared by the lanes. mult is a power of two (the contract), so bit b of k is
+  // the OR of the mult bits whose index has bit b set (one OR per bit, no priority chain; mult = 0 or 1: k = 0)
   localparam integer K_W = $clog2(MULT_W);
   reg [K_W-1:0]   mult_k;
   integer kb;
   always @(*) begin
     mult_k = {K_W{1'b0}};
     for (kb = 1; kb < MULT_W; kb = kb + 1)
-      if (i_mult[kb]) mult_k = kb[K_W-1:0];
+      if (i_mult[kb]) mult_k = mult_k | kb[K_W-1:0];
   end
   wire signed [S2_W-1:0] shift_in;
   generate
-    if (OPT_MULT == 2) begin : g_shift_k
-      // biased for stage 2 (shift - k + LSH2 >= 0, sf_round_shift_clamp OPT_BIASED): its add is done here
+    if (OPT_MULT == 2 && MULT_W == (1 << K_W)) begin : g_shift_kn
+      // biased for stage 2 (shift - k + LSH2 >= 0, sf_round_shift_clamp OPT_BIASED): its add is done here.
+      // LSH2 - k = LSHIFT_MAX + (2^K_W - 1 - k) = LSHIFT_MAX + ~k: one add (no subtract after an add)
+      assign shift_in = $signed({i_shift[SHIFT_W-1], i_shift}) + LSHIFT_MAX[S2_W-1:0]
+                      + $signed({{(S2_W-K_W){1'b0}}, ~mult_k});
+    end else if (OPT_MULT == 2) begin : g_shift_k
       assign shift_in = $signed({i_shift[SHIFT_W-1], i_shift}) + LSH2[S2_W-1:0]
                       - $signed({{(S2_W-K_W){1'b0}}, mult_k});
     end else begin : g_shift
@@ -108,14 +115,17 @@ module sf_shift_rescale #(
       end
       // stage 2: the rounding shift's window and out-of-range flag (sf_round_shift_clamp o_win / o_out: its
       // rounding add and clamp are left to stage 3)
-      wire [ZP_W+1:0] win_c;
-      wire            out_c;
+      // (the out-of-range flag as OUT_PARTS partial ORs, registered; stage 3 ORs them)
+      wire [ZP_W+1:0]     win_c;
+      wire [OUT_PARTS-1:0] out_c;
       sf_round_shift_clamp #(.IN_W(M_W), .SHIFT_W(S2_W), .LSHIFT_MAX(LSH2), .RSHIFT_MAX(RSHIFT_MAX),
-        .OUT_W(ZP_W+1), .OPT_BIASED(OPT_MULT == 2 ? 1 : 0)) u_rs (
+        .OUT_W(ZP_W+1), .OPT_BIASED(OPT_MULT == 2 ? 1 : 0), .OUT_PARTS(OUT_PARTS)) u_rs (
         .i_x(m_1), .i_shift(shift_1), .o_y(), .o_win(win_c), .o_out(out_c));
-      reg [ZP_W+1:0] win_2;
-      reg            out_2, sgn_2;
-      always @(posedge i_clk) if (adv) begin win_2 <= win_c; out_2 <= out_c; sgn_2 <= m_1[M_W-1]; end
+      reg [ZP_W+1:0]      win_2;
+      reg [OUT_PARTS-1:0] outp_2;
+      reg                 sgn_2;
+      always @(posedge i_clk) if (adv) begin win_2 <= win_c; outp_2 <= out_c; sgn_2 <= m_1[M_W-1]; end
+      wire                out_2 = |outp_2;
       // stage 3: z = r + zp with r = (x >>> s) + x[s-1] (the window's top bits and its rounding bit, the
       // carry-in of the zero point's add: one carry chain). Not clamped to ZP_W+1 bits first: r can reach
       // 2^ZP_W (the clamp would give 2^ZP_W - 1), and z >= 2^(ZP_W-1) - 1 >= hi then saturates to hi either

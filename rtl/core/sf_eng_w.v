@@ -605,10 +605,22 @@ module sf_eng_w #(
   wire [ACC-1:0]   s2_s1 = (LATE_ADD != 0) ? s2_a1 + s2_b1 : s2_a1;   // bias loaded first)
   wire [RS*OW-1:0] y;
   wire             yv;
+  // the context's rescale parameters, read at D1 (s1_ctx) into registers: the rescale's stage 1 sees
+  // registers, not the context memories' read (s2_ctx -> LUT RAM -> k = log2(mult) -> shift add)
+  reg  [15:0]      r_mult;
+  reg  [5:0]       r_shift;
+  reg  [ZW-1:0]    r_zp, r_lo, r_hi;
+  always @(posedge i_clk) begin
+    r_mult <= c_mult[s1_ctx];
+    r_shift <= c_shift[s1_ctx];
+    r_zp <= c_zp[s1_ctx];
+    r_lo <= c_lo[s1_ctx];
+    r_hi <= c_hi[s1_ctx];
+  end
   sf_shift_rescale #(.LANES(RS), .OUT_W(OW), .ZP_W(ZW)) u_rs (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(s2_v), .o_ready(), .i_acc({s2_s1, s2_s0}),
-    .i_mult(c_mult[s2_ctx]), .i_shift($signed(c_shift[s2_ctx])), .i_zp($signed(c_zp[s2_ctx])),
-    .i_lo($signed(c_lo[s2_ctx])), .i_hi($signed(c_hi[s2_ctx])), .o_valid(yv), .i_ready(1'b1), .o_y(y));
+    .i_mult(r_mult), .i_shift($signed(r_shift)), .i_zp($signed(r_zp)),
+    .i_lo($signed(r_lo)), .i_hi($signed(r_hi)), .o_valid(yv), .i_ready(1'b1), .o_y(y));
   reg  [CI-1:0] p_ctx  [0:3];
   reg  [15:0]   p_addr [0:3];
   reg  [7:0]    p_row  [0:3];
