@@ -124,32 +124,58 @@ module sf_qlinear #(
   genvar l, k;
   generate
     for (l = 0; l < LANES; l = l + 1) begin : g_lane
-      wire [KPAR*(XS_W+3)-1:0] vals;  // d_k * (x_k << 2i), signed, per k
-      for (k = 0; k < KPAR; k = k + 1) begin : g_k
-        // Booth digit bits (b_hi, b_mid, b_lo) = (w[2i+1], w[2i], w[2i-1]), w[-1] = 0: always at [2:0]
-        wire [2:0]      bits = a_w[((l*KPAR)+k)*(W_MAX+1) +: 3];
-        wire [XS_W-1:0] x    = a_x[k*XS_W +: XS_W];
-        wire one = bits[1] ^ bits[0];
-        wire two = (bits[2] & ~bits[1] & ~bits[0]) | (~bits[2] & bits[1] & bits[0]);
-        wire neg = bits[2];
-        wire [XS_W+1:0] mag = one ? {2'b00, x} : (two ? {1'b0, x, 1'b0} : {(XS_W+2){1'b0}});
-        wire signed [XS_W+2:0] val = neg ? -$signed({1'b0, mag}) : $signed({1'b0, mag});
-        assign vals[k*(XS_W+3) +: XS_W+3] = val;
-      end
-      reg signed [T_W-1:0] psum;
-      integer j;
-      always @* begin
-        psum = {T_W{1'b0}};
-        for (j = 0; j < KPAR; j = j + 1)
-          psum = psum + {{(T_W-XS_W-3){vals[j*(XS_W+3)+XS_W+2]}}, vals[j*(XS_W+3) +: XS_W+3]};
-      end
-      wire signed [T_W-1:0] term = psum;
       reg signed [T_W-1:0] term_t;
       reg [ACC_W-1:0]      bias_t;
-      always @(posedge i_clk) if (t_free) begin term_t <= term; bias_t <= a_bias[l*ACC_W +: ACC_W]; end
-      reg [ACC_W-1:0] acc;
-      wire [ACC_W-1:0] base = t_first0 ? bias_t : acc;
-      wire [ACC_W-1:0] nxt  = base + {{(ACC_W-T_W){term_t[T_W-1]}}, term_t};
+      reg [ACC_W-1:0]      acc;
+      wire [ACC_W-1:0]     base = t_first0 ? bias_t : acc;
+      wire [ACC_W-1:0]     nxt;
+      if (W_MAX == 2 && KPAR == 2) begin : g_t2
+        // ternary, two inputs: d_k x_k = (m_k ^ n_k) + n_k (m_k = x_k, 2 x_k or 0, n_k = the digit's sign,
+        // XOR with n_k spread over T_W bits). T registers (m_0 ^ n_0) + (m_1 ^ n_1) + n_0 (one carry chain, n_0
+        // its carry-in) and n_1; the accumulate adds n_1 as its own carry-in. Same sum (T_W bits hold every
+        // term with room: |d_0 x_0 + d_1 x_1| <= 4 (2^X_W - 1), the partial term one below it at least).
+        wire [T_W-1:0] u [0:1];
+        wire           n [0:1];
+        for (k = 0; k < 2; k = k + 1) begin : g_k
+          wire [2:0]      bits = a_w[((l*KPAR)+k)*(W_MAX+1) +: 3];   // {w1, w0, 0}
+          wire [XS_W-1:0] x    = a_x[k*XS_W +: XS_W];
+          wire            one  = bits[1];
+          wire            two  = bits[2] & ~bits[1];
+          wire [XS_W+1:0] mag  = one ? {2'b00, x} : (two ? {1'b0, x, 1'b0} : {(XS_W+2){1'b0}});
+          assign n[k] = bits[2];
+          assign u[k] = {{(T_W-XS_W-2){1'b0}}, mag} ^ {T_W{bits[2]}};
+          wire unused_b0 = bits[0];
+        end
+        wire [T_W:0] tsum = {u[0], 1'b1} + {u[1], n[0]};              // bit 0: the carry-in's position
+        reg          cor_t;
+        always @(posedge i_clk) if (t_free) begin term_t <= tsum[T_W:1]; cor_t <= n[1]; end
+        wire [ACC_W:0] asum = {base, 1'b1} + {{(ACC_W-T_W){term_t[T_W-1]}}, term_t, cor_t};
+        assign nxt = asum[ACC_W:1];
+        wire unused_s = &{1'b0, tsum[0], asum[0]};
+      end else begin : g_tn
+        wire [KPAR*(XS_W+3)-1:0] vals;  // d_k * (x_k << 2i), signed, per k
+        for (k = 0; k < KPAR; k = k + 1) begin : g_k
+          // Booth digit bits (b_hi, b_mid, b_lo) = (w[2i+1], w[2i], w[2i-1]), w[-1] = 0: always at [2:0]
+          wire [2:0]      bits = a_w[((l*KPAR)+k)*(W_MAX+1) +: 3];
+          wire [XS_W-1:0] x    = a_x[k*XS_W +: XS_W];
+          wire one = bits[1] ^ bits[0];
+          wire two = (bits[2] & ~bits[1] & ~bits[0]) | (~bits[2] & bits[1] & bits[0]);
+          wire neg = bits[2];
+          wire [XS_W+1:0] mag = one ? {2'b00, x} : (two ? {1'b0, x, 1'b0} : {(XS_W+2){1'b0}});
+          wire signed [XS_W+2:0] val = neg ? -$signed({1'b0, mag}) : $signed({1'b0, mag});
+          assign vals[k*(XS_W+3) +: XS_W+3] = val;
+        end
+        reg signed [T_W-1:0] psum;
+        integer j;
+        always @* begin
+          psum = {T_W{1'b0}};
+          for (j = 0; j < KPAR; j = j + 1)
+            psum = psum + {{(T_W-XS_W-3){vals[j*(XS_W+3)+XS_W+2]}}, vals[j*(XS_W+3) +: XS_W+3]};
+        end
+        always @(posedge i_clk) if (t_free) term_t <= psum;
+        assign nxt = base + {{(ACC_W-T_W){term_t[T_W-1]}}, term_t};
+      end
+      always @(posedge i_clk) if (t_free) bias_t <= a_bias[l*ACC_W +: ACC_W];
       always @(posedge i_clk) if (t_go) acc <= nxt;
       reg [ACC_W-1:0] out;
       always @(posedge i_clk) if (t_go && t_last) out <= nxt;
