@@ -7,7 +7,10 @@
 //   OUT : z = round_shift(c * R, e + RQ - ZF) | y = z * gamma + beta (int32, wraps);
 //         o_y = saturate(round_shift(y, shift) + zp, lo, hi)   (the shift_rescale rule, mult 1)
 // VAR and OUT issue one element per cycle into one pipeline: S0 c = x - mean | S1 c * (c or R) | S2 Q += (VAR)
-// or z (OUT) | S3 y = z * gamma + beta | S4 round_shift(y) and range reduction | S5 + zp | S6 saturation = o_y.
+// or z's window (OUT: zw = (c * R) >>> e, its rounding bit zr; z = zw + zr) | S3 zw * gamma, beta + zr * gamma |
+// S4 y = their sum | S5 round_shift(y)'s window and range flag | S6 the rounding add, + zp, saturation = o_y.
+// (Timing: no carry chain after a multiplier or before one; z * gamma = zw * gamma + zr * gamma, exact as z
+// fits Z_W bits.)
 // The pipeline advances while !o_valid || i_ready. The row ends with i_last (which must be beat 2^log2n);
 // i_log2n, i_eps and the output rescale (i_shift, i_zp, i_lo, i_hi) are taken at the i_last beat (the
 // rescale settings then travel with each element). o_ready is high in IN only. Latency from the i_last
@@ -105,35 +108,44 @@ module sf_layernorm #(
   reg signed [C_W-1:0]  c0;
   reg signed [G_W-1:0]  g0, g1, g2;
   reg [B_W-1:0]         b0, b1, b2;
-  reg signed [SHIFT_W-1:0] sh0, sh1, sh2, sh3;
-  reg signed [ZP_W-1:0] zp0, zp1, zp2, zp3, zp4, lo0, lo1, lo2, lo3, lo4, lo5, hi0, hi1, hi2, hi3, hi4, hi5;
+  reg signed [SHIFT_W-1:0] sh0, sh1, sh2, sh3, sh4;
+  reg signed [ZP_W-1:0] zp0, zp1, zp2, zp3, zp4, zp5, lo0, lo1, lo2, lo3, lo4, lo5, hi0, hi1, hi2, hi3, hi4, hi5;
   // ---- S1: the shared product ----
   wire signed [C_W:0]     mb   = m0 ? $signed({{(C_W-RQ){1'b0}}, r}) : $signed({c0[C_W-1], c0});
   wire signed [2*C_W+1:0] prod = $signed({c0[C_W-1], c0}) * mb;
   reg                     v1, m1, l1;
   reg signed [2*C_W+1:0]  p1;
-  // ---- S2: z ----
-  wire signed [Z_W-1:0] z_v;  // the low Z_W bits of round_shift(c * R, e_z), e_z <= ZSH_MAX
+  // ---- S2: z's window: the low Z_W bits of (c * R) >>> e_z and the rounding bit (e_z <= ZSH_MAX) ----
+  wire [Z_W:0] z_win;
   sf_round_shift_clamp #(.IN_W(2*C_W+2), .SHIFT_W(7), .RSHIFT_MAX(ZSH_MAX), .OUT_W(Z_W), .OPT_WRAP(1)) u_z (
-    .i_x(p1), .i_shift({1'b0, e_z}), .o_y(z_v));
-  reg                  v2, l2;
-  reg signed [Z_W-1:0] z2;
-  // ---- S3: y = z * gamma + beta ----
-  wire signed [Z_W+G_W-1:0] zg = z2 * g2;
+    .i_x(p1), .i_shift({1'b0, e_z}), .o_y(), .o_win(z_win));
+  reg                  v2, l2, zr2;
+  reg signed [Z_W-1:0] zw2;
+  // ---- S3: zw * gamma; beta + zr * gamma ----
+  wire signed [Z_W+G_W-1:0] zg = zw2 * g2;
   reg                  v3, l3;
-  reg [B_W-1:0]        y3;
-  // ---- S4: round_shift(y, shift) with the range reduction to ZP_W + 1 bits (exact, as in sf_shift_rescale) ----
-  wire [ZP_W:0] yc;
-  sf_round_shift_clamp #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .LSHIFT_MAX(LSH), .RSHIFT_MAX(`SF_RS_SHIFT_MAX), .OUT_W(ZP_W+1))
-    u_y (.i_x(y3), .i_shift(sh3), .o_y(yc));
+  reg signed [Z_W+G_W-1:0] zg3;
+  reg [B_W-1:0]        bg3;
+  // ---- S4: y = z * gamma + beta ----
   reg                  v4, l4;
-  reg [ZP_W:0]         yc4;
-  // ---- S5: zero point ----
-  reg                  v5, l5;
-  reg signed [ZP_W+1:0] yz5;
-  // ---- S6: saturation ----
+  reg [B_W-1:0]        y4;
+  // ---- S5: round_shift(y, shift)'s window and range flag (the range reduction to ZP_W + 1 bits, as in
+  // sf_shift_rescale) ----
+  wire [ZP_W+1:0] y_win;
+  wire            y_out;
+  sf_round_shift_clamp #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .LSHIFT_MAX(LSH), .RSHIFT_MAX(`SF_RS_SHIFT_MAX), .OUT_W(ZP_W+1))
+    u_y (.i_x(y4), .i_shift(sh4), .o_y(), .o_win(y_win), .o_out(y_out));
+  reg                  v5, l5, out5, sgn5;
+  reg [ZP_W+1:0]       win5;
+  // ---- S6: yc + zp (yc = the clamped rounded value: sign-saturated when out of range, else the window plus its
+  // rounding bit; that add's upward overflow, which sf_round_shift_clamp clamps, saturates here to hi alike),
+  // then saturation ----
+  wire signed [ZP_W:0]   yc_a = out5 ? {sgn5, {ZP_W{~sgn5}}} : win5[ZP_W+1:1];
+  wire                   yc_r = !out5 && win5[0];
+  wire signed [ZP_W+2:0] yz_c = {yc_a[ZP_W], yc_a, 1'b1} + {{2{zp5[ZP_W-1]}}, zp5, yc_r};  // carry-in yc_r
+  wire signed [ZP_W+1:0] yz = yz_c[ZP_W+2:1];
   wire [OUT_W-1:0] ysat;
-  sf_saturate #(.IN_W(ZP_W+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(yz5), .i_lo(lo5), .i_hi(hi5), .o_y(ysat));
+  sf_saturate #(.IN_W(ZP_W+2), .LIM_W(ZP_W), .OUT_W(OUT_W)) u_sat (.i_x(yz), .i_lo(lo5), .i_hi(hi5), .o_y(ysat));
 
   always @(posedge i_clk) begin
     if (i_rst) begin
@@ -149,10 +161,12 @@ module sf_layernorm #(
       m0 <= (st == ST_OUT); l0 <= issue_last; c0 <= {xj[X_W-1], xj} - {mean[X_W-1], mean};
       g0 <= mem_g[j]; b0 <= mem_b[j]; sh0 <= shift; zp0 <= zp; lo0 <= lo; hi0 <= hi;
       m1 <= m0; l1 <= l0; p1 <= prod; g1 <= g0; b1 <= b0; sh1 <= sh0; zp1 <= zp0; lo1 <= lo0; hi1 <= hi0;
-      l2 <= l1; z2 <= z_v; g2 <= g1; b2 <= b1; sh2 <= sh1; zp2 <= zp1; lo2 <= lo1; hi2 <= hi1;
-      l3 <= l2; y3 <= {{(B_W-Z_W-G_W){zg[Z_W+G_W-1]}}, zg} + b2; sh3 <= sh2; zp3 <= zp2; lo3 <= lo2; hi3 <= hi2;
-      l4 <= l3; yc4 <= yc; zp4 <= zp3; lo4 <= lo3; hi4 <= hi3;
-      l5 <= l4; yz5 <= {yc4[ZP_W], yc4} + {{2{zp4[ZP_W-1]}}, zp4}; lo5 <= lo4; hi5 <= hi4;
+      l2 <= l1; zw2 <= z_win[Z_W:1]; zr2 <= z_win[0]; g2 <= g1; b2 <= b1; sh2 <= sh1; zp2 <= zp1; lo2 <= lo1;
+      hi2 <= hi1;
+      l3 <= l2; zg3 <= zg; bg3 <= b2 + (zr2 ? {{(B_W-G_W){g2[G_W-1]}}, g2} : {B_W{1'b0}}); sh3 <= sh2; zp3 <= zp2;
+      lo3 <= lo2; hi3 <= hi2;
+      l4 <= l3; y4 <= {{(B_W-Z_W-G_W){zg3[Z_W+G_W-1]}}, zg3} + bg3; sh4 <= sh3; zp4 <= zp3; lo4 <= lo3; hi4 <= hi3;
+      l5 <= l4; win5 <= y_win; out5 <= y_out; sgn5 <= y4[B_W-1]; zp5 <= zp4; lo5 <= lo4; hi5 <= hi4;
       o_y <= ysat; o_last <= l5;
     end
   end
@@ -227,6 +241,6 @@ module sf_layernorm #(
     end
   end
 
-  wire unused_ok = &{1'b0, p1[2*C_W+1:2*C_W]};
+  wire unused_ok = &{1'b0, p1[2*C_W+1:2*C_W], yz_c[0]};
 endmodule
 `default_nettype wire

@@ -2,7 +2,8 @@
 // one), m rounded to LN_RSQRT_LUT_BITS fraction bits (a carry to 4.0 moves into e), o_r from the generated
 // (3 * 2^RB)-entry table. C++ reference: sf::rsqrt_fix().
 // OPT_REG = 0: combinational (i_clk, i_en unused); OPT_REG = 1: registers after the leading-one detection
-// and after the normalization shift (latency 2, enabled by i_en), for timing.
+// and after the normalization shift (latency 2, enabled by i_en), for timing; the second holds the table index
+// and the carry (the index's subtraction is gates on two bits, so the table reads a register directly).
 `default_nettype none
 `include "sf_policy.vh"
 module sf_rsqrt_fix #(
@@ -42,27 +43,29 @@ module sf_rsqrt_fix #(
   wire [RB+2:0] t_c;
   sf_round_shift_clamp #(.IN_W(V_W+1), .SHIFT_W(EB), .LSHIFT_MAX(RB), .RSHIFT_MAX(2*EXM-RB), .OUT_W(RB+3),
                          .OPT_BIASED(1), .OPT_WRAP(1)) u_rs (.i_x({1'b0, var1}), .i_shift(sh1), .o_y(t_c));
-  wire [RB+2:0] t2;
+  // ---- step 3: carry to 4.0 (t == 4 * 2^RB), table index t - 2^RB (the carry: 0) ----
+  // t - 2^RB changes only the top two bits (their value minus 1, mod 4): gates, no carry chain
+  wire          carry_c = t_c[RB+2];
+  wire [1:0]    th = t_c[RB+1:RB];
+  wire [RB+1:0] idx_c = carry_c ? {(RB+2){1'b0}} : {~(th[1] ^ th[0]), ~th[0], t_c[RB-1:0]};
+  wire [RB+1:0] idx;
+  wire          carry;
   wire [5:0]    ex2;
   generate
     if (OPT_REG != 0) begin : g_reg
-      reg [V_W-1:0] var_r; reg [5:0] ex_r, ex_r2; reg [EB-1:0] sh_r; reg [RB+2:0] t_r;
+      reg [V_W-1:0] var_r; reg [5:0] ex_r, ex_r2; reg [EB-1:0] sh_r; reg [RB+1:0] idx_r; reg carry_r;
       always @(posedge i_clk) if (i_en) begin
         var_r <= i_var; ex_r <= ex_c; sh_r <= sh_c;
-        t_r <= t_c; ex_r2 <= ex1;
+        idx_r <= idx_c; carry_r <= carry_c; ex_r2 <= ex1;
       end
       assign var1 = var_r; assign ex1 = ex_r; assign sh1 = sh_r;
-      assign t2 = t_r; assign ex2 = ex_r2;
+      assign idx = idx_r; assign carry = carry_r; assign ex2 = ex_r2;
     end else begin : g_comb
       assign var1 = i_var; assign ex1 = ex_c; assign sh1 = sh_c;
-      assign t2 = t_c; assign ex2 = ex1;
+      assign idx = idx_c; assign carry = carry_c; assign ex2 = ex1;
       wire unused_clk = &{1'b0, i_clk, i_en};
     end
   endgenerate
-  // ---- step 3: carry to 4.0, table ----
-  wire carry = t2[RB+2];  // t == 4 * 2^RB
-  wire [RB+1:0] tm = carry ? {2'b01, {RB{1'b0}}} : t2[RB+1:0];
-  wire [RB+1:0] idx = tm - {2'b01, {RB{1'b0}}};
   assign o_r = sf_rsqrt_lut(idx);
   assign o_e = ex2 + {5'd0, carry};
   wire unused_ok = &{1'b0, k[0]};
