@@ -51,7 +51,7 @@ module sf_eng_n #(
 
   reg [IW-1:0] c_ins [0:CTX-1];
   reg [CI-1:0] wp, ni;
-  reg [CI:0]   pending;
+  reg [CI:0]   n_iss, n_fin;   // instructions issued, and their rows all decided: pending = n_iss != n_fin
   always @(posedge i_clk) begin
     if (i_issue) c_ins[wp] <= i_instr;
     if (i_rst) wp <= {CI{1'b0}};
@@ -72,14 +72,19 @@ module sf_eng_n #(
   localparam [1:0] S_IDLE = 2'd0, S_PL = 2'd1, S_ROWS = 2'd2;
   reg [1:0]  st;
   reg [3:0]  pc;              // parameter load cycle
-  reg [7:0]  ri;              // next row of the instruction
+  reg [7:0]  r_left;          // rows of the instruction after the next
+  reg        r_last;          // the next row is the instruction's last (r_left == 0)
   reg [7:0]  pl_cnt;          // cycles until a parameter load may start (previous row's settings taken)
   reg [7:0]  lane_cnt;        // cycles until the residual lane is free
   reg [3:0]  par_cnt;         // cycles until the first row may start after the load
   reg [8:0]  ln_cnt [0:LNU-1];  // cycles until instance u may be given a row (its ready cycle - 5)
+  // Timing: each counter's "is 0" is a register (set from the counter's reload value or its 1), so the row and
+  // load decisions are one gate of registers
+  reg        pl_z, lane_z, par_z;
+  reg [LNU-1:0] ln_z;
   reg [UB-1:0] rr;            // instance of the next row
-  wire       row_go = st == S_ROWS && par_cnt == 0 && lane_cnt == 0 && ln_cnt[rr] == 0;
-  wire       pl_go  = st == S_IDLE && pending != 0 && pl_cnt == 0;
+  wire       row_go = st == S_ROWS && par_z && lane_z && ln_z[rr];
+  wire       pl_go  = st == S_IDLE && n_iss != n_fin && pl_z;
 
   // the row being read: element j's addresses presented (registered) in cycle R + 1 + j
   reg        p_on, p_last, p_sel;
@@ -105,44 +110,56 @@ module sf_eng_n #(
 
   integer u;
   always @(posedge i_clk) begin
-    if (pl_cnt != 0) pl_cnt <= pl_cnt - 1'b1;
-    if (lane_cnt != 0) lane_cnt <= lane_cnt - 1'b1;
-    if (par_cnt != 0) par_cnt <= par_cnt - 1'b1;
-    for (u = 0; u < LNU; u = u + 1) if (ln_cnt[u] != 0) ln_cnt[u] <= ln_cnt[u] - 1'b1;
+    if (!pl_z) begin pl_cnt <= pl_cnt - 1'b1; pl_z <= pl_cnt == 8'd1; end
+    if (!lane_z) begin lane_cnt <= lane_cnt - 1'b1; lane_z <= lane_cnt == 8'd1; end
+    if (!par_z) begin par_cnt <= par_cnt - 1'b1; par_z <= par_cnt == 4'd1; end
+    for (u = 0; u < LNU; u = u + 1)
+      if (!ln_z[u]) begin ln_cnt[u] <= ln_cnt[u] - 1'b1; ln_z[u] <= ln_cnt[u] == 9'd1; end
     case (st)
       S_IDLE: if (pl_go) begin
         st <= S_PL;
         pc <= 4'd0;
         par_cnt <= NPAR[3:0] - 4'd1;
+        par_z <= NPAR == 1;
       end
       S_PL: begin
         pc <= pc + 1'b1;
         if (pc == 4'd5) begin
           st <= S_ROWS;
-          ri <= 8'd0;
+          r_left <= rows - 8'd1;
+          r_last <= rows == 8'd1;
         end
       end
       default: if (row_go) begin   // S_ROWS
         lane_cnt <= n - 8'd1;
+        lane_z <= n == 8'd1;
         pl_cnt <= n + 8'd4;        // a load may start at R + n + 5
+        pl_z <= n == 8'd252;       // (n + 4 == 0 in 8 bits)
         ln_cnt[rr] <= {n, 1'b0} + {1'b0, n} + 9'd6;  // its next row may start at R + 3n + 7 (first element in at +6)
+        ln_z[rr] <= 1'b0;          // (3n + 6 is never 0 in 9 bits for an 8-bit n)
         rr <= rr == ULAST[UB-1:0] ? {UB{1'b0}} : rr + 1'b1;
-        ri <= ri + 1'b1;
-        if (ri == rows - 8'd1) begin
+        r_left <= r_left - 1'b1;
+        r_last <= r_left == 8'd1;
+        if (r_last) begin
           st <= S_IDLE;
           ni <= ni + 1'b1;
         end
       end
     endcase
-    pending <= pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, row_go && ri == rows - 8'd1};
+    if (i_issue) n_iss <= n_iss + 1'b1;
+    if (row_go && r_last) n_fin <= n_fin + 1'b1;
     if (i_rst) begin
       st <= S_IDLE;
       ni <= {CI{1'b0}};
-      pending <= {(CI+1){1'b0}};
+      n_iss <= {(CI+1){1'b0}};
+      n_fin <= {(CI+1){1'b0}};
       pl_cnt <= 8'd0;
       lane_cnt <= 8'd0;
       par_cnt <= 4'd0;
-      for (u = 0; u < LNU; u = u + 1) ln_cnt[u] <= 9'd0;
+      pl_z <= 1'b1;
+      lane_z <= 1'b1;
+      par_z <= 1'b1;
+      for (u = 0; u < LNU; u = u + 1) begin ln_cnt[u] <= 9'd0; ln_z[u] <= 1'b1; end
       rr <= {UB{1'b0}};
     end
   end
@@ -253,7 +270,7 @@ module sf_eng_n #(
       m_in_addr[rr] <= nd;
       m_in_mem[rr] <= ins[`SF_F_D_MEM];
       m_in_dual[rr] <= ins[4 + `SF_FLAG_DUAL];
-      m_in_last[rr] <= ri == rows - 8'd1;
+      m_in_last[rr] <= r_last;
     end
   end
   wire [LNU-1:0]   y_v, y_last;
