@@ -98,6 +98,7 @@ module sf_eng_w #(
   // and for the last tile (n_out - (tiles - 1) LANES outputs): the decision only selects (no n_out - toff)
   reg  [7:0]        c_drl  [0:CTX-1];   // drain steps of the last tile
   reg  [10:0]       c_stf  [0:CTX-1], c_stl [0:CTX-1];   // max(NB G, DR) - 1: full tile, last tile
+  reg               c_stf0 [0:CTX-1], c_stl0 [0:CTX-1];  // ... = 0
   reg  [10:0]       c_dff  [0:CTX-1], c_dfl [0:CTX-1];   // BL + DR - 1: full tile, last tile
   reg  [10:0]       c_hs   [0:CTX-1];   // NB G + G - 1
   reg               c_dr1l [0:CTX-1];   // the last tile drains in one step
@@ -123,7 +124,12 @@ module sf_eng_w #(
   wire [LL-1:0]     i_ntm_c  = i_nout[LL-1:0] + {LL{1'b1}};                  // (n_out - 1) mod LANES
   wire [7:0]        i_ntl_c  = {{(8-LL){1'b0}}, i_ntm_c} + 8'd1;   // the last tile's outputs, 1..LANES
   wire [7:0]        i_drl_c  = (i_ntl_c + RS[7:0] - 8'd1) / RS[7:0];
-  wire [10:0]       i_bl_c   = {1'b0, i_nbg_c} + {8'd0, i_g_c} + 11'd3;
+  // G = 1 (ONE_DIG): BL = NB + 4 = (n_in + 5 KPAR - 1) / KPAR, BL + 1 likewise: one add each (no add behind
+  // the division's add)
+  localparam integer BLC0 = 5 * KPAR - 1, BLC1 = 6 * KPAR - 1;
+  wire [10:0]       i_bl_c   = (ONE_DIG != 0) ? ({3'd0, i_nin} + BLC0[10:0]) / KPAR[10:0]
+                                              : {1'b0, i_nbg_c} + {8'd0, i_g_c} + 11'd3;
+  wire [10:0]       i_bl1_c  = (ONE_DIG != 0) ? ({3'd0, i_nin} + BLC1[10:0]) / KPAR[10:0] : i_bl_c + 11'd1;
   wire              unused_i = &{1'b0, i_nb9_c[8], i_t9_c[8]};
   reg  [2:0]        i_g;
   reg  [7:0]        i_nb, i_tm1, i_drl;
@@ -137,14 +143,14 @@ module sf_eng_w #(
     i_tm1 <= i_t9_c[7:0] - 8'd1;
     i_drl <= i_drl_c;
     i_bl <= i_bl_c;
-    i_bl1 <= i_bl_c + 11'd1;
+    i_bl1 <= i_bl1_c;
     i_g1 <= {1'b0, i_g_c} + 4'd1;
   end
 `ifndef SYNTHESIS
 `ifndef FORMAL
   always @(posedge i_clk)
     if (!i_rst && i_issue && (i_g != i_g_c || i_nb != i_nb9_c[7:0] || i_nbg != i_nbg_c || i_drl != i_drl_c
-        || i_tm1 != i_t9_c[7:0] - 8'd1 || i_bl != i_bl_c)) begin
+        || i_tm1 != i_t9_c[7:0] - 8'd1 || i_bl != i_bl_c || i_bl1 != i_bl_c + 11'd1 || i_brow_r != i_brow)) begin
       $display("sf_eng_w: the issued instruction was not in the buffer for a cycle before its issue");
       $stop;
     end
@@ -164,6 +170,8 @@ module sf_eng_w #(
   reg  [12:0]       pl_plo, pl_phi;
   reg               pl_flag;
   wire [8:0]        i_brow = {1'b0, i_instr[`SF_F_BROW0]} + {1'b0, i_instr[`SF_F_R0]};
+  reg  [8:0]        i_brow_r;   // registered every cycle, like i_g (exact at the issue: checked above)
+  reg  [11:0]       pl_base;    // the issued instruction's PBASE
   function [12:0] mul9x4;  // a * b, shift-and-add
     input [8:0] a;
     input [3:0] b;
@@ -174,9 +182,11 @@ module sf_eng_w #(
   endfunction
   wire              unused_phi = pl_phi[12];  // bit 16 of the product: beyond the 16-bit address
   always @(posedge i_clk) begin
+    i_brow_r <= i_brow;
     if (i_issue) begin
-      pl_plo <= mul9x4(i_brow, i_nout[3:0]);
-      pl_phi <= mul9x4(i_brow, i_nout[7:4]);
+      pl_plo <= mul9x4(i_brow_r, i_nout[3:0]);
+      pl_phi <= mul9x4(i_brow_r, i_nout[7:4]);
+      pl_base <= i_instr[`SF_F_PBASE];
       pl_flag <= i_instr[4 + `SF_FLAG_BIAS_ROWS];
     end
     if (pl_run && pl_cnt == 3'd0) c_pb0[pl_idx] <= pl_flag ? {3'd0, pl_plo} + {pl_phi[11:0], 4'd0} : 16'd0;
@@ -194,6 +204,8 @@ module sf_eng_w #(
       c_drl[wp] <= i_drl;
       c_stf[wp] <= i_stf;
       c_stl[wp] <= i_stl;
+      c_stf0[wp] <= i_stf == 11'd0;
+      c_stl0[wp] <= i_stl == 11'd0;
       c_dff[wp] <= i_bl + DRF[10:0] - 11'd1;
       c_dfl[wp] <= i_bl + {3'd0, i_drl} - 11'd1;
       c_hs[wp] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
@@ -215,9 +227,9 @@ module sf_eng_w #(
     end
     // addresses set at pl_cnt k are read at k + 1, the data arrives at k + 2
     case (pl_cnt)
-      3'd0: begin o_pa0 <= c_ins[pl_idx][`SF_F_PBASE]; o_pa1 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd1; end
-      3'd1: begin o_pa0 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd2; o_pa1 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd3; end
-      3'd2: o_pa0 <= c_ins[pl_idx][`SF_F_PBASE] + 12'd4;
+      3'd0: begin o_pa0 <= pl_base; o_pa1 <= pl_base + 12'd1; end
+      3'd1: begin o_pa0 <= pl_base + 12'd2; o_pa1 <= pl_base + 12'd3; end
+      3'd2: o_pa0 <= pl_base + 12'd4;
       default: ;
     endcase
     if (pl_run && pl_cnt == 3'd2) begin c_mult[pl_idx] <= i_pd0[15:0]; c_shift[pl_idx] <= i_pd1[5:0]; end
@@ -245,12 +257,14 @@ module sf_eng_w #(
   wire [10:0]   b_bl    = c_bl[bi];
   reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
   reg  [10:0]   hs_cnt;               // cycles until the array takes a beat (the last beat's digits are done)
-  wire          have    = pending != 0;
+  // have = (pending != 0) and step_z = (step_cnt == 0), registered (computed from the next values: the
+  // decision is an AND of registers)
+  reg           have, step_z;
   // dok = (dfree_cnt <= b_bl), hok = (hs_cnt <= b_g), registered: computed a cycle ahead from the next counter
   // values and the next context's BL, G (the issue's own values when it fills that context this cycle); after
   // a decision inside the instruction they reduce to DR = 1 and NB G = 1 (the same context)
   reg           dok, hok;
-  wire          decide  = have && step_cnt == 0 && dok && hok && mf_n < 4'd8;
+  wire          decide  = have && step_z && dok && hok && !mf_n[3];   // mf_n <= 8
   wire          last_pair = (r == c_rm1[bi]) && b_tl;
   wire [CI-1:0] bi1     = bi + 1'b1;
   wire          iss_b   = i_issue && wp == bi;
@@ -279,6 +293,10 @@ module sf_eng_w #(
 `ifndef SYNTHESIS
 `ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
   always @(posedge i_clk) begin
+    if (!i_rst && (have != (pending != 0) || step_z != (step_cnt == 11'd0) || mf_n > 4'd8)) begin
+      $display("sf_eng_w: registered have / step_z disagree (%b %b)", have, step_z);
+      $stop;
+    end
     if (!i_rst && have && (dok != (dfree_cnt <= b_bl) || hok != (hs_cnt <= {8'd0, b_g}))) begin
       $display("sf_eng_w: registered decision flags disagree (dok %b hok %b)", dok, hok);
       $stop;
@@ -430,6 +448,7 @@ module sf_eng_w #(
 
   always @(posedge i_clk) begin
     if (step_cnt != 0) step_cnt <= step_cnt - 1'b1;
+    step_z <= step_cnt <= 11'd1;
     if (dfree_cnt != 0) dfree_cnt <= dfree_cnt - 1'b1;
     if (hs_cnt != 0) hs_cnt <= hs_cnt - 1'b1;
     if (f_on) begin
@@ -438,6 +457,7 @@ module sf_eng_w #(
     end
     if (decide) begin
       step_cnt <= b_tl ? c_stl[bi] : c_stf[bi];                 // max(NB G, DR) - 1
+      step_z <= b_tl ? c_stl0[bi] : c_stf0[bi];
       dfree_cnt <= b_tl ? c_dfl[bi] : c_dff[bi];                // BL + DR - 1
       hs_cnt <= c_hs[bi];                                       // the last beat's digits end at P + NB G + G
       f_on <= 1'b1;
@@ -477,7 +497,11 @@ module sf_eng_w #(
     if (!decide && iss_b && r == 8'd0) nx <= i_instr[`SF_F_A];
     if (decide) f_xsel <= b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_IO ? 2'd0 : b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_W ? 2'd1 :
                          b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_A ? 2'd2 : 2'd3;
-    pending <= pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, decide && last_pair};
+    // +1 / -1 from the register, the decision selecting last (no three-input add behind it)
+    if (decide && last_pair) begin
+      if (!i_issue) pending <= pending - 1'b1;
+    end else if (i_issue) pending <= pending + 1'b1;
+    have <= i_issue || (|pending[CI:1]) || (pending[0] && !(decide && last_pair));
     if (i_rst) begin
       bi <= {CI{1'b0}};
       r <= 8'd0;
@@ -489,6 +513,8 @@ module sf_eng_w #(
       f_on <= 1'b0;
       mf_wp <= 3'd0;
       pending <= {(CI+1){1'b0}};
+      have <= 1'b0;
+      step_z <= 1'b1;
     end
   end
 
@@ -608,8 +634,8 @@ module sf_eng_w #(
   // the context's rescale parameters, read at D1 (s1_ctx) into registers: the rescale's stage 1 sees
   // registers, not the context memories' read (s2_ctx -> LUT RAM -> k = log2(mult) -> shift add)
   reg  [15:0]      r_mult;
-  reg  [5:0]       r_shift;
-  reg  [ZW-1:0]    r_zp, r_lo, r_hi;
+  reg  signed [5:0]    r_shift;   // signed: the ports are (no $signed() of a register in a port connection:
+  reg  signed [ZW-1:0] r_zp, r_lo, r_hi;   // Yosys' AST frontend asserts on it)
   always @(posedge i_clk) begin
     r_mult <= c_mult[s1_ctx];
     r_shift <= c_shift[s1_ctx];
@@ -619,8 +645,8 @@ module sf_eng_w #(
   end
   sf_shift_rescale #(.LANES(RS), .OUT_W(OW), .ZP_W(ZW)) u_rs (
     .i_clk(i_clk), .i_rst(i_rst), .i_valid(s2_v), .o_ready(), .i_acc({s2_s1, s2_s0}),
-    .i_mult(r_mult), .i_shift($signed(r_shift)), .i_zp($signed(r_zp)),
-    .i_lo($signed(r_lo)), .i_hi($signed(r_hi)), .o_valid(yv), .i_ready(1'b1), .o_y(y));
+    .i_mult(r_mult), .i_shift(r_shift), .i_zp(r_zp),
+    .i_lo(r_lo), .i_hi(r_hi), .o_valid(yv), .i_ready(1'b1), .o_y(y));
   reg  [CI-1:0] p_ctx  [0:3];
   reg  [15:0]   p_addr [0:3];
   reg  [7:0]    p_row  [0:3];
