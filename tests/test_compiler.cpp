@@ -294,10 +294,10 @@ TEST(CycleModel, SingleInstructionTimingsByHand) {
   EXPECT_EQ(l2.start, 411);
   EXPECT_EQ(l2.end, 1207);
   // att issues at 1207, parameters (14 words, 2 per cycle) valid at 1217: item 0 QK 1217, softmax at
-  // 1217 + 48 + 10 = 1275, P.V at 1275 + 3 x 6 + 13 = 1306, writes 1306 + 48 + 10 + m. Items then follow every
-  // 49 cycles (the QK reads: 1 query + 48 keys): item 3 P.V at 1453, last write 1453 + 58 + 7 = 1518.
+  // 1217 + 48 + 12 = 1277, P.V at 1277 + 3 x 6 + 13 = 1308, writes 1308 + 48 + 10 + m. Items then follow every
+  // 49 cycles (the QK reads: 1 query + 48 keys): item 3 P.V at 1455, last write 1455 + 58 + 7 = 1520.
   EXPECT_EQ(a.start, 1207);
-  EXPECT_EQ(a.end, 1519);
+  EXPECT_EQ(a.end, 1521);
   // an: parameters from 1, rows at 8 and 40 (one residual lane, n = 32 cycles); a row's elements enter the
   // LayerNorm from R + 6, outputs from its last + n + 15, pairs written every 2 cycles. Row 2 on LayerNorm 0
   // again, which takes a row's first element 2n + 8 after the previous row's last (8 + 6 + 31 = 45): 117, so

@@ -264,17 +264,30 @@ module sf_eng_a #(
   reg  [8:0]   nk_l;
   wire [5:0]   tk_m1 = it_tk[qk_slot][5:0] - 6'd1;   // (tk - 1) mod 64: beats - 1 in its bits 5:3
   reg  [AL*8-1:0] q_reg;
-  reg          k_v1, k_v2, k_v3, k_v4;
-  reg  [7:0]   k_j1, k_j2, k_j3, k_j4;
-  reg          k_s1, k_s2, k_s3, k_s4;
-  reg          k_l1, k_l2, k_l3, k_l4;
+  reg          k_v1, k_v2, k_v3, k_v4, k_v5, k_v6;
+  reg  [7:0]   k_j1, k_j2, k_j3, k_j4, k_j5, k_j6;
+  reg          k_s1, k_s2, k_s3, k_s4, k_s5, k_s6;
+  reg          k_l1, k_l2, k_l3, k_l4, k_l5, k_l6;
   reg          qk_v0, qk_l0;
   reg  [7:0]   qk_j0;
-  wire [CI-1:0] kc = it_ctx[k_s1];
+  wire [CI-1:0] kc = it_ctx[k_s2];
   wire signed [ZW-1:0] zq = c_zq[kc], zk = c_zk[kc];
+  reg  [AL*8-1:0] kr;         // the key word's lanes, registered straight from the block RAM
   reg  signed [9:0] dq [0:AL-1], dk [0:AL-1];
   reg  signed [19:0] pr [0:AL-1];
+  // a head's sum of 8 products |(q - zq)(k - zk)| <= 511 * 511 < 2^18: the pair sums fit 21 bits, the head
+  // sum 23 bits (no wrap: the same value as the int32 sum, sign-extended)
+  reg  signed [20:0] ps [0:AL/2-1];
   reg  signed [ACC-1:0] hs [0:NH-1];
+  // a head's four pair sums (23 bits: no wrap)
+  wire signed [22:0] hsum [0:NH-1];
+  genvar gk;
+  generate
+    for (gk = 0; gk < NH; gk = gk + 1) begin : g_hsum
+      assign hsum[gk] = {{2{ps[gk*4+0][20]}}, ps[gk*4+0]} + {{2{ps[gk*4+1][20]}}, ps[gk*4+1]} +
+                        {{2{ps[gk*4+2][20]}}, ps[gk*4+2]} + {{2{ps[gk*4+3][20]}}, ps[gk*4+3]};
+    end
+  endgenerate
   // the item's lanes of a 128-bit word: all of it (two heads), or the half of its head's parity (one head);
   // the query's item is QK's (qk_slot until the query is taken), a key's the slot it travels with (k_s1)
   wire [AL*8-1:0] q_word, k_word;
@@ -306,25 +319,30 @@ module sf_eng_a #(
     qk_j0 <= qk_j;
     qk_l0 <= qk_on && qk_j == qk_tk - 8'd1;
     k_v1 <= qk_v0; k_j1 <= qk_j0; k_s1 <= qk_slot; k_l1 <= qk_l0;      // Q + 3 + j: the key data
+    kr <= k_word;
+    // Q + 4 + j: the differences (q_reg holds the item's query until Q' + 3 >= Q + tk + 4, after its last key's)
     for (l = 0; l < AL; l = l + 1) begin
       dq[l] <= $signed({2'b00, q_reg[l*8 +: 8]}) - $signed({{(10-ZW){zq[ZW-1]}}, zq});
-      dk[l] <= $signed({2'b00, k_word[l*8 +: 8]}) - $signed({{(10-ZW){zk[ZW-1]}}, zk});
+      dk[l] <= $signed({2'b00, kr[l*8 +: 8]}) - $signed({{(10-ZW){zk[ZW-1]}}, zk});
       pr[l] <= dq[l] * dk[l];
     end
-    k_v2 <= k_v1; k_j2 <= k_j1; k_s2 <= k_s1; k_l2 <= k_l1;
+    for (l = 0; l < AL / 2; l = l + 1)
+      ps[l] <= {pr[2*l][19], pr[2*l]} + {pr[2*l+1][19], pr[2*l+1]};
     for (hh0 = 0; hh0 < NH; hh0 = hh0 + 1)
-      hs[hh0] <= {{(ACC-20){pr[hh0*8+0][19]}}, pr[hh0*8+0]} + {{(ACC-20){pr[hh0*8+1][19]}}, pr[hh0*8+1]} +
-                 {{(ACC-20){pr[hh0*8+2][19]}}, pr[hh0*8+2]} + {{(ACC-20){pr[hh0*8+3][19]}}, pr[hh0*8+3]} +
-                 {{(ACC-20){pr[hh0*8+4][19]}}, pr[hh0*8+4]} + {{(ACC-20){pr[hh0*8+5][19]}}, pr[hh0*8+5]} +
-                 {{(ACC-20){pr[hh0*8+6][19]}}, pr[hh0*8+6]} + {{(ACC-20){pr[hh0*8+7][19]}}, pr[hh0*8+7]};
+      hs[hh0] <= {{(ACC-23){hsum[hh0][22]}}, hsum[hh0]};
+    k_v2 <= k_v1; k_j2 <= k_j1; k_s2 <= k_s1; k_l2 <= k_l1;
     k_v3 <= k_v2; k_j3 <= k_j2; k_s3 <= k_s2; k_l3 <= k_l2;
     k_v4 <= k_v3; k_j4 <= k_j3; k_s4 <= k_s3; k_l4 <= k_l3;
+    k_v5 <= k_v4; k_j5 <= k_j4; k_s5 <= k_s4; k_l5 <= k_l4;
+    k_v6 <= k_v5; k_j6 <= k_j5; k_s6 <= k_s5; k_l6 <= k_l5;
     if (i_rst) begin
-      qk_v0 <= 1'b0; k_v1 <= 1'b0; k_v2 <= 1'b0; k_v3 <= 1'b0; k_v4 <= 1'b0; q_take <= 1'b0; q_take1 <= 1'b0;
+      qk_v0 <= 1'b0; k_v1 <= 1'b0; k_v2 <= 1'b0; k_v3 <= 1'b0; k_v4 <= 1'b0; k_v5 <= 1'b0; k_v6 <= 1'b0;
+      q_take <= 1'b0; q_take1 <= 1'b0;
     end
   end
-  // stage timing: qk_v0 at Q + 2 + j (address), k_v1 at Q + 3 + j (data: dq/dk registered at its end),
-  // k_v2 (dq/dk), k_v3 (products), k_v4 (sums) = the rescale input at Q + 6 + j, its output at Q + 10 + j
+  // stage timing: qk_v0 at Q + 2 + j (address), k_v1 at Q + 3 + j (data, registered in kr at its end), k_v2
+  // (kr: dq/dk registered at its end), k_v3 (dq/dk: products), k_v4 (products: pair sums), k_v5 (pair sums:
+  // head sums), k_v6 (sums) = the rescale input at Q + 8 + j, its output at Q + 12 + j = Q + A_SCORE_LAT + j
   wire [NH*SW-1:0]  sc;
   wire [NH*ACC-1:0] hs_all;
   wire              sc_v;
@@ -334,21 +352,21 @@ module sf_eng_a #(
       assign hs_all[gq*ACC +: ACC] = hs[gq];
     end
   endgenerate
-  wire [CI-1:0]   kc3 = it_ctx[k_s4];
+  wire [CI-1:0]   kc3 = it_ctx[k_s6];
   wire [15:0]     rs_ms = c_ms[kc3];
   wire signed [5:0]  rs_ss = c_ss[kc3];
   wire signed [16:0] rs_zs = c_zs[kc3], rs_ls = c_ls[kc3], rs_hs = c_hs[kc3];
   sf_shift_rescale #(.LANES(NH), .OUT_W(SW), .ZP_W(17)) u_rs_s (
-    .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v4), .o_ready(), .i_acc(hs_all),
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v6), .o_ready(), .i_acc(hs_all),
     .i_mult(rs_ms), .i_shift(rs_ss), .i_zp(rs_zs), .i_lo(rs_ls), .i_hi(rs_hs), .o_valid(sc_v), .i_ready(1'b1),
     .o_y(sc));
   reg [7:0] w_j [0:3];
   reg [3:0] w_s, w_l;
   reg       w_kp, w_first;   // score w_j[3]: kept by the causal mask; the item's first score
   always @(posedge i_clk) begin
-    w_j[0] <= k_j4; w_j[1] <= w_j[0]; w_j[2] <= w_j[1]; w_j[3] <= w_j[2];
-    w_s <= {w_s[2:0], k_s4};
-    w_l <= {w_l[2:0], k_l4 && k_v4};
+    w_j[0] <= k_j6; w_j[1] <= w_j[0]; w_j[2] <= w_j[1]; w_j[3] <= w_j[2];
+    w_s <= {w_s[2:0], k_s6};
+    w_l <= {w_l[2:0], k_l6 && k_v6};
     w_kp <= w_j[2] <= it_lim[w_s[2]];
     w_first <= w_j[2] == 8'd0;
   end
