@@ -209,13 +209,18 @@ module sf_eng_a #(
   // least one cycle before that item's decision, which waits for the context's parameters or QK's previous
   // reads), advanced by the strides when the row moves on
   reg  [15:0] q_abase, q_dbase;
+  reg         q_first;       // q_row == 0 && q_grp == 0, from a register (it changes only at a decision)
+  always @(posedge i_clk) begin
+    if (qk_go) q_first <= q_lastitem;
+    if (i_rst) q_first <= 1'b1;
+  end
   always @(posedge i_clk) begin
     if (qk_go) begin
       if (!q_lastitem && q_grpl) begin
         q_abase <= q_abase + {8'd0, qins[`SF_F_A_STRIDE]};
         q_dbase <= q_dbase + {8'd0, qins[`SF_F_D_STRIDE]};
       end
-    end else if (q_row == 8'd0 && q_grp == 3'd0) begin
+    end else if (q_first) begin
       q_abase <= qins[`SF_F_A];
       q_dbase <= qins[`SF_F_D];
     end
@@ -225,6 +230,7 @@ module sf_eng_a #(
 `ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
   always @(posedge i_clk) begin
     if (!i_rst && (q_cntz != (qk_cnt == 9'd0) || q_rdy != c_rdy[qi] || q_pend != (pending != 0) ||
+                   q_first != (q_row == 8'd0 && q_grp == 3'd0) ||
                    (qk_go && (q_rowl != (q_row == qins[`SF_F_ROWS] - 8'd1) ||
                               q_grpl != ({1'b0, q_grp} == q_ngrp - 4'd1) || q_tk == 8'd0)))) begin
       $display("sf_eng_a: registered QK decision inputs disagree (cntz %b rdy %b pend %b rowl %b grpl %b tk %0d)",
@@ -561,8 +567,11 @@ module sf_eng_a #(
   wire [7:0]   v_tk = pm_tk[slot_v];
   // pv_cntz: pv_cnt == 0, from its next value (0 after a decision only if tk were 0: tk >= 1 is checked at the
   // QK decision); pm_tk5: tk + 5 per probability slot, written with pm_tk (no add in front of the compare)
+  // ov_le: ov_cnt <= pm_tk5[slot_v], from the next values of ov_cnt and slot_v (pm_tk5[x] is written at an SM
+  // decision into x, which leaves p_full[x] low for more than a cycle: a stale ov_le then meets no decision)
   reg          pv_cntz;
-  wire         pv_go = p_full[slot_v] && pv_cntz && ov_cnt <= pm_tk5[slot_v];
+  reg          ov_le;
+  wire         pv_go = p_full[slot_v] && pv_cntz && ov_le;
   reg          pv_on;
   reg  [7:0]   pv_j, pv_tk;
   reg  [15:0]  pv_vaddr;
@@ -579,6 +588,8 @@ module sf_eng_a #(
     if (pv_cnt != 0) pv_cnt <= pv_cnt - 1'b1;
     pv_cntz <= !pv_go && pv_cnt <= 9'd1;
     if (ov_cnt != 0) ov_cnt <= ov_cnt - 1'b1;
+    ov_le <= pv_go ? {1'b0, v_tk} + 9'd5 + ND[8:0] - 9'd1 <= pm_tk5[!slot_v]
+                   : ov_cnt - {8'd0, ov_cnt != 9'd0} <= pm_tk5[slot_v];
     if (pv_go) begin
       pv_cnt <= {1'b0, v_tk};                                          // next decision at V + tk + 1
       ov_cnt <= {1'b0, v_tk} + 9'd5 + ND[8:0] - 9'd1;                  // output taken at V + tk + 5, read ND
@@ -607,6 +618,7 @@ module sf_eng_a #(
       pv_cnt <= 9'd0;
       pv_cntz <= 1'b1;
       ov_cnt <= 9'd0;
+      ov_le <= 1'b1;
       pv_on <= 1'b0;
       pv_rd <= 2'b00;
     end
@@ -614,7 +626,8 @@ module sf_eng_a #(
 `ifndef SYNTHESIS
 `ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
   always @(posedge i_clk) begin
-    if (!i_rst && (pv_cntz != (pv_cnt == 9'd0) || (p_full[slot_v] && pm_tk5[slot_v] != {1'b0, v_tk} + 9'd5))) begin
+    if (!i_rst && (pv_cntz != (pv_cnt == 9'd0) || (p_full[slot_v] && pm_tk5[slot_v] != {1'b0, v_tk} + 9'd5) ||
+                   (p_full[slot_v] && ov_le != (ov_cnt <= pm_tk5[slot_v])))) begin
       $display("sf_eng_a: registered PV decision inputs disagree (pv_cntz %b)", pv_cntz);
       $stop;
     end
