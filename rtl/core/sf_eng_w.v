@@ -413,11 +413,13 @@ module sf_eng_w #(
   reg  [7:0]    mf_dr   [0:7];
   reg           mf_one  [0:7];   // the pair's drain is one step
   reg  [15:0]   mf_bb   [0:7], mf_db [0:7];
+  reg  [15:0]   mf_bb1  [0:7];   // mf_bb + 1 (port 1's first address)
   reg           e1_v, e2_v, e1_flag;
   reg  [2:0]    e1_wp, e2_wp;
   reg  [CI-1:0] e1_ctx;
   reg  [7:0]    e1_t;
   reg  [15:0]   e1_bbase, e1_db, e1_pbo, e2_bb, e2_db, e2_pb;
+  wire [16:0]   e2_bb1 = {e2_bb, 1'b1} + {e2_pb, 1'b1};   // e2_bb + e2_pb + 1, one carry chain
   always @(posedge i_clk) begin
     e1_v <= decide;
     e1_wp <= mf_wp;
@@ -434,6 +436,7 @@ module sf_eng_w #(
     e2_db <= e1_db + {8'd0, e1_t};
     if (e2_v) begin
       mf_bb[e2_wp] <= e2_bb + e2_pb;
+      mf_bb1[e2_wp] <= e2_bb1[16:1];
       mf_db[e2_wp] <= e2_db;
     end
     if (decide) begin
@@ -547,10 +550,24 @@ module sf_eng_w #(
   reg           dr_lastn;      // while dr_on: the step at dr_i is the last
   assign dr_lastc = k_step && (dr_on ? dr_lastn : mf_one[mf_rp]);
   wire [7:0]    k_row  = kins[`SF_F_R0] + k_r;
-  wire [15:0]   k_bias_w = k_bb + {7'd0, k_i, 1'b0};
-  wire [BA-1:0] k_bias = k_bias_w[BA-1:0];
+  // the bias addresses (bb + 2 k_i, + 1): the FIFO head's at a tile's first step, then registers stepped by 2
+  // (no add between the drain state and the block RAM's address)
+  reg  [15:0]   dr_ba, dr_ba1;
+  wire [15:0]   k_bias_w = k_bb + {7'd0, k_i, 1'b0};   // (the reference: checked below)
+  wire [15:0]   k_ba0 = dr_on ? dr_ba : mf_bb[mf_rp];
+  wire [15:0]   k_ba1 = dr_on ? dr_ba1 : mf_bb1[mf_rp];
+  wire [BA-1:0] k_bias = k_ba0[BA-1:0];
   assign o_bmem_addr0 = k_bias;
-  assign o_bmem_addr1 = k_bias + 1'b1;
+  assign o_bmem_addr1 = k_ba1[BA-1:0];
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  always @(posedge i_clk)
+    if (!i_rst && k_step && (k_ba0 != k_bias_w || k_ba1 != k_bias_w + 16'd1)) begin
+      $display("sf_eng_w: bias addresses %h %h, expected %h (+1)", k_ba0, k_ba1, k_bias_w);
+      $stop;
+    end
+`endif
+`endif
   // the drain step's two lanes, 2 k_i and 2 k_i + 1, by an array index: a part select at (2 k_i) * QACC
   // (QACC not a power of two) made Yosys build the offset with a multiplier, mapped to a MULT18X18D, on
   // the routed design's critical path (docs/ecp5_flow.md)
@@ -575,11 +592,15 @@ module sf_eng_w #(
       dr_r <= mf_r[mf_rp];
       dr_dr <= mf_dr[mf_rp];
       dr_bb <= mf_bb[mf_rp];
+      dr_ba <= mf_bb[mf_rp] + 16'd2;
+      dr_ba1 <= mf_bb1[mf_rp] + 16'd2;
       dr_db <= mf_db[mf_rp];
       dr_lastp <= mf_last[mf_rp];
       mf_rp <= mf_rp + 1'b1;
     end else if (dr_on) begin
       dr_i <= dr_i + 1'b1;
+      dr_ba <= dr_ba + 16'd2;
+      dr_ba1 <= dr_ba1 + 16'd2;
       dr_lastn <= dr_i == dr_dr - 8'd2;
       if (dr_lastc) dr_on <= 1'b0;
     end
@@ -672,6 +693,6 @@ module sf_eng_w #(
   assign o_ob_valid = yv && is_out;
   assign o_ob_addr  = p_row[3];
   assign o_ob_data  = {{16{y[OW-1]}}, y[0 +: OW]} + {{16{i_last[15]}}, i_last};
-  wire unused = &{1'b0, y[OW+8 +: OW-8], b_wa, k_bias_w, x_byte[0]};
+  wire unused = &{1'b0, y[OW+8 +: OW-8], b_wa, k_bias_w, k_ba0, k_ba1, x_byte[0], e2_bb1[0]};
 endmodule
 `default_nettype wire
