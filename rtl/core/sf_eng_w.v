@@ -247,7 +247,11 @@ module sf_eng_w #(
   wire [IW-1:0] b_ins = c_ins[bi];
   wire [1:0]    b_mode  = b_ins[`SF_F_WMODE];
   wire [7:0]    b_nout  = b_ins[`SF_F_N_OUT];
-  wire [2:0]    b_g     = c_g[bi];
+  // G (and G + 1) per context; ONE_DIG: the constants (every context holds G = 1: no context read, no compare
+  // with a read behind the decision flags)
+  wire [2:0]    b_g     = (ONE_DIG != 0) ? 3'd1 : c_g[bi];
+  wire [2:0]    g_bi1   = (ONE_DIG != 0) ? 3'd1 : c_g[bi1];
+  wire [3:0]    g1_bi   = (ONE_DIG != 0) ? 4'd2 : c_g1[bi];
   wire [7:0]    b_nb    = c_nb[bi];
   wire [9:0]    b_nbg   = c_nbg[bi];                                   // fetch cycles
   reg  [7:0]    r, tile;                                               // next pair
@@ -273,10 +277,10 @@ module sf_eng_w #(
   // the results (and-or: no mux in front of a compare); BL + 1 and G + 1 per context (no add on the path)
   wire          dok_hold = (iss_b & (dfree_cnt <= i_bl1)) | (!iss_b & (dfree_cnt <= c_bl1[bi]));  // no decision:
   wire          hok_hold = (iss_b & (hs_cnt <= {7'd0, i_g1})) |                                   // the counters
-                           (!iss_b & (hs_cnt <= {7'd0, c_g1[bi]}));                               // step down
+                           (!iss_b & (hs_cnt <= {7'd0, g1_bi}));                               // step down
   wire          dok_next = (iss_b1 & (c_dfl[bi] <= i_bl)) | (!iss_b1 & (c_dfl[bi] <= c_bl[bi1]));  // last pair:
   wire          hok_next = (iss_b1 & (c_hs[bi] <= {8'd0, i_g})) |                                // the next
-                           (!iss_b1 & (c_hs[bi] <= {8'd0, c_g[bi1]}));                            // context
+                           (!iss_b1 & (c_hs[bi] <= {8'd0, g_bi1}));                            // context
   wire          dok_same = b_tl ? c_dr1l[bi] : (DRF == 1);
   wire          hok_same = c_nbg1[bi];
   always @(posedge i_clk) begin
