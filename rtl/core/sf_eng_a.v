@@ -426,6 +426,7 @@ module sf_eng_a #(
   reg         slot_s;        // slot of the next item for SM
   wire [NH-1:0] sm_rdy;
   wire [CI-1:0] sc_ctx = sm_on ? pm_ctx[sm_slot] : it_ctx[slot_s];
+  wire [IW-1:0] sins = c_ins[it_ctx[slot_s]];   // the next SM item's instruction
   wire        sm_go = !sm_on && s_full[slot_s] && !p_full[slot_s] && !p_busy[slot_s] && !pv_rd[slot_s] && sm_rdy[0];
   wire unused_rdy = &{1'b0, sm_rdy};
   wire        sm_beat = sm_go || sm_on;
@@ -445,6 +446,7 @@ module sf_eng_a #(
   reg [15:0]   pm_dbase [0:1];
   reg [2:0]    pm_grp [0:1];
   reg          pm_last [0:1];
+  reg [15:0]   pm_vbase [0:1];  // value 0's address, c + (group << GSH): no add behind the PV decision
   always @(posedge i_clk) begin
     if (sm_go) begin
       pm_ctx[slot_s] <= it_ctx[slot_s];
@@ -452,6 +454,7 @@ module sf_eng_a #(
       pm_tk5[slot_s] <= {1'b0, it_tk[slot_s]} + 9'd5;
       pm_dbase[slot_s] <= it_dbase[slot_s];
       pm_grp[slot_s] <= it_grp[slot_s];
+      pm_vbase[slot_s] <= sins[`SF_F_C] + ({13'd0, it_grp[slot_s]} << GSH);
       pm_last[slot_s] <= it_last[slot_s];
     end
   end
@@ -582,7 +585,7 @@ module sf_eng_a #(
   reg  [2:0]   pv_grp;
   reg          pv_last;
   reg  [1:0]   pv_rd;          // slot being read by PV
-  wire [15:0]  vbase = pins[`SF_F_C] + ({13'd0, pm_grp[slot_v]} << GSH);   // value 0's address
+  wire [15:0]  vbase = pm_vbase[slot_v];                                   // value 0's address
   wire [15:0]  vnext = pv_vaddr + {8'd0, pv_cstride};                     // value j + 1's (pv_vaddr: j's)
   always @(posedge i_clk) begin
     if (pv_cnt != 0) pv_cnt <= pv_cnt - 1'b1;
@@ -627,7 +630,8 @@ module sf_eng_a #(
 `ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
   always @(posedge i_clk) begin
     if (!i_rst && (pv_cntz != (pv_cnt == 9'd0) || (p_full[slot_v] && pm_tk5[slot_v] != {1'b0, v_tk} + 9'd5) ||
-                   (p_full[slot_v] && ov_le != (ov_cnt <= pm_tk5[slot_v])))) begin
+                   (p_full[slot_v] && ov_le != (ov_cnt <= pm_tk5[slot_v])) ||
+                   (p_full[slot_v] && pm_vbase[slot_v] != pins[`SF_F_C] + ({13'd0, pm_grp[slot_v]} << GSH)))) begin
       $display("sf_eng_a: registered PV decision inputs disagree (pv_cntz %b)", pv_cntz);
       $stop;
     end
