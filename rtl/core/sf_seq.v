@@ -100,7 +100,10 @@ module sf_seq #(
       wire [N_UNITS-1:0] ok;
       for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_wait
         localparam integer K = gu * N_UNITS + gv;
-        wire [CW:0] diff_d = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp_d[gv]};  // wait - next comp
+        // wait - next comp; from comp_next, not comp_d (the reset / new-header zeroing is left out: the
+        // differences are used only for a buffer held since the cycle before, in S_RUN, by which time they
+        // were computed from the zeroed counters; formal S6 checks it; timing: the core's reset was in this path)
+        wire [CW:0] diff_d = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp_next[gv]};
         always @(posedge i_clk) begin
           d_neg[K] <= diff_d[CW];
           d_near[K] <= diff_d[CW:2] == {(CW-1){1'b0}};

@@ -72,23 +72,27 @@ module sf_core_adapter #(
   reg [TW-1:0] timer;
   reg          kill;      // resets the core after a timeout
   reg [15:0]   served;
-  reg [15:0]   fc_q;      // the forecast value being sent, saturated
+  reg [31:0]   fc_q;      // the forecast value being sent (the core's int32, registered)
   reg [7:0]    faults, last_fault;
 
   assign o_win_ready   = state == A_LOAD;
   assign o_start_ready = state == A_LOAD;
   assign o_mw_ready    = state == A_LOAD;
   assign o_start       = state == A_START;
-  assign o_core_rst    = i_rst || kill;
+  // the core's reset, registered (timing: kill / i_rst -> the core's reset fan-out -> its datapaths was the
+  // 100 MHz critical path); the core leaves reset a cycle after the adapter, a kill resets it a cycle later
+  reg core_rst = 1'b1;
+  always @(posedge i_clk) core_rst <= i_rst || kill;
+  assign o_core_rst    = core_rst;
   assign o_ob_addr     = h;
   assign o_fc_valid    = state == A_OUT;
   assign o_fc_last     = {1'b0, h} == nfc - 7'd1;
   assign o_fc_err      = state == A_ERR;
-  // int32 Q10.6 -> int16, saturating; registered (A_SAT) so that the forecast memory's read data reaches only
-  // a register (timing, docs/ecp5_flow.md)
-  wire sat_hi = !i_ob_data[31] && i_ob_data[30:15] != 16'h0000;
-  wire sat_lo = i_ob_data[31] && i_ob_data[30:15] != 16'hFFFF;
-  assign o_fc_data     = fc_q;
+  // int32 Q10.6 -> int16, saturating; from a register (A_SAT) so that the forecast memory's read data reaches
+  // only a register (timing, docs/ecp5_flow.md)
+  wire sat_hi = !fc_q[31] && fc_q[30:15] != 16'h0000;
+  wire sat_lo = fc_q[31] && fc_q[30:15] != 16'hFFFF;
+  assign o_fc_data     = sat_hi ? 16'h7FFF : (sat_lo ? 16'h8000 : fc_q[15:0]);
   assign o_core_status = {last_fault, faults, served};
   // the core id names the build (spec/host_protocol.toml [[core]] SF_CORE): SF_CORE + spec/isa.toml build id
   localparam integer CORE_ID_I = {24'd0, `SF_HOST_CORE_SF_CORE} + `SF_ISA_BUILD_ID;
@@ -150,7 +154,7 @@ module sf_core_adapter #(
         end
         A_RD: state <= A_SAT;  // o_ob_addr = h; the core's registered read is there next cycle
         A_SAT: begin
-          fc_q <= sat_hi ? 16'h7FFF : (sat_lo ? 16'h8000 : i_ob_data[15:0]);
+          fc_q <= i_ob_data;
           state <= A_OUT;
         end
         A_OUT:
