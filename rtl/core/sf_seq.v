@@ -133,7 +133,7 @@ module sf_seq #(
     pick = rr;
     for (k = N_UNITS - 1; k >= 0; k = k - 1) begin
       cand = rr + k[UW-1:0];
-      if (!buf_v[cand] && left[cand] != 0 && !(a_pend && a_unit == cand) && !(rd_pend && rd_unit == cand)) begin
+      if (!buf_v[cand] && left[cand] != 0 && !(a_pend && a_unit == cand) && !ld_buf[cand]) begin
         want = 1'b1;
         pick = cand;
       end
