@@ -94,6 +94,8 @@ module sf_eng_w #(
   reg  [3:0]        c_g1   [0:CTX-1];   // G + 1
   reg  [7:0]        c_tm1  [0:CTX-1];   // tiles - 1
   reg  [7:0]        c_rm1  [0:CTX-1];   // rows - 1
+  reg  [7:0]        c_tm2  [0:CTX-1], c_rm2 [0:CTX-1];   // tiles - 2, rows - 2
+  reg               c_tm0  [0:CTX-1], c_rm0 [0:CTX-1];   // one tile, one row
   // the pair's drain steps and the counters the decision loads, per context for a full tile (DR = LANES / RS)
   // and for the last tile (n_out - (tiles - 1) LANES outputs): the decision only selects (no n_out - toff)
   reg  [7:0]        c_drl  [0:CTX-1];   // drain steps of the last tile
@@ -132,7 +134,8 @@ module sf_eng_w #(
   wire [10:0]       i_bl1_c  = (ONE_DIG != 0) ? ({3'd0, i_nin} + BLC1[10:0]) / KPAR[10:0] : i_bl_c + 11'd1;
   wire              unused_i = &{1'b0, i_nb9_c[8], i_t9_c[8]};
   reg  [2:0]        i_g;
-  reg  [7:0]        i_nb, i_tm1, i_drl;
+  reg  [7:0]        i_nb, i_tm1, i_tm2, i_drl;
+  reg               i_tm0;
   reg  [9:0]        i_nbg;
   reg  [10:0]       i_bl, i_bl1;
   reg  [3:0]        i_g1;
@@ -141,6 +144,8 @@ module sf_eng_w #(
     i_nb <= i_nb9_c[7:0];
     i_nbg <= i_nbg_c;
     i_tm1 <= i_t9_c[7:0] - 8'd1;
+    i_tm2 <= i_t9_c[7:0] - 8'd2;
+    i_tm0 <= i_t9_c[7:0] == 8'd1;
     i_drl <= i_drl_c;
     i_bl <= i_bl_c;
     i_bl1 <= i_bl1_c;
@@ -150,7 +155,7 @@ module sf_eng_w #(
 `ifndef FORMAL
   always @(posedge i_clk)
     if (!i_rst && i_issue && (i_g != i_g_c || i_nb != i_nb9_c[7:0] || i_nbg != i_nbg_c || i_drl != i_drl_c
-        || i_tm1 != i_t9_c[7:0] - 8'd1 || i_bl != i_bl_c || i_bl1 != i_bl_c + 11'd1 || i_brow_r != i_brow)) begin
+        || i_tm1 != i_t9_c[7:0] - 8'd1 || i_tm2 != i_t9_c[7:0] - 8'd2 || i_tm0 != (i_t9_c[7:0] == 8'd1) || i_bl != i_bl_c || i_bl1 != i_bl_c + 11'd1 || i_brow_r != i_brow)) begin
       $display("sf_eng_w: the issued instruction was not in the buffer for a cycle before its issue");
       $stop;
     end
@@ -201,6 +206,10 @@ module sf_eng_w #(
       c_g1[wp] <= i_g1;
       c_tm1[wp] <= i_tm1;
       c_rm1[wp] <= i_instr[`SF_F_ROWS] - 8'd1;
+      c_tm2[wp] <= i_tm2;
+      c_rm2[wp] <= i_instr[`SF_F_ROWS] - 8'd2;
+      c_tm0[wp] <= i_tm0;
+      c_rm0[wp] <= i_rm0;
       c_drl[wp] <= i_drl;
       c_stf[wp] <= i_stf;
       c_stl[wp] <= i_stl;
@@ -256,7 +265,11 @@ module sf_eng_w #(
   wire [9:0]    b_nbg   = c_nbg[bi];                                   // fetch cycles
   reg  [7:0]    r, tile;                                               // next pair
   reg  [7:0]    toff;                                                  // tile W_LANES (kept as tiles advance)
-  wire          b_tl    = tile == c_tm1[bi];                           // the row's last tile
+  // the row's last tile (tile == c_tm1[bi]) and the last row (r == c_rm1[bi]), registered: computed from the
+  // next tile, r and context (the issue's own values when it fills that context this cycle), so the decision
+  // flags below start at registers, not at a context read and a compare
+  reg           t_last, r_last;
+  wire          b_tl    = t_last;
   wire [7:0]    b_dr    = b_tl ? c_drl[bi] : DRF[7:0];
   wire [10:0]   b_bl    = c_bl[bi];
   reg  [10:0]   step_cnt, dfree_cnt;  // cycles until the next pair may be decided / the drain is free
@@ -269,7 +282,8 @@ module sf_eng_w #(
   // a decision inside the instruction they reduce to DR = 1 and NB G = 1 (the same context)
   reg           dok, hok;
   wire          decide  = have && step_z && dok && hok && !mf_n[3];   // mf_n <= 8
-  wire          last_pair = (r == c_rm1[bi]) && b_tl;
+  wire          last_pair = r_last && t_last;
+  wire          i_rm0   = i_instr[`SF_F_ROWS] == 8'd1;
   wire [CI-1:0] bi1     = bi + 1'b1;
   wire          iss_b   = i_issue && wp == bi;
   wire          iss_b1  = i_issue && wp == bi1;
@@ -303,6 +317,10 @@ module sf_eng_w #(
     end
     if (!i_rst && have && (dok != (dfree_cnt <= b_bl) || hok != (hs_cnt <= {8'd0, b_g}))) begin
       $display("sf_eng_w: registered decision flags disagree (dok %b hok %b)", dok, hok);
+      $stop;
+    end
+    if (!i_rst && have && (t_last != (tile == c_tm1[bi]) || r_last != (r == c_rm1[bi]))) begin
+      $display("sf_eng_w: registered last-tile / last-row flags disagree (t_last %b r_last %b)", t_last, r_last);
       $stop;
     end
   end
@@ -492,16 +510,25 @@ module sf_eng_w #(
         tile <= 8'd0;
         toff <= 8'd0;
         bi <= bi + 1'b1;
+        t_last <= iss_b1 ? i_tm0 : c_tm0[bi1];
+        r_last <= iss_b1 ? i_rm0 : c_rm0[bi1];
       end else if (b_tl) begin
         tile <= 8'd0;
         toff <= 8'd0;
         r <= r + 1'b1;
+        t_last <= c_tm0[bi];
+        r_last <= r == c_rm2[bi];
       end else begin
         tile <= tile + 1'b1;
+        t_last <= tile == c_tm2[bi];
         toff <= toff + LANES[7:0];
       end
     end
     if (!decide && iss_b && r == 8'd0) nx <= i_instr[`SF_F_A];
+    if (!decide && iss_b) begin  // the issue fills the idle context bi (tile = r = 0)
+      t_last <= i_tm0;
+      r_last <= i_rm0;
+    end
     if (decide) f_xsel <= b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_IO ? 2'd0 : b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_W ? 2'd1 :
                          b_ins[`SF_F_A_MEM] == `SF_ISA_SCR_X_A ? 2'd2 : 2'd3;
     // +1 / -1 from the register, the decision selecting last (no three-input add behind it)
