@@ -112,6 +112,8 @@ module sf_core #(
   wire [5:0]  ib_ra;
   reg  [15:0] ib_rd;
   wire        io_wv, w_wv, a_wv, n_wv, w_dual, n_dual;
+  wire        w_we_xw, w_we_naw, w_we_nb;
+  wire [15:0] w_we_qk, w_we_v;
   wire [3:0]  io_wm, w_wm, a_wm, n_wm;
   wire [15:0] io_wa, w_wa, a_wa, n_wa, io_wd, w_wd, a_wd, n_wd;
   wire [15:0] last;
@@ -140,7 +142,8 @@ module sf_core #(
     .o_free(ufree[`SF_UNIT_W]), .o_done(udone[`SF_UNIT_W*2]), .o_pa0(w_pa0), .o_pa1(w_pa1), .i_pd0(w_pd0),
     .i_pd1(w_pd1), .o_wmem_addr(wm_ra), .i_wmem_data(wm_rd), .o_bmem_addr0(bm_ra0), .o_bmem_addr1(bm_ra1),
     .i_bmem_data0(bm_rd0), .i_bmem_data1(bm_rd1), .o_x_addr(x_ra), .i_x_data(x_rd), .o_wr_valid(w_wv),
-    .o_wr_mem(w_wm), .o_wr_dual(w_dual), .o_wr_addr(w_wa), .o_wr_data(w_wd), .o_ob_valid(ob_v), .o_ob_addr(ob_a),
+    .o_wr_mem(w_wm), .o_wr_dual(w_dual), .o_wr_addr(w_wa), .o_wr_data(w_wd),
+    .o_we_xw(w_we_xw), .o_we_naw(w_we_naw), .o_we_nb(w_we_nb), .o_we_qk(w_we_qk), .o_we_v(w_we_v), .o_ob_valid(ob_v), .o_ob_addr(ob_a),
     .o_ob_data(ob_d), .i_last(last));
   sf_eng_a u_a (.i_clk(i_clk), .i_rst(i_rst), .i_issue(issue[`SF_UNIT_A]), .i_instr(instr[`SF_UNIT_A*IW +: IW]),
     .o_free(ufree[`SF_UNIT_A]), .o_done(udone[`SF_UNIT_A*2]), .o_pa0(a_pa0), .o_pa1(a_pa1), .i_pd0(a_pd0),
@@ -204,11 +207,26 @@ module sf_core #(
   function [1:0] be16(input a0, input one);
     be16 = one ? (a0 ? 2'b10 : 2'b01) : 2'b11;
   endfunction
-  wire wq_xw  = w_wv && w_wm == `SF_ISA_SCR_X_W;
-  wire wq_naw = w_wv && (w_wm == `SF_ISA_SCR_NA_W || w_dual);
-  wire wq_nb  = w_wv && w_wm == `SF_ISA_SCR_NB;
-  wire wq_qk  = w_wv && w_wm == `SF_ISA_SCR_QK;
-  wire wq_v   = w_wv && w_wm == `SF_ISA_SCR_V;
+  // W's writes: its registered per-memory enables (sf_eng_w o_we_*; timing: the decode of w_wv / w_wm and the
+  // byte-lane shift behind the block RAMs' byte enables was a late path at 100 MHz), checked below against the
+  // decode of its write port
+  wire wq_xw  = w_we_xw;
+  wire wq_naw = w_we_naw;
+  wire wq_nb  = w_we_nb;
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  wire [15:0] be128 = 16'b11 << {w_wa[3:1], 1'b0};
+  always @(posedge i_clk)
+    if (!i_rst && (w_we_xw != (w_wv && w_wm == `SF_ISA_SCR_X_W)
+                   || w_we_naw != (w_wv && (w_wm == `SF_ISA_SCR_NA_W || w_dual))
+                   || w_we_nb != (w_wv && w_wm == `SF_ISA_SCR_NB)
+                   || w_we_qk != ({16{w_wv && w_wm == `SF_ISA_SCR_QK}} & be128)
+                   || w_we_v != ({16{w_wv && w_wm == `SF_ISA_SCR_V}} & be128))) begin
+      $display("sf_core: W's registered write enables disagree with its write port");
+      $stop;
+    end
+`endif
+`endif
   wire nq_xn  = n_wv && n_wm == `SF_ISA_SCR_X_N;
   wire nq_nan = n_wv && (n_wm == `SF_ISA_SCR_NA_N || n_dual);
   `define SF_SCR16(NAME, DEPTHB, WE, WA_, WD, RA, RD) \
@@ -223,12 +241,11 @@ module sf_core #(
   `SF_SCR16(u_na_n, `SF_ISA_SCR_NA_N_DEPTH, {2{nq_nan}}, n_wa, n_wd, na_ra, na_rd[31:16])
   `SF_SCR16(u_nb, `SF_ISA_SCR_NB_DEPTH, {2{wq_nb}}, w_wa, w_wd, nb_ra, nb_rd)
   `undef SF_SCR16
-  // 128-bit memories: word = byte address >> 4, the two bytes' enables at (address >> 1) & 7
-  wire [15:0] be128 = 16'b11 << {w_wa[3:1], 1'b0};
-  sf_ram #(.WIDTH(128), .DEPTH(`SF_ISA_SCR_QK_DEPTH / 16)) u_qk (.i_clk(i_clk), .i_we({16{wq_qk}} & be128),
+  // 128-bit memories: word = byte address >> 4, the two bytes' enables at (address >> 1) & 7 (o_we_qk, o_we_v)
+  sf_ram #(.WIDTH(128), .DEPTH(`SF_ISA_SCR_QK_DEPTH / 16)) u_qk (.i_clk(i_clk), .i_we(w_we_qk),
     .i_waddr(w_wa[QA+3:4]), .i_wdata({8{w_wd}}), .i_raddr0(qk_ra), .o_rdata0(qk_rd), .i_raddr1({QA{1'b0}}),
     .o_rdata1());
-  sf_ram #(.WIDTH(128), .DEPTH(`SF_ISA_SCR_V_DEPTH / 16)) u_v (.i_clk(i_clk), .i_we({16{wq_v}} & be128),
+  sf_ram #(.WIDTH(128), .DEPTH(`SF_ISA_SCR_V_DEPTH / 16)) u_v (.i_clk(i_clk), .i_we(w_we_v),
     .i_waddr(w_wa[VA+3:4]), .i_wdata({8{w_wd}}), .i_raddr0(v_ra), .o_rdata0(v_rd), .i_raddr1({VA{1'b0}}),
     .o_rdata1());
 

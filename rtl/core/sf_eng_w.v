@@ -54,6 +54,14 @@ module sf_eng_w #(
   output wire                o_wr_dual,
   output wire [15:0]         o_wr_addr,
   output wire [15:0]         o_wr_data,
+  // the same writes' enables per scratch memory (X_W, NA_W or dual, NB; QK and V per byte lane of their
+  // 128-bit words), registered: decoded a cycle ahead from the rescale pipeline's stage 2 (sf_core wires
+  // them to the memories' write enables: no decode between a register and a block RAM's byte enables)
+  output reg                 o_we_xw,
+  output reg                 o_we_naw,
+  output reg                 o_we_nb,
+  output reg  [15:0]         o_we_qk,
+  output reg  [15:0]         o_we_v,
   output wire                o_ob_valid,
   output wire [7:0]          o_ob_addr,
   output wire [31:0]         o_ob_data,
@@ -714,6 +722,39 @@ module sf_eng_w #(
       o_done <= 1'b0;
     end
   end
+  // the write enables a cycle ahead: p_ctx[2], p_addr[2] and p_v[2] are the next cycle's p_ctx[3], p_addr[3]
+  // and yv (the rescale's o_valid is s2_v four cycles later: its stall input is tied high). The context's
+  // instruction does not change while the instruction is in flight.
+  reg  [3:0]    p_v;
+  wire [IW-1:0] w2ins = c_ins[p_ctx[2]];
+  wire          w2_wr = p_v[2] && w2ins[`SF_F_OP] != `SF_OP_OUTPUT;
+  wire [3:0]    w2_mem = w2ins[`SF_F_D_MEM];
+  wire [15:0]   w2_be = 16'b11 << {p_addr[2][3:1], 1'b0};   // the two bytes' lanes in a 128-bit word
+  always @(posedge i_clk) begin
+    p_v <= {p_v[2:0], s2_v};
+    o_we_xw <= w2_wr && w2_mem == `SF_ISA_SCR_X_W;
+    o_we_naw <= w2_wr && (w2_mem == `SF_ISA_SCR_NA_W || w2ins[4 + `SF_FLAG_DUAL]);
+    o_we_nb <= w2_wr && w2_mem == `SF_ISA_SCR_NB;
+    o_we_qk <= {16{w2_wr && w2_mem == `SF_ISA_SCR_QK}} & w2_be;
+    o_we_v <= {16{w2_wr && w2_mem == `SF_ISA_SCR_V}} & w2_be;
+    if (i_rst) begin
+      p_v <= 4'd0;
+      o_we_xw <= 1'b0;
+      o_we_naw <= 1'b0;
+      o_we_nb <= 1'b0;
+      o_we_qk <= 16'd0;
+      o_we_v <= 16'd0;
+    end
+  end
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  always @(posedge i_clk)
+    if (!i_rst && p_v[3] != yv) begin
+      $display("sf_eng_w: the write-enable pipeline's valid disagrees with the rescale's");
+      $stop;
+    end
+`endif
+`endif
   wire [IW-1:0] wins = c_ins[p_ctx[3]];
   wire          is_out = wins[`SF_F_OP] == `SF_OP_OUTPUT;
   assign o_wr_valid = yv && !is_out;
