@@ -100,14 +100,21 @@ module sf_seq #(
       wire [N_UNITS-1:0] ok;
       for (gv = 0; gv < N_UNITS; gv = gv + 1) begin : g_wait
         localparam integer K = gu * N_UNITS + gv;
-        // wait - next comp; from comp_next, not comp_d (the reset / new-header zeroing is left out: the
-        // differences are used only for a buffer held since the cycle before, in S_RUN, by which time they
-        // were computed from the zeroed counters; formal S6 checks it; timing: the core's reset was in this path)
-        wire [CW:0] diff_d = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp_next[gv]};
+        // wait - next comp = x - d with x = wait - comp (registers only) and d this cycle's report (0..3): its
+        // sign, near and low bits from x's, without a second carry chain behind the first (timing: comp + d,
+        // then wait - that, was a 10 ns path at 100 MHz). x - d < 0 <=> x < 0 or 0 <= x <= 3 and x < d;
+        // 0 <= x - d <= 3 <=> 0 <= x <= 3 and x >= d, or 4 <= x <= 7 and x - 4 < d. From comp_next's parts,
+        // not comp_d (the reset / new-header zeroing is left out: the differences are used only for a buffer
+        // held since the cycle before, in S_RUN, by which time they were computed from the zeroed counters;
+        // formal S6 checks it; timing: the core's reset was in this path)
+        wire [CW:0] x_d = {{(CW-9){1'b0}}, waits[gv*10 +: 10]} - {1'b0, comp[gv]};
+        wire [1:0]  dd  = udone[gv*2 +: 2];
+        wire        x03 = x_d[CW:2] == {(CW-1){1'b0}};
+        wire        x47 = x_d[CW:2] == {{(CW-2){1'b0}}, 1'b1};
         always @(posedge i_clk) begin
-          d_neg[K] <= diff_d[CW];
-          d_near[K] <= diff_d[CW:2] == {(CW-1){1'b0}};
-          d_lo[K*2 +: 2] <= diff_d[1:0];
+          d_neg[K] <= x_d[CW] || (x03 && x_d[1:0] < dd);
+          d_near[K] <= (x03 && x_d[1:0] >= dd) || (x47 && x_d[1:0] < dd);
+          d_lo[K*2 +: 2] <= x_d[1:0] - dd;
         end
         assign ok[gv] = d_neg[K] || (d_near[K] && d_lo[K*2 +: 2] <= udone[gv*2 +: 2]);
       end
@@ -148,12 +155,17 @@ module sf_seq #(
 
   reg filled, all_done;
   integer u;
+  reg  [CW-1:0] crem [0:N_UNITS-1];   // count - comp (completions still to come)
+  always @(*)
+    for (u = 0; u < N_UNITS; u = u + 1)
+      crem[u] = count[u] - comp[u];
   always @(*) begin
     filled = 1'b1;
     all_done = 1'b1;
     for (u = 0; u < N_UNITS; u = u + 1) begin
       if (!buf_v[u] && (left[u] != 0 || (a_pend && a_unit == u[UW-1:0]) || ld_buf[u])) filled = 1'b0;
-      if (issued[u] != count[u] || comp_next[u] != count[u]) all_done = 1'b0;
+      // comp_next == count <=> count - comp == this cycle's report (no carry chain behind comp + report)
+      if (issued[u] != count[u] || crem[u] != {{(CW-2){1'b0}}, udone[u*2 +: 2]}) all_done = 1'b0;
     end
   end
 
