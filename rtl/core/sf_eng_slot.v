@@ -15,8 +15,19 @@ module sf_eng_slot (
   localparam integer CTX = `SF_ISA_CTX, GAP = `SF_ISA_MIN_GAP;
   reg [$clog2(CTX+1)-1:0] inflight;
   reg [$clog2(GAP)-1:0]   gap;
-  assign o_free = (inflight < CTX[$clog2(CTX+1)-1:0]) && (gap == 0);
+  // o_free = inflight < CTX && gap == 0, registered from the next values (timing: o_free reaches the sequencer's
+  // issue decision, which reaches every engine): after an issue the gap is GAP - 1 > 0; otherwise the gap is 0
+  // next when it is at most 1 now, and a context is free next when one is now or this cycle's completion
+  // frees one (inflight <= CTX)
+  reg free_q;
+  assign o_free = free_q;
+  generate
+    if (GAP < 2) begin : g_gap_min
+      sf_eng_slot_needs_min_gap_of_at_least_2 u_err ();
+    end
+  endgenerate
   always @(posedge i_clk) begin
+    free_q <= i_rst || (!i_issue && gap <= 1 && (inflight < CTX[$clog2(CTX+1)-1:0] || i_done));
     if (i_rst) begin
       inflight <= 0;
       gap <= 0;
@@ -26,5 +37,17 @@ module sf_eng_slot (
       else if (gap != 0) gap <= gap - 1'b1;
     end
   end
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  reg rst_d = 1'b1;
+  always @(posedge i_clk) begin
+    rst_d <= i_rst;
+    if (!i_rst && !rst_d && free_q != ((inflight < CTX[$clog2(CTX+1)-1:0]) && (gap == 0))) begin
+      $display("sf_eng_slot: registered o_free disagrees with inflight %0d gap %0d", inflight, gap);
+      $stop;
+    end
+  end
+`endif
+`endif
 endmodule
 `default_nettype wire

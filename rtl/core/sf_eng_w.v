@@ -293,16 +293,20 @@ module sf_eng_w #(
   wire          last_pair = r_last && t_last;
   wire          i_rm0   = i_instr[`SF_F_ROWS] == 8'd1;
   wire [CI-1:0] bi1     = bi + 1'b1;
-  wire          iss_b   = i_issue && wp == bi;
-  wire          iss_b1  = i_issue && wp == bi1;
   // each compare against the context's register and against the issue's value, the issue flag selecting only
   // the results (and-or: no mux in front of a compare); BL + 1 and G + 1 per context (no add on the path)
-  wire          dok_hold = (iss_b & (dfree_cnt <= i_bl1)) | (!iss_b & (dfree_cnt <= c_bl1[bi]));  // no decision:
-  wire          hok_hold = (iss_b & (hs_cnt <= {7'd0, i_g1})) |                                   // the counters
-                           (!iss_b & (hs_cnt <= {7'd0, g1_bi}));                               // step down
-  wire          dok_next = (iss_b1 & (c_dfl[bi] <= i_bl)) | (!iss_b1 & (c_dfl[bi] <= c_bl[bi1]));  // last pair:
-  wire          hok_next = (iss_b1 & (c_hs[bi] <= {8'd0, i_g})) |                                // the next
-                           (!iss_b1 & (c_hs[bi] <= {8'd0, g_bi1}));                            // context
+  // The issue itself is not in these paths (timing: the sequencer's issue decision -> iss_b -> the flags was
+  // the routed critical path): with nothing pending (!have) the flags follow the instruction offered to the
+  // engine (i_instr's registered values, exact in the cycle of its issue), and after the last pair the next
+  // context is the one the write pointer is at (fill_b1: wp == bi + 1) exactly when it is empty, in which case
+  // nothing is pending afterwards unless it is filled in this cycle (by the instruction offered).
+  wire          fill_b1  = wp == bi1;
+  wire          dok_hold = (!have & (dfree_cnt <= i_bl1)) | (have & (dfree_cnt <= c_bl1[bi]));  // no decision:
+  wire          hok_hold = (!have & (hs_cnt <= {7'd0, i_g1})) |                                 // the counters
+                           (have & (hs_cnt <= {7'd0, g1_bi}));                                // step down
+  wire          dok_next = (fill_b1 & (c_dfl[bi] <= i_bl)) | (!fill_b1 & (c_dfl[bi] <= c_bl[bi1]));  // last pair:
+  wire          hok_next = (fill_b1 & (c_hs[bi] <= {8'd0, i_g})) |                                // the next
+                           (!fill_b1 & (c_hs[bi] <= {8'd0, g_bi1}));                            // context
   wire          dok_same = b_tl ? c_dr1l[bi] : (DRF == 1);
   wire          hok_same = c_nbg1[bi];
   always @(posedge i_clk) begin
@@ -511,15 +515,15 @@ module sf_eng_w #(
       mf_r[mf_wp] <= r;
       mf_last[mf_wp] <= last_pair;
       mf_wp <= mf_wp + 1'b1;
-      if (last_pair) nx <= iss_b1 ? i_instr[`SF_F_A] : c_ins[bi1][`SF_F_A];
+      if (last_pair) nx <= fill_b1 ? i_instr[`SF_F_A] : c_ins[bi1][`SF_F_A];
       else if (b_tl) nx <= nx + {8'd0, b_ins[`SF_F_A_STRIDE]};
       if (last_pair) begin
         r <= 8'd0;
         tile <= 8'd0;
         toff <= 8'd0;
         bi <= bi + 1'b1;
-        t_last <= iss_b1 ? i_tm0 : c_tm0[bi1];
-        r_last <= iss_b1 ? i_rm0 : c_rm0[bi1];
+        t_last <= fill_b1 ? i_tm0 : c_tm0[bi1];
+        r_last <= fill_b1 ? i_rm0 : c_rm0[bi1];
       end else if (b_tl) begin
         tile <= 8'd0;
         toff <= 8'd0;
@@ -532,8 +536,8 @@ module sf_eng_w #(
         toff <= toff + LANES[7:0];
       end
     end
-    if (!decide && iss_b && r == 8'd0) nx <= i_instr[`SF_F_A];
-    if (!decide && iss_b) begin  // the issue fills the idle context bi (tile = r = 0)
+    if (!have) nx <= i_instr[`SF_F_A];
+    if (!have) begin  // the instruction offered to the idle engine: exact in the cycle it is issued (tile = r = 0)
       t_last <= i_tm0;
       r_last <= i_rm0;
     end
