@@ -89,6 +89,8 @@ module sf_eng_w #(
   reg [5:0]         c_shift[0:CTX-1];
   reg [ZW-1:0]      c_zp   [0:CTX-1], c_lo [0:CTX-1], c_hi [0:CTX-1];
   reg [CI-1:0]      wp;          // next context to fill
+  reg [CTX-1:0]     c_we;        // context k is written this cycle (wp = k and free; one-hot or 0)
+  wire              i_rm0 = i_instr[`SF_F_ROWS] == 8'd1;
   reg [CI:0]        pending;     // issued, not yet started by the beat side
   reg [2:0]         pl_cnt;      // parameter load: cycles since the issue
   reg               pl_run;
@@ -143,8 +145,11 @@ module sf_eng_w #(
   wire              unused_i = &{1'b0, i_nb9_c[8], i_t9_c[8]};
   reg  [2:0]        i_g;
   reg  [7:0]        i_nb, i_tm1, i_tm2, i_drl;
-  reg               i_tm0;
   reg  [9:0]        i_nbg;
+  reg               i_nbg0, i_nbg1, i_nb1, i_drl0, i_drl1;   // NB G = 0, = 1, NB = 1, the last tile's DR = 0, = 1
+  // one tile (1 <= n_out <= W_LANES): from the instruction itself, like i_rm0 (not registered: the context's
+  // copy, written every cycle while the context is free, then equals the issue's value, see c_we)
+  wire              i_tm0 = i_nout != 8'd0 && {1'b0, i_nout} <= LANES[8:0];
   reg  [10:0]       i_bl, i_bl1;
   reg  [3:0]        i_g1;
   always @(posedge i_clk) begin
@@ -153,24 +158,34 @@ module sf_eng_w #(
     i_nbg <= i_nbg_c;
     i_tm1 <= i_t9_c[7:0] - 8'd1;
     i_tm2 <= i_t9_c[7:0] - 8'd2;
-    i_tm0 <= i_t9_c[7:0] == 8'd1;
+    i_nbg0 <= i_nbg_c == 10'd0;
+    i_nbg1 <= i_nbg_c == 10'd1;
+    i_nb1 <= i_nb9_c[7:0] == 8'd1;
+    i_drl0 <= i_drl_c == 8'd0;
+    i_drl1 <= i_drl_c == 8'd1;
     i_drl <= i_drl_c;
     i_bl <= i_bl_c;
     i_bl1 <= i_bl1_c;
     i_g1 <= {1'b0, i_g_c} + 4'd1;
   end
+  wire [10:0]       i_stf  = ({1'b0, i_nbg} > DRF[10:0]) ? {1'b0, i_nbg} - 11'd1 : DRF[10:0] - 11'd1;
+  wire [10:0]       i_stl  = ({1'b0, i_nbg} > {3'd0, i_drl}) ? {1'b0, i_nbg} - 11'd1 : {3'd0, i_drl} - 11'd1;
+  // ... = 0 from the registered flags (no compare behind the subtraction behind the compare): max(NB G, DR) = 1
+  // (NB G > DR: NB G = 1, DR = 0; else DR = 1, NB G <= 1); the full tile's DR is DRF
+  wire              i_stf0 = (DRF == 1) && (i_nbg0 || i_nbg1);
+  wire              i_stl0 = (i_nbg1 && i_drl0) || ((i_nbg0 || i_nbg1) && i_drl1);
 `ifndef SYNTHESIS
 `ifndef FORMAL
   always @(posedge i_clk)
     if (!i_rst && i_issue && (i_g != i_g_c || i_nb != i_nb9_c[7:0] || i_nbg != i_nbg_c || i_drl != i_drl_c
-        || i_tm1 != i_t9_c[7:0] - 8'd1 || i_tm2 != i_t9_c[7:0] - 8'd2 || i_tm0 != (i_t9_c[7:0] == 8'd1) || i_bl != i_bl_c || i_bl1 != i_bl_c + 11'd1 || i_brow_r != i_brow)) begin
+        || i_tm1 != i_t9_c[7:0] - 8'd1 || i_tm2 != i_t9_c[7:0] - 8'd2 || i_tm0 != (i_t9_c[7:0] == 8'd1) || i_bl != i_bl_c
+        || i_nbg0 != (i_nbg_c == 10'd0) || i_nbg1 != (i_nbg_c == 10'd1) || i_nb1 != (i_nb9_c[7:0] == 8'd1)
+        || i_drl0 != (i_drl_c == 8'd0) || i_drl1 != (i_drl_c == 8'd1) || i_stf0 != (i_stf == 11'd0) || i_stl0 != (i_stl == 11'd0) || i_bl1 != i_bl_c + 11'd1 || i_brow_r != i_brow)) begin
       $display("sf_eng_w: the issued instruction was not in the buffer for a cycle before its issue");
       $stop;
     end
 `endif
 `endif
-  wire [10:0]       i_stf  = ({1'b0, i_nbg} > DRF[10:0]) ? {1'b0, i_nbg} - 11'd1 : DRF[10:0] - 11'd1;
-  wire [10:0]       i_stl  = ({1'b0, i_nbg} > {3'd0, i_drl}) ? {1'b0, i_nbg} - 11'd1 : {3'd0, i_drl} - 11'd1;
   generate
     if (LL < 1 || LL > 7 || (1 << LL) != LANES) begin : g_lanes_pow2
       sf_eng_w_needs_lanes_a_power_of_two_up_to_128 u_err ();
@@ -204,36 +219,44 @@ module sf_eng_w #(
     end
     if (pl_run && pl_cnt == 3'd0) c_pb0[pl_idx] <= pl_flag ? {3'd0, pl_plo} + {pl_phi[11:0], 4'd0} : 16'd0;
   end
+  // The contexts are written while free, not at the issue: context k every cycle while it is the next to fill
+  // (wp) and holds no instruction in flight (c_we, one-hot, registered: no issue decode behind the contexts'
+  // ~400 enables). The issue's own write is the last (wp moves on); as the issued instruction has been in the
+  // buffer since the cycle before (sf_seq buf_old), c_ins[wp] and the values taken straight from i_instr
+  // (c_tm0, c_rm0) already hold the issue's values in the issue cycle (simulation stop below), so reads of a
+  // context being filled this cycle need no i_issue bypass for them.
+  integer ck;
   always @(posedge i_clk) begin
-    if (i_issue) begin
-      c_g[wp] <= i_g;
-      c_nb[wp] <= i_nb;
-      c_nbg[wp] <= i_nbg;
-      c_bl[wp] <= i_bl;
-      c_bl1[wp] <= i_bl1;
-      c_g1[wp] <= i_g1;
-      c_tm1[wp] <= i_tm1;
-      c_rm1[wp] <= i_instr[`SF_F_ROWS] - 8'd1;
-      c_tm2[wp] <= i_tm2;
-      c_rm2[wp] <= i_instr[`SF_F_ROWS] - 8'd2;
-      c_tm0[wp] <= i_tm0;
-      c_rm0[wp] <= i_rm0;
-      c_drl[wp] <= i_drl;
-      c_stf[wp] <= i_stf;
-      c_stl[wp] <= i_stl;
-      c_stf0[wp] <= i_stf == 11'd0;
-      c_stl0[wp] <= i_stl == 11'd0;
-      c_dff[wp] <= i_bl + DRF[10:0] - 11'd1;
-      c_dfl[wp] <= i_bl + {3'd0, i_drl} - 11'd1;
-      c_hs[wp] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
-      c_dr1l[wp] <= i_drl == 8'd1;
-      c_nbg1[wp] <= i_nbg == 10'd1;
-      c_nb1[wp] <= i_nb == 8'd1;
-    end
+    for (ck = 0; ck < CTX; ck = ck + 1)
+      if (c_we[ck]) begin
+        c_ins[ck] <= i_instr;
+        c_g[ck] <= i_g;
+        c_nb[ck] <= i_nb;
+        c_nbg[ck] <= i_nbg;
+        c_bl[ck] <= i_bl;
+        c_bl1[ck] <= i_bl1;
+        c_g1[ck] <= i_g1;
+        c_tm1[ck] <= i_tm1;
+        c_rm1[ck] <= i_instr[`SF_F_ROWS] - 8'd1;
+        c_tm2[ck] <= i_tm2;
+        c_rm2[ck] <= i_instr[`SF_F_ROWS] - 8'd2;
+        c_tm0[ck] <= i_tm0;
+        c_rm0[ck] <= i_rm0;
+        c_drl[ck] <= i_drl;
+        c_stf[ck] <= i_stf;
+        c_stl[ck] <= i_stl;
+        c_stf0[ck] <= i_stf0;
+        c_stl0[ck] <= i_stl0;
+        c_dff[ck] <= i_bl + DRF[10:0] - 11'd1;
+        c_dfl[ck] <= i_bl + {3'd0, i_drl} - 11'd1;
+        c_hs[ck] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
+        c_dr1l[ck] <= i_drl1;
+        c_nbg1[ck] <= i_nbg1;
+        c_nb1[ck] <= i_nb1;
+      end
   end
   always @(posedge i_clk) begin
     if (i_issue) begin
-      c_ins[wp] <= i_instr;
       pl_idx <= wp;
       pl_run <= 1'b1;
       pl_cnt <= 3'd0;
@@ -291,7 +314,6 @@ module sf_eng_w #(
   reg           dok, hok;
   wire          decide  = have && step_z && dok && hok && !mf_n[3];   // mf_n <= 8
   wire          last_pair = r_last && t_last;
-  wire          i_rm0   = i_instr[`SF_F_ROWS] == 8'd1;
   wire [CI-1:0] bi1     = bi + 1'b1;
   // each compare against the context's register and against the issue's value, the issue flag selecting only
   // the results (and-or: no mux in front of a compare); BL + 1 and G + 1 per context (no add on the path)
@@ -515,15 +537,15 @@ module sf_eng_w #(
       mf_r[mf_wp] <= r;
       mf_last[mf_wp] <= last_pair;
       mf_wp <= mf_wp + 1'b1;
-      if (last_pair) nx <= fill_b1 ? i_instr[`SF_F_A] : c_ins[bi1][`SF_F_A];
+      if (last_pair) nx <= c_ins[bi1][`SF_F_A];   // an issue into bi + 1 now: written since a cycle (c_we)
       else if (b_tl) nx <= nx + {8'd0, b_ins[`SF_F_A_STRIDE]};
       if (last_pair) begin
         r <= 8'd0;
         tile <= 8'd0;
         toff <= 8'd0;
         bi <= bi + 1'b1;
-        t_last <= fill_b1 ? i_tm0 : c_tm0[bi1];
-        r_last <= fill_b1 ? i_rm0 : c_rm0[bi1];
+        t_last <= c_tm0[bi1];
+        r_last <= c_rm0[bi1];
       end else if (b_tl) begin
         tile <= 8'd0;
         toff <= 8'd0;
@@ -757,6 +779,36 @@ module sf_eng_w #(
       $display("sf_eng_w: the write-enable pipeline's valid disagrees with the rescale's");
       $stop;
     end
+`endif
+`endif
+  // context write enables for the next cycle: context k is free when it is wp and fewer than CTX instructions
+  // are in flight, or the one completing (o_done) is k (its last read, the write port's, was a cycle before)
+  reg  [CI:0]   n_fl;    // instructions issued and not complete (sf_eng_slot's count)
+  wire [CI-1:0] wp_n  = wp + {{(CI-1){1'b0}}, i_issue};
+  wire [CI:0]   nfl_n = n_fl + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, o_done};
+  wire          done_n = yv && p_last[3];
+  integer cq;
+  always @(posedge i_clk) begin
+    n_fl <= nfl_n;
+    for (cq = 0; cq < CTX; cq = cq + 1)
+      c_we[cq] <= wp_n == cq[CI-1:0] && (nfl_n < CTX[CI:0] || done_n);
+    if (i_rst) begin
+      n_fl <= {(CI+1){1'b0}};
+      c_we <= {{(CTX-1){1'b0}}, 1'b1};
+    end
+  end
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  always @(posedge i_clk) begin
+    if (!i_rst && (c_we != ({{(CTX-1){1'b0}}, n_fl < CTX[CI:0] || o_done} << wp) || n_fl > CTX[CI:0])) begin
+      $display("sf_eng_w: context write enables %b disagree (wp %0d, in flight %0d)", c_we, wp, n_fl);
+      $stop;
+    end
+    if (!i_rst && i_issue && (!c_we[wp] || c_ins[wp] != i_instr || c_tm0[wp] != i_tm0 || c_rm0[wp] != i_rm0)) begin
+      $display("sf_eng_w: the issue's context %0d was not written with its instruction since the cycle before", wp);
+      $stop;
+    end
+  end
 `endif
 `endif
   wire [IW-1:0] wins = c_ins[p_ctx[3]];
