@@ -403,7 +403,11 @@ module sf_eng_w #(
   wire          x_pf = xp && f_dlast;
   wire [15:0]   x_byte = x_pf ? xb : nx;
   assign o_x_addr    = {1'b0, x_byte[15:1]};
-  reg  [15:0]   x_r;
+  // the four memories' words registered as read, the memory selected behind the register (x_q, x_qsel: the
+  // block RAMs' clock-to-out then a 4:1 select into x_r was 9.7 ns)
+  reg  [63:0]   x_q;
+  reg  [1:0]    x_qsel;
+  wire [15:0]   x_r = x_q[x_qsel * 16 +: 16];
   always @(posedge i_clk) begin
     if (decide) begin
       xp <= !c_nb1[bi];
@@ -414,7 +418,10 @@ module sf_eng_w #(
       xrem <= xrem - 8'd1;
       if (xrem == 8'd0) xp <= 1'b0;
     end
-    if (f_on && f_dig == 3'd0) x_r <= i_x_data[f_xsel * 16 +: 16];
+    if (f_on && f_dig == 3'd0) begin
+      x_q <= i_x_data;
+      x_qsel <= f_xsel;
+    end
     if (i_rst) xp <= 1'b0;
   end
   // the data cycle: one behind the fetch
@@ -434,6 +441,18 @@ module sf_eng_w #(
   end
   // n_in = 1 at an odd byte: the pair is (the high byte, 0)
   wire [15:0] x_pair = d_odd ? {8'h00, x_r[15:8]} : x_r;
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  reg  [15:0]   x_ref;   // the word as selected before the register
+  always @(posedge i_clk) begin
+    if (f_on && f_dig == 3'd0) x_ref <= i_x_data[f_xsel * 16 +: 16];
+    if (!i_rst && d_on && x_r != x_ref) begin
+      $display("sf_eng_w: the beat's input word %h disagrees with the selected read %h", x_r, x_ref);
+      $stop;
+    end
+  end
+`endif
+`endif
   always @(posedge i_clk) begin
     if (ONE_DIG == 0 && d_on && d_dig != d_g - 3'd1) stage[d_dig[1:0]] <= i_wmem_data;
   end
@@ -643,9 +662,33 @@ module sf_eng_w #(
       assign q_lane[gl] = q_acc[gl * QACC +: QACC];
     end
   endgenerate
-  wire [LL-1:0]   k_l0 = {k_i[LL-2:0], 1'b0};   // k_i < LANES / 2
-  wire [QACC-1:0] qa0 = q_lane[k_l0];
-  wire [QACC-1:0] qa1 = q_lane[k_l0 | {{(LL-1){1'b0}}, 1'b1}];
+  // The lanes of steps i >= 1 are selected a cycle ahead (qn0, qn1 at ks = the next step's index, from
+  // registers; the tile is held unchanged from its first step to its last), step 0 takes lanes 0 and 1: a 2:1
+  // select in front of s1_a0 / s1_a1 instead of the LANES/2:1 lane select behind the drain state (10.2 ns)
+  reg  [LL-2:0]   ks;    // dr_on ? dr_i + 1 : 1 (mod LANES / 2)
+  localparam [LL-2:0] KS1 = 1, KS2 = 2;
+  reg  [QACC-1:0] qn0, qn1;
+  always @(posedge i_clk) begin
+    qn0 <= q_lane[{ks, 1'b0}];
+    qn1 <= q_lane[{ks, 1'b1}];
+    if (dr_go) ks <= dr_lastc ? KS1 : KS2;
+    else if (dr_on) ks <= dr_lastc ? KS1 : ks + KS1;
+    if (i_rst) ks <= KS1;
+  end
+  wire [QACC-1:0] qa0 = dr_on ? qn0 : q_lane[0];
+  wire [QACC-1:0] qa1 = dr_on ? qn1 : q_lane[1];
+  wire [LL-1:0]   k_l0 = {k_i[LL-2:0], 1'b0};   // k_i < LANES / 2 (the reference: checked below)
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  wire [LL-2:0] ks_ref = dr_on ? dr_i[LL-2:0] + KS1 : KS1;
+  wire [LL-1:0] k_l1 = {k_i[LL-2:0], 1'b1};
+  always @(posedge i_clk)
+    if (!i_rst && (ks != ks_ref || (k_step && (qa0 != q_lane[k_l0] || qa1 != q_lane[k_l1])))) begin
+      $display("sf_eng_w: the drain step's preselected lanes disagree (ks %0d, step %0d)", ks, k_i);
+      $stop;
+    end
+`endif
+`endif
   wire [ACC-1:0] acc0 = {{(ACC-QACC){qa0[QACC-1]}}, qa0};
   wire [ACC-1:0] acc1 = {{(ACC-QACC){qa1[QACC-1]}}, qa1};
   always @(posedge i_clk) begin
