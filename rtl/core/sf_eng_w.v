@@ -479,6 +479,7 @@ module sf_eng_w #(
   // pair metadata to the drain (FIFO, in decision order)
   reg  [CI-1:0] mf_ctx  [0:7];
   reg  [7:0]    mf_r    [0:7];
+  reg  [7:0]    mf_row  [0:7];   // r0 + r, the output row (OUTPUT: the forecast buffer's address)
   reg           mf_last [0:7];
   reg  [2:0]    mf_wp, mf_rp;
   reg  [3:0]    mf_n;
@@ -554,6 +555,7 @@ module sf_eng_w #(
       end
       mf_ctx[mf_wp] <= bi;
       mf_r[mf_wp] <= r;
+      mf_row[mf_wp] <= b_ins[`SF_F_R0] + r;
       mf_last[mf_wp] <= last_pair;
       mf_wp <= mf_wp + 1'b1;
       if (last_pair) nx <= c_ins[bi1][`SF_F_A];   // an issue into bi + 1 now: written since a cycle (c_we)
@@ -618,7 +620,7 @@ module sf_eng_w #(
   reg           dr_on;
   reg  [7:0]    dr_i;
   reg  [CI-1:0] dr_ctx;
-  reg  [7:0]    dr_r, dr_dr;
+  reg  [7:0]    dr_r, dr_dr, dr_row;
   reg  [15:0]   dr_bb, dr_db;
   reg           dr_lastp;
   assign dr_go = q_valid && !dr_on;
@@ -633,7 +635,17 @@ module sf_eng_w #(
   // the tile's last drain step (sf_qlinear's i_ready: from registers, a flag per FIFO entry and dr_lastn)
   reg           dr_lastn;      // while dr_on: the step at dr_i is the last
   assign dr_lastc = k_step && (dr_on ? dr_lastn : mf_one[mf_rp]);
-  wire [7:0]    k_row  = kins[`SF_F_R0] + k_r;
+  // the row from the FIFO entry (r0 + r added at the decision: no context read and add behind the FIFO read)
+  wire [7:0]    k_row  = dr_on ? dr_row : mf_row[mf_rp];
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  always @(posedge i_clk)
+    if (!i_rst && k_step && k_row != kins[`SF_F_R0] + k_r) begin
+      $display("sf_eng_w: the drain's row %0d disagrees with r0 + r (%0d + %0d)", k_row, kins[`SF_F_R0], k_r);
+      $stop;
+    end
+`endif
+`endif
   // the bias addresses (bb + 2 k_i, + 1): the FIFO head's at a tile's first step, then registers stepped by 2
   // (no add between the drain state and the block RAM's address)
   reg  [15:0]   dr_ba, dr_ba1;
@@ -698,6 +710,7 @@ module sf_eng_w #(
       dr_lastn <= mf_dr[mf_rp] == 8'd2;
       dr_ctx <= mf_ctx[mf_rp];
       dr_r <= mf_r[mf_rp];
+      dr_row <= mf_row[mf_rp];
       dr_dr <= mf_dr[mf_rp];
       dr_bb <= mf_bb[mf_rp];
       dr_ba <= mf_bb[mf_rp] + 16'd2;
