@@ -8,8 +8,8 @@
 //         o_y = saturate(round_shift(y, shift) + zp, lo, hi)   (the shift_rescale rule, mult 1)
 // VAR and OUT issue one element per cycle into one pipeline: S0 c = x - mean | S1 c * (c or R) | S2 Q += (VAR)
 // or z's window (OUT: zw = (c * R) >>> e, its rounding bit zr; z = zw + zr) | S3 zw * gamma, beta + zr * gamma |
-// S4 y = their sum | S5 round_shift(y)'s window and range flag, lo - zp and hi - zp | S6 the rounding add, + zp,
-// and the compares with the moved limits beside it: saturation = o_y.
+// S4 y = their sum | S5 round_shift(y) clamped (yc_a, rounding bit yc_r), lo - zp - yc_r and hi - zp - yc_r | S6 the
+// rounding add, + zp, and the compares with the moved limits beside it: saturation = o_y.
 // (Timing: no carry chain after a multiplier or before one; z * gamma = zw * gamma + zr * gamma, exact as z
 // fits Z_W bits.)
 // The pipeline advances while !o_valid || i_ready. The row ends with i_last (which must be beat 2^log2n);
@@ -136,22 +136,23 @@ module sf_layernorm #(
   wire            y_out;
   sf_round_shift_clamp #(.IN_W(B_W), .SHIFT_W(SHIFT_W), .LSHIFT_MAX(LSH), .RSHIFT_MAX(`SF_RS_SHIFT_MAX), .OUT_W(ZP_W+1))
     u_y (.i_x(y4), .i_shift(sh4), .o_y(), .o_win(y_win), .o_out(y_out));
-  reg                  v5, l5, out5, sgn5;
-  reg [ZP_W+1:0]       win5;
-  // the saturation limits moved by zp (lo - zp, lo - zp - 1, hi - zp, hi - zp - 1; |lo|, |hi|, |zp| < 2^(ZP_W-1), so
-  // each fits ZP_W + 1 bits), so that S6 compares the rounded value with them in parallel with its + zp
-  reg signed [ZP_W:0]  lz5, lzm5, hz5, hzm5;
-  // ---- S6: yc + zp (yc = yc_a + yc_r, the clamped rounded value: sign-saturated when out of range, else the
-  // window plus its rounding bit; that add's upward overflow, which sf_round_shift_clamp clamps, saturates here to
-  // hi alike), then saturation to [lo, hi]: yc + zp < lo <=> yc_a < lo - zp - yc_r, yc + zp > hi <=> yc_a > hi - zp
-  // - yc_r (exact, so it equals sf::saturate, whose out-of-range values saturate by sign: lo <= hi fit ZP_W bits).
-  // The add and the two compares are three carry chains side by side. ----
-  wire signed [ZP_W:0]   yc_a = out5 ? {sgn5, {ZP_W{~sgn5}}} : win5[ZP_W+1:1];
-  wire                   yc_r = !out5 && win5[0];
+  // the clamped rounded value yc = yc_a + yc_r (sign-saturated when out of range, else the window plus its
+  // rounding bit; that add's upward overflow, which sf_round_shift_clamp clamps, saturates in S6 to hi alike) and
+  // the saturation limits moved by zp and yc_r: yc + zp < lo <=> yc_a < lo - zp - yc_r, yc + zp > hi <=> yc_a >
+  // hi - zp - yc_r (|lo|, |hi|, |zp| < 2^(ZP_W-1): each fits ZP_W + 1 bits), so that S6 compares yc_a with them
+  // beside its + zp (exact, so it equals sf::saturate, whose out-of-range values saturate by sign: lo <= hi fit
+  // ZP_W bits). lo - zp and lo - zp - 1 (likewise hi) are both formed; yc_r selects.
+  wire signed [ZP_W:0] yca_n = y_out ? {y4[B_W-1], {ZP_W{~y4[B_W-1]}}} : y_win[ZP_W+1:1];
+  wire                 ycr_n = !y_out && y_win[0];
+  wire signed [ZP_W:0] lz_0 = {lo4[ZP_W-1], lo4} - {zp4[ZP_W-1], zp4}, lz_1 = {lo4[ZP_W-1], lo4} + ~{zp4[ZP_W-1], zp4};
+  wire signed [ZP_W:0] hz_0 = {hi4[ZP_W-1], hi4} - {zp4[ZP_W-1], zp4}, hz_1 = {hi4[ZP_W-1], hi4} + ~{zp4[ZP_W-1], zp4};
+  reg                  v5, l5, yc_r;
+  reg signed [ZP_W:0]  yc_a, lz5, hz5;
+  // ---- S6: yc + zp and the two compares: three carry chains side by side, then the saturation mux ----
   wire signed [ZP_W+2:0] yz_c = {yc_a[ZP_W], yc_a, 1'b1} + {{2{zp5[ZP_W-1]}}, zp5, yc_r};  // carry-in yc_r
   wire [OUT_W-1:0]       yz   = yz_c[OUT_W:1];
-  wire                   lt_lo = yc_r ? (yc_a < lzm5) : (yc_a < lz5);
-  wire                   gt_hi = yc_r ? (yc_a > hzm5) : (yc_a > hz5);
+  wire                   lt_lo = yc_a < lz5;
+  wire                   gt_hi = yc_a > hz5;
   wire [OUT_W-1:0]       ysat = lt_lo ? lo5[OUT_W-1:0] : (gt_hi ? hi5[OUT_W-1:0] : yz);
   wire unused_s6 = &{1'b0, yz_c[ZP_W+2:OUT_W+1], yz_c[0], lo5[ZP_W-1:OUT_W], hi5[ZP_W-1:OUT_W]};
 
@@ -174,9 +175,8 @@ module sf_layernorm #(
       l3 <= l2; zg3 <= zg; bg3 <= b2 + (zr2 ? {{(B_W-G_W){g2[G_W-1]}}, g2} : {B_W{1'b0}}); sh3 <= sh2; zp3 <= zp2;
       lo3 <= lo2; hi3 <= hi2;
       l4 <= l3; y4 <= {{(B_W-Z_W-G_W){zg3[Z_W+G_W-1]}}, zg3} + bg3; sh4 <= sh3; zp4 <= zp3; lo4 <= lo3; hi4 <= hi3;
-      l5 <= l4; win5 <= y_win; out5 <= y_out; sgn5 <= y4[B_W-1]; zp5 <= zp4; lo5 <= lo4; hi5 <= hi4;
-      lz5 <= {lo4[ZP_W-1], lo4} - {zp4[ZP_W-1], zp4}; lzm5 <= {lo4[ZP_W-1], lo4} + ~{zp4[ZP_W-1], zp4};
-      hz5 <= {hi4[ZP_W-1], hi4} - {zp4[ZP_W-1], zp4}; hzm5 <= {hi4[ZP_W-1], hi4} + ~{zp4[ZP_W-1], zp4};
+      l5 <= l4; yc_a <= yca_n; yc_r <= ycr_n; zp5 <= zp4; lo5 <= lo4; hi5 <= hi4;
+      lz5 <= ycr_n ? lz_1 : lz_0; hz5 <= ycr_n ? hz_1 : hz_0;
       o_y <= ysat; o_last <= l5;
     end
   end
