@@ -73,10 +73,23 @@ module sf_eng_a #(
   reg [CI-1:0]  wp, pl_idx;
   reg [3:0]     pl_cnt;
   reg           pl_run;
+  // Timing: the issued instruction is written into c_ins[pl_idx] the cycle after the issue, from ins_s (i_instr
+  // registered every cycle) -- i_issue, a late signal of the sequencer, then drives one flip-flop (iss_d) instead
+  // of the context's write enable over every instruction bit. Nothing reads the issued context in that cycle
+  // (it is free and not ready: c_rdy rises after its parameter load) except the parameter load's first address,
+  // which takes ins_s; a simulation stop below compares every read with the instruction as issued.
+  reg [IW-1:0]  ins_s;
+  reg           iss_d;
+  wire [11:0]   pl_pb = iss_d ? ins_s[`SF_F_PBASE] : c_ins[pl_idx][`SF_F_PBASE];
+  always @(posedge i_clk) begin
+    ins_s <= i_instr;
+    iss_d <= i_issue;
+    if (iss_d) c_ins[pl_idx] <= ins_s;
+    if (i_rst) iss_d <= 1'b0;
+  end
   always @(posedge i_clk) begin
     if (qk_go && q_lastitem) c_rdy[qi] <= 1'b0;   // QK leaves the context (it stays not ready until reloaded)
     if (i_issue) begin
-      c_ins[wp] <= i_instr;
       pl_idx <= wp;
       pl_run <= 1'b1;
       pl_cnt <= 4'd0;
@@ -89,8 +102,8 @@ module sf_eng_a #(
       end
     end
     // words 2k, 2k + 1 addressed at pl_cnt k (k < 7), the data at k + 2
-    o_pa0 <= c_ins[pl_idx][`SF_F_PBASE] + {7'd0, pl_cnt, 1'b0};
-    o_pa1 <= c_ins[pl_idx][`SF_F_PBASE] + {7'd0, pl_cnt, 1'b0} + 12'd1;
+    o_pa0 <= pl_pb + {7'd0, pl_cnt, 1'b0};
+    o_pa1 <= pl_pb + {7'd0, pl_cnt, 1'b0} + 12'd1;
     if (pl_run) begin
       case (pl_cnt)
         4'd2: begin c_ms[pl_idx] <= i_pd0[15:0]; c_ss[pl_idx] <= i_pd1[5:0]; end
@@ -136,13 +149,28 @@ module sf_eng_a #(
   wire          q_lastitem = q_rowl && q_grpl;
   wire          qk_go = q_pend && q_rdy && q_cntz && !s_full[slot_q] && !sq_busy[slot_q];
   wire [CI-1:0] qi_1 = qi + 1'b1;
+  // q_row + 1 and q_grp + 1, kept with q_row / q_grp: q_rowl / q_grpl compare them with each context's rows /
+  // groups (no subtract, no context select in front of the compare: the select takes the compares)
+  reg  [7:0]    q_row1;
+  reg  [3:0]    q_grp1;
+  wire [CTX-1:0] rowl_c, grpl_c;
+  genvar gc;
+  generate
+    for (gc = 0; gc < CTX; gc = gc + 1) begin : g_qc
+      wire [7:0]    cr = c_ins[gc][`SF_F_ROWS];
+      wire [3:0]    ch = c_ins[gc][`SF_F_HEADS];
+      wire [3:0]    ng = NH == 2 ? (ch + 4'd1) >> 1 : ch;
+      assign rowl_c[gc] = q_row1 == cr;
+      assign grpl_c[gc] = q_grp1 == ng;
+    end
+  endgenerate
   wire          pl_set = pl_run && pl_cnt == 4'd8;     // c_rdy[pl_idx] set at this edge
   wire          rdy_q0 = c_rdy[qi] || (pl_set && pl_idx == qi);       // c_rdy[qi]'s next value (no clear)
   wire          rdy_q1 = c_rdy[qi_1] || (pl_set && pl_idx == qi_1);   // c_rdy[qi + 1]'s next value
   wire [CI:0]   pending_n = pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, qk_go && q_lastitem};
   always @(posedge i_clk) begin
-    q_rowl <= q_row == qins[`SF_F_ROWS] - 8'd1;
-    q_grpl <= {1'b0, q_grp} == q_ngrp - 4'd1;
+    q_rowl <= rowl_c[qi];
+    q_grpl <= grpl_c[qi];
     q_cntz <= !qk_go && qk_cnt <= 9'd1;
     q_rdy <= (qk_go && q_lastitem) ? rdy_q1 : rdy_q0;
     // pending_n != 0: an issue makes it nonzero; a last-item decision (pending >= 1) leaves pending - 1
@@ -178,14 +206,14 @@ module sf_eng_a #(
       qk_slot <= slot_q;
       slot_q <= !slot_q;
       if (q_lastitem) begin
-        q_row <= 8'd0;
-        q_grp <= 3'd0;
+        q_row <= 8'd0; q_row1 <= 8'd1;
+        q_grp <= 3'd0; q_grp1 <= 4'd1;
         qi <= qi + 1'b1;
       end else if (q_grpl) begin
-        q_grp <= 3'd0;
-        q_row <= q_row + 1'b1;
+        q_grp <= 3'd0; q_grp1 <= 4'd1;
+        q_row <= q_row1; q_row1 <= q_row1 + 1'b1;
       end else begin
-        q_grp <= q_grp + 1'b1;
+        q_grp <= q_grp + 1'b1; q_grp1 <= q_grp1 + 1'b1;
       end
     end else if (qk_on) begin
       o_qk_addr <= qk_kaddr[QA+3:4];
@@ -196,8 +224,8 @@ module sf_eng_a #(
     pending <= pending_n;
     if (i_rst) begin
       qi <= {CI{1'b0}};
-      q_row <= 8'd0;
-      q_grp <= 3'd0;
+      q_row <= 8'd0; q_row1 <= 8'd1;
+      q_grp <= 3'd0; q_grp1 <= 4'd1;
       qk_cnt <= 9'd0;
       qk_on <= 1'b0;
       slot_q <= 1'b0;
@@ -389,11 +417,17 @@ module sf_eng_a #(
       reg signed [SW-1:0] smx [0:1];
       reg                 sany [0:1];
       wire signed [SW-1:0] sh = $signed(sc[gs*SW +: SW]);
+      // timing: the score is compared with both slots' maxima (no slot select in front of the compare), and the
+      // compare's only gate after it is the enable's OR (its other terms from registers)
+      wire                gt0 = sh > smx[0], gt1 = sh > smx[1];
+      wire                wr_any = sc_v && w_kp;                        // a kept score is written
+      wire                set0 = wr_any && !w_s[3] && (w_first || !sany[0]);   // slot 0 takes it unconditionally
+      wire                set1 = wr_any && w_s[3] && (w_first || !sany[1]);
+      wire                cmp0 = wr_any && !w_s[3], cmp1 = wr_any && w_s[3];   // slot takes it if larger
       always @(posedge i_clk) begin
-        if (sc_v) begin
-          if (w_kp && (w_first || !sany[w_s[3]] || sh > smx[w_s[3]])) smx[w_s[3]] <= sh;
-          sany[w_s[3]] <= w_kp || (!w_first && sany[w_s[3]]);
-        end
+        if (set0 || (cmp0 && gt0)) smx[0] <= sh;
+        if (set1 || (cmp1 && gt1)) smx[1] <= sh;
+        if (sc_v) sany[w_s[3]] <= w_kp || (!w_first && sany[w_s[3]]);
       end
       assign s_max[gs*SW +: SW] = smx[sm_slot_now];
       for (gl = 0; gl < 8; gl = gl + 1) begin : g_ln
@@ -739,6 +773,24 @@ module sf_eng_a #(
       o_done <= 1'b0;
     end
   end
+`ifndef SYNTHESIS
+`ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
+  // the contexts as issued (c_ins is written a cycle later, from ins_s): every read that is used must see them
+  reg [IW-1:0] c_ins_chk [0:CTX-1];
+  always @(posedge i_clk) if (i_issue) c_ins_chk[wp] <= i_instr;
+  always @(posedge i_clk) begin
+    if (!i_rst && ((qk_go && (qins != c_ins_chk[qi] || (q_first && (q_abase != qins[`SF_F_A] ||
+                                                                      q_dbase != qins[`SF_F_D])))) ||
+                   (sm_go && sins != c_ins_chk[it_ctx[slot_s]]) || (pv_go && pins != c_ins_chk[pc]) ||
+                   (dr_on && oins != c_ins_chk[oc]) ||
+                   (pl_run && pl_pb != c_ins_chk[pl_idx][`SF_F_PBASE]) ||
+                   q_row1 != q_row + 8'd1 || q_grp1 != {1'b0, q_grp} + 4'd1)) begin
+      $display("sf_eng_a: a context read disagrees with the issued instruction (or q_row1 / q_grp1)");
+      $stop;
+    end
+  end
+`endif
+`endif
   assign o_wr_valid = oy_v;
   assign o_wr_mem   = o_mem[3];
   assign o_wr_addr  = o_addr[3];

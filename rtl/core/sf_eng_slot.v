@@ -26,13 +26,17 @@ module sf_eng_slot (
       sf_eng_slot_needs_min_gap_of_at_least_2 u_err ();
     end
   endgenerate
+  // inflight + issue - done, as a select by i_issue (a late signal of the sequencer) between the two values
+  // from registers (inflight, i_done: the engine's registered o_done): one gate after i_issue, no adder
+  wire [$clog2(CTX+1)-1:0] if_iss  = i_done ? inflight : inflight + 1'b1;
+  wire [$clog2(CTX+1)-1:0] if_keep = i_done ? inflight - 1'b1 : inflight;
   always @(posedge i_clk) begin
     free_q <= i_rst || (!i_issue && gap <= 1 && (inflight < CTX[$clog2(CTX+1)-1:0] || i_done));
     if (i_rst) begin
       inflight <= 0;
       gap <= 0;
     end else begin
-      inflight <= inflight + {{($clog2(CTX+1)-1){1'b0}}, i_issue} - {{($clog2(CTX+1)-1){1'b0}}, i_done};
+      inflight <= i_issue ? if_iss : if_keep;
       if (i_issue) gap <= GAP[$clog2(GAP)-1:0] - 1'b1;
       else if (gap != 0) gap <= gap - 1'b1;
     end
