@@ -108,6 +108,20 @@ module sf_eng_n #(
     end
   end
 
+  // the row decision's reload values from n, registered a cycle ahead (ins = c_ins[ni] holds for more than a
+  // cycle before any row decision: ni moves at the last row's decision, then a parameter load of 6 cycles comes
+  // first; c_ins[ni] is written only while ni's context is free). Timing: no context select + adder in front of
+  // the counters' reloads (ln_cnt 3n + 6: a three-operand add). A simulation stop compares them at each decision.
+  reg  [7:0] n_m1, n_p4;
+  reg  [8:0] n_3p6;
+  reg        n_eq1, n_eq252;
+  always @(posedge i_clk) begin
+    n_m1 <= n - 8'd1;
+    n_p4 <= n + 8'd4;
+    n_3p6 <= {n, 1'b0} + {1'b0, n} + 9'd6;
+    n_eq1 <= n == 8'd1;
+    n_eq252 <= n == 8'd252;
+  end
   integer u;
   always @(posedge i_clk) begin
     if (!pl_z) begin pl_cnt <= pl_cnt - 1'b1; pl_z <= pl_cnt == 8'd1; end
@@ -131,11 +145,11 @@ module sf_eng_n #(
         end
       end
       default: if (row_go) begin   // S_ROWS
-        lane_cnt <= n - 8'd1;
-        lane_z <= n == 8'd1;
-        pl_cnt <= n + 8'd4;        // a load may start at R + n + 5
-        pl_z <= n == 8'd252;       // (n + 4 == 0 in 8 bits)
-        ln_cnt[rr] <= {n, 1'b0} + {1'b0, n} + 9'd6;  // its next row may start at R + 3n + 7 (first element in at +6)
+        lane_cnt <= n_m1;
+        lane_z <= n_eq1;
+        pl_cnt <= n_p4;            // a load may start at R + n + 5
+        pl_z <= n_eq252;           // (n + 4 == 0 in 8 bits)
+        ln_cnt[rr] <= n_3p6;       // its next row may start at R + 3n + 7 (first element in at +6)
         ln_z[rr] <= 1'b0;          // (3n + 6 is never 0 in 9 bits for an 8-bit n)
         rr <= rr == ULAST[UB-1:0] ? {UB{1'b0}} : rr + 1'b1;
         r_left <= r_left - 1'b1;
@@ -188,17 +202,19 @@ module sf_eng_n #(
   // from registers only (no row decision in its select): while no element of a row follows the one presented
   // (p_more low), it takes the next row's first address (na, nb, the gamma / beta bases), so the row decided at
   // R finds its first address loaded at R + 1; then it counts up.
+  // The parameter words 2k, 2k + 1 at pb + 2k, pb + 2k + 1: presented from S_IDLE (pb, pb + 1: used only if the
+  // load starts, pl_go; no row is read then: a load starts at R + n + 5 of the last row, after its last element),
+  // advanced by 2 a cycle in S_PL. Timing: the selects are registers (st, p_more), not pl_go, and no pb + 2 pc add.
+  wire        pa_step = st == S_PL || p_more;   // (exclusive: a load starts after the last row's reads)
+  wire [11:0] pa_inc = {10'd0, st == S_PL, st != S_PL};
   reg  [15:0] ca, cb;         // byte addresses of the a / b elements presented
   always @(posedge i_clk) begin
-    if (pl_go) begin
+    if (pa_step) begin
+      o_pa0 <= o_pa0 + pa_inc;
+      o_pa1 <= o_pa1 + pa_inc;
+    end else if (st == S_IDLE) begin
       o_pa0 <= pb;
       o_pa1 <= pb + 12'd1;
-    end else if (st == S_PL) begin
-      o_pa0 <= pb + {7'd0, pc, 1'b0} + 12'd2;
-      o_pa1 <= pb + {7'd0, pc, 1'b0} + 12'd3;
-    end else if (p_more) begin
-      o_pa0 <= o_pa0 + 12'd1;
-      o_pa1 <= o_pa1 + 12'd1;
     end else begin
       o_pa0 <= g_base;
       o_pa1 <= b_base;
@@ -222,6 +238,30 @@ module sf_eng_n #(
     end
     if (i_rst) p_on <= 1'b0;
   end
+`ifndef SYNTHESIS
+`ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
+  // the parameter addresses as first written (a load's from pl_go and pb + 2 pc), compared where they are used
+  // (a parameter word taken: pv; an element's gamma / beta: p_on); the reload values at each row decision
+  reg [11:0] pa0_chk, pa1_chk;
+  always @(posedge i_clk) begin
+    if (pl_go) begin
+      pa0_chk <= pb; pa1_chk <= pb + 12'd1;
+    end else if (st == S_PL) begin
+      pa0_chk <= pb + {7'd0, pc, 1'b0} + 12'd2; pa1_chk <= pb + {7'd0, pc, 1'b0} + 12'd3;
+    end else if (p_more) begin
+      pa0_chk <= pa0_chk + 12'd1; pa1_chk <= pa1_chk + 12'd1;
+    end else begin
+      pa0_chk <= g_base; pa1_chk <= b_base;
+    end
+    if (!i_rst && (((pv || p_on) && (o_pa0 != pa0_chk || o_pa1 != pa1_chk)) || ((pl_go || st == S_PL) && p_more) ||
+                   (row_go && (n_m1 != n - 8'd1 || n_p4 != n + 8'd4 || n_3p6 != {n, 1'b0} + {1'b0, n} + 9'd6 ||
+                               n_eq1 != (n == 8'd1) || n_eq252 != (n == 8'd252))))) begin
+      $display("sf_eng_n: a registered parameter address or row reload value disagrees");
+      $stop;
+    end
+  end
+`endif
+`endif
   assign o_a_addr = {1'b0, ca[15:1]};
   assign o_b_addr = {1'b0, cb[15:1]};
   // cycle R + 2 + j: the data; gamma and beta delayed to the LayerNorm input (residual_add: RL cycles)
