@@ -113,6 +113,7 @@ module sf_eng_w #(
   reg               c_stf0 [0:CTX-1], c_stl0 [0:CTX-1];  // ... = 0
   reg  [10:0]       c_dff  [0:CTX-1], c_dfl [0:CTX-1];   // BL + DR - 1: full tile, last tile
   reg  [10:0]       c_hs   [0:CTX-1];   // NB G + G - 1
+  reg               c_hs1  [0:CTX-1];   // ... <= 1 (W_MAX = 2: the next pair's hok after a last pair)
   reg               c_dr1l [0:CTX-1];   // the last tile drains in one step
   reg               c_nbg1 [0:CTX-1];   // NB G = 1
   reg               c_nb1  [0:CTX-1];   // NB = 1
@@ -250,6 +251,7 @@ module sf_eng_w #(
         c_dff[ck] <= i_bl + DRF[10:0] - 11'd1;
         c_dfl[ck] <= i_bl + {3'd0, i_drl} - 11'd1;
         c_hs[ck] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
+        c_hs1[ck] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1 <= 11'd1;
         c_dr1l[ck] <= i_drl1;
         c_nbg1[ck] <= i_nbg1;
         c_nb1[ck] <= i_nb1;
@@ -327,8 +329,10 @@ module sf_eng_w #(
   wire          hok_hold = (!have & (hs_cnt <= {7'd0, i_g1})) |                                 // the counters
                            (have & (hs_cnt <= {7'd0, g1_bi}));                                // step down
   wire          dok_next = (fill_b1 & (c_dfl[bi] <= i_bl)) | (!fill_b1 & (c_dfl[bi] <= c_bl[bi1]));  // last pair:
-  wire          hok_next = (fill_b1 & (c_hs[bi] <= {8'd0, i_g})) |                                // the next
-                           (!fill_b1 & (c_hs[bi] <= {8'd0, g_bi1}));                            // context
+  // (W_MAX = 2: every G is 1, the compare is the context's registered flag: no 11-bit compare behind the read)
+  wire          hok_next = (ONE_DIG != 0) ? c_hs1[bi] :                                          // the next
+                           (fill_b1 & (c_hs[bi] <= {8'd0, i_g})) |                               // context
+                           (!fill_b1 & (c_hs[bi] <= {8'd0, g_bi1}));
   wire          dok_same = b_tl ? c_dr1l[bi] : (DRF == 1);
   wire          hok_same = c_nbg1[bi];
   always @(posedge i_clk) begin
@@ -351,6 +355,10 @@ module sf_eng_w #(
     end
     if (!i_rst && have && (dok != (dfree_cnt <= b_bl) || hok != (hs_cnt <= {8'd0, b_g}))) begin
       $display("sf_eng_w: registered decision flags disagree (dok %b hok %b)", dok, hok);
+      $stop;
+    end
+    if (!i_rst && ONE_DIG != 0 && c_hs1[bi] != (c_hs[bi] <= 11'd1)) begin
+      $display("sf_eng_w: registered flag c_hs1 disagrees with NB G + G - 1 <= 1");
       $stop;
     end
     if (!i_rst && have && (t_last != (tile == c_tm1[bi]) || r_last != (r == c_rm1[bi]))) begin
