@@ -3,7 +3,7 @@
 // operand by wiring it to every lane) and the zero points za, zb shared by the lanes.
 // Stages (same order as sf::actmac in model/intref.h), one register each:
 //   1. da = a - za, db = b - zb (9-bit signed)  2. p = da * db (18-bit: one MULT18X18D per lane, with
-//   registers before and after it)  3. acc = (first ? 0 : acc) + p (int32, wraps); o_acc after i_last.
+//   registers before and after it; each lane's da its own register, also when the operand is broadcast)  3. acc = (first ? 0 : acc) + p (int32, wraps); o_acc after i_last.
 // Latency 3 cycles from the i_last beat; one beat per cycle; the pipeline stalls while o_valid && !i_ready.
 `default_nettype none
 `include "sf_policy.vh"
@@ -59,9 +59,12 @@ module sf_actmac #(
       reg signed [P_W-1:0] p;
       reg [ACC_W-1:0] acc, out;
       wire [ACC_W-1:0] nxt = (first2 ? {ACC_W{1'b0}} : acc) + {{(ACC_W-P_W){p[P_W-1]}}, p};
+      // keep: each lane's own da flip-flops, next to its MULT18X18D. A caller that broadcasts one operand to every
+      // lane (P.V: the probability) would otherwise have Yosys merge the lanes' da into one register driving all
+      // the lanes' multipliers (timing: a fan-out across the DSP row in front of the unregistered multiply)
+      (* keep *) always @(posedge i_clk) if (adv) da <= a - za;
       always @(posedge i_clk) begin
         if (adv) begin
-          da <= a - za;
           db <= b - zb;
           p  <= da * db;
           if (v2) acc <= nxt;
