@@ -90,6 +90,7 @@ module sf_eng_w #(
   reg [ZW-1:0]      c_zp   [0:CTX-1], c_lo [0:CTX-1], c_hi [0:CTX-1];
   reg [CI-1:0]      wp;          // next context to fill
   reg [CTX-1:0]     c_we;        // context k is written this cycle (wp = k and free; one-hot or 0)
+  reg               c_wen;       // context wp is written this cycle (= |c_we)
   wire              i_rm0 = i_instr[`SF_F_ROWS] == 8'd1;
   reg [CI:0]        pending;     // issued, not yet started by the beat side
   reg [2:0]         pl_cnt;      // parameter load: cycles since the issue
@@ -226,36 +227,39 @@ module sf_eng_w #(
   // buffer since the cycle before (sf_seq buf_old), c_ins[wp] and the values taken straight from i_instr
   // (c_tm0, c_rm0) already hold the issue's values in the issue cycle (simulation stop below), so reads of a
   // context being filled this cycle need no i_issue bypass for them.
+  // (c_ins, read by many ports: registers with one-hot enables; the per-context values: one write port at wp,
+  // enabled by c_wen, so that the multi-bit ones stay LUT RAM)
   integer ck;
-  always @(posedge i_clk) begin
+  always @(posedge i_clk)
     for (ck = 0; ck < CTX; ck = ck + 1)
-      if (c_we[ck]) begin
-        c_ins[ck] <= i_instr;
-        c_g[ck] <= i_g;
-        c_nb[ck] <= i_nb;
-        c_nbg[ck] <= i_nbg;
-        c_bl[ck] <= i_bl;
-        c_bl1[ck] <= i_bl1;
-        c_g1[ck] <= i_g1;
-        c_tm1[ck] <= i_tm1;
-        c_rm1[ck] <= i_instr[`SF_F_ROWS] - 8'd1;
-        c_tm2[ck] <= i_tm2;
-        c_rm2[ck] <= i_instr[`SF_F_ROWS] - 8'd2;
-        c_tm0[ck] <= i_tm0;
-        c_rm0[ck] <= i_rm0;
-        c_drl[ck] <= i_drl;
-        c_stf[ck] <= i_stf;
-        c_stl[ck] <= i_stl;
-        c_stf0[ck] <= i_stf0;
-        c_stl0[ck] <= i_stl0;
-        c_dff[ck] <= i_bl + DRF[10:0] - 11'd1;
-        c_dfl[ck] <= i_bl + {3'd0, i_drl} - 11'd1;
-        c_hs[ck] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
-        c_hs1[ck] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1 <= 11'd1;
-        c_dr1l[ck] <= i_drl1;
-        c_nbg1[ck] <= i_nbg1;
-        c_nb1[ck] <= i_nb1;
-      end
+      if (c_we[ck]) c_ins[ck] <= i_instr;
+  always @(posedge i_clk) begin
+    if (c_wen) begin
+      c_g[wp] <= i_g;
+      c_nb[wp] <= i_nb;
+      c_nbg[wp] <= i_nbg;
+      c_bl[wp] <= i_bl;
+      c_bl1[wp] <= i_bl1;
+      c_g1[wp] <= i_g1;
+      c_tm1[wp] <= i_tm1;
+      c_rm1[wp] <= i_instr[`SF_F_ROWS] - 8'd1;
+      c_tm2[wp] <= i_tm2;
+      c_rm2[wp] <= i_instr[`SF_F_ROWS] - 8'd2;
+      c_tm0[wp] <= i_tm0;
+      c_rm0[wp] <= i_rm0;
+      c_drl[wp] <= i_drl;
+      c_stf[wp] <= i_stf;
+      c_stl[wp] <= i_stl;
+      c_stf0[wp] <= i_stf0;
+      c_stl0[wp] <= i_stl0;
+      c_dff[wp] <= i_bl + DRF[10:0] - 11'd1;
+      c_dfl[wp] <= i_bl + {3'd0, i_drl} - 11'd1;
+      c_hs[wp] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1;
+      c_hs1[wp] <= {1'b0, i_nbg} + {8'd0, i_g} - 11'd1 <= 11'd1;
+      c_dr1l[wp] <= i_drl1;
+      c_nbg1[wp] <= i_nbg1;
+      c_nb1[wp] <= i_nb1;
+    end
   end
   always @(posedge i_clk) begin
     if (i_issue) begin
@@ -856,15 +860,17 @@ module sf_eng_w #(
     n_fl <= nfl_n;
     for (cq = 0; cq < CTX; cq = cq + 1)
       c_we[cq] <= wp_n == cq[CI-1:0] && (nfl_n < CTX[CI:0] || done_n);
+    c_wen <= nfl_n < CTX[CI:0] || done_n;
     if (i_rst) begin
       n_fl <= {(CI+1){1'b0}};
       c_we <= {{(CTX-1){1'b0}}, 1'b1};
+      c_wen <= 1'b1;
     end
   end
 `ifndef SYNTHESIS
 `ifndef FORMAL
   always @(posedge i_clk) begin
-    if (!i_rst && (c_we != ({{(CTX-1){1'b0}}, n_fl < CTX[CI:0] || o_done} << wp) || n_fl > CTX[CI:0])) begin
+    if (!i_rst && (c_we != ({{(CTX-1){1'b0}}, n_fl < CTX[CI:0] || o_done} << wp) || c_wen != (|c_we) || n_fl > CTX[CI:0])) begin
       $display("sf_eng_w: context write enables %b disagree (wp %0d, in flight %0d)", c_we, wp, n_fl);
       $stop;
     end
