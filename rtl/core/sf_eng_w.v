@@ -882,7 +882,18 @@ module sf_eng_w #(
 `endif
 `endif
   wire [IW-1:0] wins = c_ins[p_ctx[3]];
-  wire          is_out = wins[`SF_F_OP] == `SF_OP_OUTPUT;
+  // OUTPUT or not, registered with the write enables (the forecast buffer's write enable: yv and a register)
+  reg           is_out;
+  always @(posedge i_clk) is_out <= w2ins[`SF_F_OP] == `SF_OP_OUTPUT;
+`ifndef SYNTHESIS
+`ifndef FORMAL
+  always @(posedge i_clk)
+    if (!i_rst && yv && is_out != (wins[`SF_F_OP] == `SF_OP_OUTPUT)) begin
+      $display("sf_eng_w: the registered OUTPUT flag disagrees with the writing instruction's");
+      $stop;
+    end
+`endif
+`endif
   assign o_wr_valid = yv && !is_out;
   assign o_wr_mem   = wins[`SF_F_D_MEM];
   assign o_wr_dual  = wins[4 + `SF_FLAG_DUAL];
