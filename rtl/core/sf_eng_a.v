@@ -298,16 +298,19 @@ module sf_eng_a #(
   reg  [8:0]   nk_l;
   wire [5:0]   tk_m1 = it_tk[qk_slot][5:0] - 6'd1;   // (tk - 1) mod 64: beats - 1 in its bits 5:3
   reg  [AL*8-1:0] q_reg;
-  reg          k_v1, k_v2, k_v3, k_v4, k_v5, k_v6;
-  reg  [7:0]   k_j1, k_j2, k_j3, k_j4, k_j5, k_j6;
-  reg          k_s1, k_s2, k_s3, k_s4, k_s5, k_s6;
-  reg          k_l1, k_l2, k_l3, k_l4, k_l5, k_l6;
+  reg          k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7;
+  reg  [7:0]   k_j1, k_j2, k_j3, k_j4, k_j5, k_j6, k_j7;
+  reg          k_s1, k_s2, k_s3, k_s4, k_s5, k_s6, k_s7;
+  reg          k_l1, k_l2, k_l3, k_l4, k_l5, k_l6, k_l7;
   reg          qk_v0, qk_l0;
   reg  [7:0]   qk_j0;
   wire [CI-1:0] kc = it_ctx[k_s2];
   wire signed [ZW-1:0] zq = c_zq[kc], zk = c_zk[kc];
   reg  [AL*8-1:0] kr;         // the key word's lanes, registered straight from the block RAM
   reg  signed [9:0] dq [0:AL-1], dk [0:AL-1];
+  // the differences again, each register feeding only its lane's MULT18X18D (timing: nextpnr times the DSP as
+  // combinational, so the register in front of it must sit next to it; dq / dk sit by their subtractors)
+  reg  signed [9:0] dq2 [0:AL-1], dk2 [0:AL-1];
   reg  signed [19:0] pr [0:AL-1];
   // a head's sum of 8 products |(q - zq)(k - zk)| <= 511 * 511 < 2^18: the pair sums fit 21 bits, the head
   // sum 23 bits (no wrap: the same value as the int32 sum, sign-extended)
@@ -358,7 +361,9 @@ module sf_eng_a #(
     for (l = 0; l < AL; l = l + 1) begin
       dq[l] <= $signed({2'b00, q_reg[l*8 +: 8]}) - $signed({{(10-ZW){zq[ZW-1]}}, zq});
       dk[l] <= $signed({2'b00, kr[l*8 +: 8]}) - $signed({{(10-ZW){zk[ZW-1]}}, zk});
-      pr[l] <= dq[l] * dk[l];
+      dq2[l] <= dq[l];
+      dk2[l] <= dk[l];
+      pr[l] <= dq2[l] * dk2[l];
     end
     for (l = 0; l < AL / 2; l = l + 1)
       ps[l] <= {pr[2*l][19], pr[2*l]} + {pr[2*l+1][19], pr[2*l+1]};
@@ -369,14 +374,16 @@ module sf_eng_a #(
     k_v4 <= k_v3; k_j4 <= k_j3; k_s4 <= k_s3; k_l4 <= k_l3;
     k_v5 <= k_v4; k_j5 <= k_j4; k_s5 <= k_s4; k_l5 <= k_l4;
     k_v6 <= k_v5; k_j6 <= k_j5; k_s6 <= k_s5; k_l6 <= k_l5;
+    k_v7 <= k_v6; k_j7 <= k_j6; k_s7 <= k_s6; k_l7 <= k_l6;
     if (i_rst) begin
-      qk_v0 <= 1'b0; k_v1 <= 1'b0; k_v2 <= 1'b0; k_v3 <= 1'b0; k_v4 <= 1'b0; k_v5 <= 1'b0; k_v6 <= 1'b0;
+      qk_v0 <= 1'b0; k_v1 <= 1'b0; k_v2 <= 1'b0; k_v3 <= 1'b0; k_v4 <= 1'b0; k_v5 <= 1'b0; k_v6 <= 1'b0; k_v7 <= 1'b0;
       q_take <= 1'b0; q_take1 <= 1'b0;
     end
   end
   // stage timing: qk_v0 at Q + 2 + j (address), k_v1 at Q + 3 + j (data, registered in kr at its end), k_v2
-  // (kr: dq/dk registered at its end), k_v3 (dq/dk: products), k_v4 (products: pair sums), k_v5 (pair sums:
-  // head sums), k_v6 (sums) = the rescale input at Q + 8 + j, its output at Q + 12 + j = Q + A_SCORE_LAT + j
+  // (kr: dq/dk registered at its end), k_v3 (dq/dk: copied to dq2/dk2), k_v4 (dq2/dk2: products), k_v5
+  // (products: pair sums), k_v6 (pair sums: head sums), k_v7 (sums) = the rescale input at Q + 9 + j, its output
+  // at Q + 13 + j = Q + A_SCORE_LAT + j
   wire [NH*SW-1:0]  sc;
   wire [NH*ACC-1:0] hs_all;
   wire              sc_v;
@@ -386,21 +393,21 @@ module sf_eng_a #(
       assign hs_all[gq*ACC +: ACC] = hs[gq];
     end
   endgenerate
-  wire [CI-1:0]   kc3 = it_ctx[k_s6];
+  wire [CI-1:0]   kc3 = it_ctx[k_s7];
   wire [15:0]     rs_ms = c_ms[kc3];
   wire signed [5:0]  rs_ss = c_ss[kc3];
   wire signed [16:0] rs_zs = c_zs[kc3], rs_ls = c_ls[kc3], rs_hs = c_hs[kc3];
   sf_shift_rescale #(.LANES(NH), .OUT_W(SW), .ZP_W(17)) u_rs_s (
-    .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v6), .o_ready(), .i_acc(hs_all),
+    .i_clk(i_clk), .i_rst(i_rst), .i_valid(k_v7), .o_ready(), .i_acc(hs_all),
     .i_mult(rs_ms), .i_shift(rs_ss), .i_zp(rs_zs), .i_lo(rs_ls), .i_hi(rs_hs), .o_valid(sc_v), .i_ready(1'b1),
     .o_y(sc));
   reg [7:0] w_j [0:3];
   reg [3:0] w_s, w_l;
   reg       w_kp, w_first;   // score w_j[3]: kept by the causal mask; the item's first score
   always @(posedge i_clk) begin
-    w_j[0] <= k_j6; w_j[1] <= w_j[0]; w_j[2] <= w_j[1]; w_j[3] <= w_j[2];
-    w_s <= {w_s[2:0], k_s6};
-    w_l <= {w_l[2:0], k_l6 && k_v6};
+    w_j[0] <= k_j7; w_j[1] <= w_j[0]; w_j[2] <= w_j[1]; w_j[3] <= w_j[2];
+    w_s <= {w_s[2:0], k_s7};
+    w_l <= {w_l[2:0], k_l7 && k_v7};
     w_kp <= w_j[2] <= it_lim[w_s[2]];
     w_first <= w_j[2] == 8'd0;
   end
