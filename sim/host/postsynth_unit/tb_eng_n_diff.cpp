@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   for (auto& x : pm) x = g();
   uint32_t pd0 = 0, pd1 = 0;
   long issues = 0, dones = 0, writes = 0, bad = 0;
+  bool offered = false;  // an instruction is on i_instr, not yet issued
   auto tick = [&] { m.i_clk = 0; m.eval(); m.i_clk = 1; m.eval(); };
   m.i_issue = 0;
   m.i_rst = 1;
@@ -74,8 +75,15 @@ int main(int argc, char** argv) {
     m.i_clk = 0;
     m.eval();
     const bool free = m.o_rtl[0] & 1;
-    m.i_issue = free && g() % 4 == 0;
+    // as the sequencer does (sf_seq buf_old), an instruction is offered on i_instr from the cycle after it is
+    // made and issued at the earliest in the next: the engine registers values derived from i_instr every
+    // cycle and takes them at the issue (sf_eng_n's row reload values; their simulation stop checks it)
+    m.i_issue = offered && free && g() % 4 == 0;
     if (m.i_issue) {
+      offered = false;
+      ++issues;
+    } else if (!offered) {
+      offered = true;
       for (int i = 0; i < 8; ++i) m.i_instr[i] = g();
       const uint32_t pb = (issues % 16) * 256 + g() % 100;
       // a row of 2 .. LN_MAX_ROW elements, an even count (the engine writes its outputs two at a time)
@@ -87,7 +95,6 @@ int main(int argc, char** argv) {
       set_field(m.i_instr, sf::isa::F_N_OUT, n);
       set_field(m.i_instr, sf::isa::F_ROWS, 1 + g() % 3);
       set_field(m.i_instr, sf::isa::F_A_MEM, g() % 2 ? sf::isa::SCR_NA_N : sf::isa::SCR_NA_W);
-      ++issues;
     }
     m.i_pd0 = pd0;
     m.i_pd1 = pd1;
