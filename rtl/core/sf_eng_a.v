@@ -167,14 +167,21 @@ module sf_eng_a #(
   wire          pl_set = pl_run && pl_cnt == 4'd8;     // c_rdy[pl_idx] set at this edge
   wire          rdy_q0 = c_rdy[qi] || (pl_set && pl_idx == qi);       // c_rdy[qi]'s next value (no clear)
   wire          rdy_q1 = c_rdy[qi_1] || (pl_set && pl_idx == qi_1);   // c_rdy[qi + 1]'s next value
-  wire [CI:0]   pending_n = pending + {{CI{1'b0}}, i_issue} - {{CI{1'b0}}, qk_go && q_lastitem};
+  // pending + issue - (last-item decision), as a select by i_issue (late) between two values (no adder behind it)
+  wire          q_dec = qk_go && q_lastitem;
+  wire [CI:0]   pend_i = q_dec ? pending : pending + 1'b1;
+  wire [CI:0]   pend_k = q_dec ? pending - 1'b1 : pending;
+  wire [CI:0]   pending_n = i_issue ? pend_i : pend_k;
   always @(posedge i_clk) begin
     q_rowl <= rowl_c[qi];
     q_grpl <= grpl_c[qi];
     q_cntz <= !qk_go && qk_cnt <= 9'd1;
     q_rdy <= (qk_go && q_lastitem) ? rdy_q1 : rdy_q0;
-    // pending_n != 0: an issue makes it nonzero; a last-item decision (pending >= 1) leaves pending - 1
-    q_pend <= i_issue || ((qk_go && q_lastitem) ? pending != {{CI{1'b0}}, 1'b1} : q_pend);
+    // pending_n != 0: an issue makes it nonzero; a last-item decision (pending >= 1) leaves pending - 1.
+    // Timing: the issue enters a cycle late (iss_d, a register): q_pend then lags pending != 0 only in the cycle
+    // after an issue into an empty queue, whose context is QK's next (qi) and not ready (q_rdy low): no decision
+    // is lost (a simulation stop checks it)
+    q_pend <= iss_d || ((qk_go && q_lastitem) ? pending != {{CI{1'b0}}, 1'b1} : q_pend);
     if (i_rst) begin
       q_rdy <= 1'b0;
       q_cntz <= 1'b1;
@@ -257,7 +264,8 @@ module sf_eng_a #(
 `ifndef SYNTHESIS
 `ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
   always @(posedge i_clk) begin
-    if (!i_rst && (q_cntz != (qk_cnt == 9'd0) || q_rdy != c_rdy[qi] || q_pend != (pending != 0) ||
+    if (!i_rst && (q_cntz != (qk_cnt == 9'd0) || q_rdy != c_rdy[qi] ||
+                   (q_pend != (pending != 0) && !(iss_d && !q_pend && pending == 1 && !q_rdy)) ||
                    q_first != (q_row == 8'd0 && q_grp == 3'd0) ||
                    (qk_go && (q_rowl != (q_row == qins[`SF_F_ROWS] - 8'd1) ||
                               q_grpl != ({1'b0, q_grp} == q_ngrp - 4'd1) || q_tk == 8'd0)))) begin

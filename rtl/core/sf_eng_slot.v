@@ -30,24 +30,36 @@ module sf_eng_slot (
   // from registers (inflight, i_done: the engine's registered o_done): one gate after i_issue, no adder
   wire [$clog2(CTX+1)-1:0] if_iss  = i_done ? inflight : inflight + 1'b1;
   wire [$clog2(CTX+1)-1:0] if_keep = i_done ? inflight - 1'b1 : inflight;
+  // the gap is set a cycle after the issue (from iss_d, a register: i_issue reaches no set / enable of gap), to
+  // GAP - 2, the value it has then; in that cycle free_q is cleared by iss_d (the gap would be GAP - 1 > 1)
+  localparam integer GAP_M2I = GAP - 2;
+  localparam [$clog2(GAP)-1:0] GAP_M2 = GAP_M2I[$clog2(GAP)-1:0];
+  reg iss_d;
   always @(posedge i_clk) begin
-    free_q <= i_rst || (!i_issue && gap <= 1 && (inflight < CTX[$clog2(CTX+1)-1:0] || i_done));
+    free_q <= i_rst || (!i_issue && !iss_d && gap <= 1 && (inflight < CTX[$clog2(CTX+1)-1:0] || i_done));
+    iss_d <= i_issue && !i_rst;
     if (i_rst) begin
       inflight <= 0;
       gap <= 0;
     end else begin
       inflight <= i_issue ? if_iss : if_keep;
-      if (i_issue) gap <= GAP[$clog2(GAP)-1:0] - 1'b1;
+      if (iss_d) gap <= GAP_M2;
       else if (gap != 0) gap <= gap - 1'b1;
     end
   end
 `ifndef SYNTHESIS
 `ifndef FORMAL
   reg rst_d = 1'b1;
+  reg [$clog2(GAP)-1:0] gap_chk;   // the gap set at the issue itself (GAP - 1), as the rule states it
   always @(posedge i_clk) begin
     rst_d <= i_rst;
-    if (!i_rst && !rst_d && free_q != ((inflight < CTX[$clog2(CTX+1)-1:0]) && (gap == 0))) begin
-      $display("sf_eng_slot: registered o_free disagrees with inflight %0d gap %0d", inflight, gap);
+    if (i_rst) gap_chk <= 0;
+    else if (i_issue) gap_chk <= GAP[$clog2(GAP)-1:0] - 1'b1;
+    else if (gap_chk != 0) gap_chk <= gap_chk - 1'b1;
+    if (!i_rst && !rst_d && (free_q != ((inflight < CTX[$clog2(CTX+1)-1:0]) && (gap_chk == 0)) ||
+                             (!iss_d && gap != gap_chk))) begin
+      $display("sf_eng_slot: registered o_free or gap disagrees with inflight %0d gap %0d (%0d)", inflight, gap,
+               gap_chk);
       $stop;
     end
   end
