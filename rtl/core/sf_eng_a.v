@@ -88,7 +88,9 @@ module sf_eng_a #(
     if (i_rst) iss_d <= 1'b0;
   end
   always @(posedge i_clk) begin
-    if (qk_go && q_lastitem) c_rdy[qi] <= 1'b0;   // QK leaves the context (it stays not ready until reloaded)
+    // QK leaves the context at its last item's decision (it stays not ready until reloaded); the parameter load
+    // sets it. Timing: from registers but the decision: q_last, qi one-hot, the set a cycle ahead (set_oh)
+    c_rdy <= (c_rdy & ~({CTX{qk_go && q_last}} & qi_oh)) | set_oh;
     if (i_issue) begin
       pl_idx <= wp;
       pl_run <= 1'b1;
@@ -96,10 +98,7 @@ module sf_eng_a #(
       wp <= wp + 1'b1;
     end else if (pl_run) begin
       pl_cnt <= pl_cnt + 1'b1;
-      if (pl_cnt == 4'd8) begin
-        pl_run <= 1'b0;
-        c_rdy[pl_idx] <= 1'b1;
-      end
+      if (pl_cnt == 4'd8) pl_run <= 1'b0;
     end
     // words 2k, 2k + 1 addressed at pl_cnt k (k < 7), the data at k + 2
     o_pa0 <= pl_pb + {7'd0, pl_cnt, 1'b0};
@@ -146,7 +145,11 @@ module sf_eng_a #(
   //     x (free, so QK has left it) never meets its own parameter load (MIN_GAP >= 10 > 8).
   //   q_pend: pending != 0, from its next value (the issue enters in the last OR).
   reg           q_rowl, q_grpl, q_cntz, q_rdy, q_pend;
-  wire          q_lastitem = q_rowl && q_grpl;
+  reg           q_last;      // q_rowl && q_grpl, registered with them
+  wire          q_lastitem = q_last;
+  reg  [CTX-1:0] qi_oh;      // one-hot qi
+  reg  [CTX-1:0] set_oh;     // c_rdy's set at this edge (pl_set at pl_idx), registered a cycle ahead: pl_cnt 7
+                             // is followed by 8 (no issue meets a parameter load: MIN_GAP >= 10)
   wire          qk_go = q_pend && q_rdy && q_cntz && !s_full[slot_q] && !sq_busy[slot_q];
   wire [CI-1:0] qi_1 = qi + 1'b1;
   // q_row + 1 and q_grp + 1, kept with q_row / q_grp: q_rowl / q_grpl compare them with each context's rows /
@@ -172,9 +175,13 @@ module sf_eng_a #(
   wire [CI:0]   pend_i = q_dec ? pending : pending + 1'b1;
   wire [CI:0]   pend_k = q_dec ? pending - 1'b1 : pending;
   wire [CI:0]   pending_n = i_issue ? pend_i : pend_k;
+  integer       sk;
   always @(posedge i_clk) begin
     q_rowl <= rowl_c[qi];
     q_grpl <= grpl_c[qi];
+    q_last <= rowl_c[qi] && grpl_c[qi];
+    if (qk_go && q_lastitem) qi_oh <= {qi_oh[CTX-2:0], qi_oh[CTX-1]};
+    for (sk = 0; sk < CTX; sk = sk + 1) set_oh[sk] <= pl_run && pl_cnt == 4'd7 && pl_idx == sk[CI-1:0];
     q_cntz <= !qk_go && qk_cnt <= 9'd1;
     q_rdy <= (qk_go && q_lastitem) ? rdy_q1 : rdy_q0;
     // pending_n != 0: an issue makes it nonzero; a last-item decision (pending >= 1) leaves pending - 1.
@@ -186,6 +193,8 @@ module sf_eng_a #(
       q_rdy <= 1'b0;
       q_cntz <= 1'b1;
       q_pend <= 1'b0;
+      qi_oh <= {{(CTX-1){1'b0}}, 1'b1};
+      set_oh <= {CTX{1'b0}};
     end
   end
   generate
@@ -623,6 +632,12 @@ module sf_eng_a #(
   // decision into x, which leaves p_full[x] low for more than a cycle: a stale ov_le then meets no decision)
   reg          pv_cntz;
   reg          ov_le;
+  // Timing: ov_le's two compares from registers, no add in front: ovd = max(ov_cnt - 1, 0) (ov_cnt's next value
+  // without a decision) kept beside ov_cnt; ov_a[x]: the reload after a decision of slot x (pm_tk5[x] + ND - 1)
+  // <= pm_tk5[!x], compared a cycle ahead (it matters only if the other slot is full in the next cycle, so both
+  // slots' tk were written long before)
+  reg  [8:0]   ovd;
+  reg  [1:0]   ov_a;
   wire         pv_go = p_full[slot_v] && pv_cntz && ov_le;
   reg          pv_on;
   reg  [7:0]   pv_j, pv_tk;
@@ -640,8 +655,10 @@ module sf_eng_a #(
     if (pv_cnt != 0) pv_cnt <= pv_cnt - 1'b1;
     pv_cntz <= !pv_go && pv_cnt <= 9'd1;
     if (ov_cnt != 0) ov_cnt <= ov_cnt - 1'b1;
-    ov_le <= pv_go ? {1'b0, v_tk} + 9'd5 + ND[8:0] - 9'd1 <= pm_tk5[!slot_v]
-                   : ov_cnt - {8'd0, ov_cnt != 9'd0} <= pm_tk5[slot_v];
+    ovd <= pv_go ? {1'b0, v_tk} + 9'd5 + ND[8:0] - 9'd2 : ovd - {8'd0, ovd != 9'd0};
+    ov_a[0] <= pm_tk5[0] + ND[8:0] - 9'd1 <= pm_tk5[1];
+    ov_a[1] <= pm_tk5[1] + ND[8:0] - 9'd1 <= pm_tk5[0];
+    ov_le <= pv_go ? ov_a[slot_v] : ovd <= pm_tk5[slot_v];
     if (pv_go) begin
       pv_cnt <= {1'b0, v_tk};                                          // next decision at V + tk + 1
       ov_cnt <= {1'b0, v_tk} + 9'd5 + ND[8:0] - 9'd1;                  // output taken at V + tk + 5, read ND
@@ -670,6 +687,7 @@ module sf_eng_a #(
       pv_cnt <= 9'd0;
       pv_cntz <= 1'b1;
       ov_cnt <= 9'd0;
+      ovd <= 9'd0;
       ov_le <= 1'b1;
       pv_on <= 1'b0;
       pv_rd <= 2'b00;
@@ -680,6 +698,7 @@ module sf_eng_a #(
   always @(posedge i_clk) begin
     if (!i_rst && (pv_cntz != (pv_cnt == 9'd0) || (p_full[slot_v] && pm_tk5[slot_v] != {1'b0, v_tk} + 9'd5) ||
                    (p_full[slot_v] && ov_le != (ov_cnt <= pm_tk5[slot_v])) ||
+                   ovd != ov_cnt - {8'd0, ov_cnt != 9'd0} ||
                    (p_full[slot_v] && pm_vbase[slot_v] != pins[`SF_F_C] + ({13'd0, pm_grp[slot_v]} << GSH)))) begin
       $display("sf_eng_a: registered PV decision inputs disagree (pv_cntz %b)", pv_cntz);
       $stop;
@@ -790,6 +809,19 @@ module sf_eng_a #(
   end
 `ifndef SYNTHESIS
 `ifndef FORMAL  // Yosys read_verilog -formal rejects $stop outside initial blocks (formal/)
+  // c_rdy by its rule (cleared at QK's last-item decision at qi, set by the parameter load at pl_idx), and the
+  // registered inputs of its new form
+  reg [CTX-1:0] c_rdy_chk;
+  always @(posedge i_clk) begin
+    if (qk_go && q_rowl && q_grpl) c_rdy_chk[qi] <= 1'b0;
+    if (pl_set) c_rdy_chk[pl_idx] <= 1'b1;
+    if (i_rst) c_rdy_chk <= {CTX{1'b0}};
+    if (!i_rst && (c_rdy != c_rdy_chk || q_last != (q_rowl && q_grpl) || qi_oh != ({{(CTX-1){1'b0}}, 1'b1} << qi) ||
+                   set_oh != (pl_set ? {{(CTX-1){1'b0}}, 1'b1} << pl_idx : {CTX{1'b0}}))) begin
+      $display("sf_eng_a: c_rdy or its registered inputs disagree (c_rdy %b, by the rule %b)", c_rdy, c_rdy_chk);
+      $stop;
+    end
+  end
   // the contexts as issued (c_ins is written a cycle later, from ins_s): every read that is used must see them
   reg [IW-1:0] c_ins_chk [0:CTX-1];
   always @(posedge i_clk) if (i_issue) c_ins_chk[wp] <= i_instr;
