@@ -105,6 +105,7 @@ module sf_layernorm #(
 
   // ---- S0: c = x - mean; gamma, beta, rescale settings ----
   wire signed [X_W-1:0] xj = mem_x[j];
+  wire signed [C_W-1:0] c_n = {xj[X_W-1], xj} - {mean[X_W-1], mean};
   reg                   v0, m0, l0;
   reg signed [C_W-1:0]  c0;
   reg signed [G_W-1:0]  g0, g1, g2;
@@ -112,7 +113,9 @@ module sf_layernorm #(
   reg signed [SHIFT_W-1:0] sh0, sh1, sh2, sh3, sh4;
   reg signed [ZP_W-1:0] zp0, zp1, zp2, zp3, zp4, zp5, lo0, lo1, lo2, lo3, lo4, lo5, hi0, hi1, hi2, hi3, hi4, hi5;
   // ---- S1: the shared product ----
-  wire signed [C_W:0]     mb   = m0 ? $signed({{(C_W-RQ){1'b0}}, r}) : $signed({c0[C_W-1], c0});
+  // the second factor (R in OUT, c in VAR) is chosen in S0 into its own register: the multiplier's inputs are
+  // registers with nothing between them and the MULT18X18D (timing: the select was in front of the DSP)
+  reg  signed [C_W:0]     mb;
   wire signed [2*C_W+1:0] prod = $signed({c0[C_W-1], c0}) * mb;
   reg                     v1, m1, l1;
   reg signed [2*C_W+1:0]  p1;
@@ -167,7 +170,8 @@ module sf_layernorm #(
   end
   always @(posedge i_clk) begin
     if (adv) begin
-      m0 <= (st == ST_OUT); l0 <= issue_last; c0 <= {xj[X_W-1], xj} - {mean[X_W-1], mean};
+      m0 <= (st == ST_OUT); l0 <= issue_last; c0 <= c_n;
+      mb <= (st == ST_OUT) ? $signed({{(C_W-RQ){1'b0}}, r}) : $signed({c_n[C_W-1], c_n});
       g0 <= mem_g[j]; b0 <= mem_b[j]; sh0 <= shift; zp0 <= zp; lo0 <= lo; hi0 <= hi;
       m1 <= m0; l1 <= l0; p1 <= prod; g1 <= g0; b1 <= b0; sh1 <= sh0; zp1 <= zp0; lo1 <= lo0; hi1 <= hi0;
       l2 <= l1; zw2 <= z_win[Z_W:1]; zr2 <= z_win[0]; g2 <= g1; b2 <= b1; sh2 <= sh1; zp2 <= zp1; lo2 <= lo1;
