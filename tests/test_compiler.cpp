@@ -294,10 +294,10 @@ TEST(CycleModel, SingleInstructionTimingsByHand) {
   EXPECT_EQ(l2.start, 411);
   EXPECT_EQ(l2.end, 1207);
   // att issues at 1207, parameters (14 words, 2 per cycle) valid at 1217: item 0 QK 1217, softmax at
-  // 1217 + 48 + 12 = 1277, P.V at 1277 + 3 x 6 + 13 = 1308, writes 1308 + 48 + 10 + m. Items then follow every
-  // 49 cycles (the QK reads: 1 query + 48 keys): item 3 P.V at 1455, last write 1455 + 58 + 7 = 1520.
+  // 1217 + 48 + 13 (a_score_lat) = 1278, P.V at 1278 + 3 x 6 + 13 = 1309, writes 1309 + 48 + 10 + m. Items then
+  // follow every 49 cycles (the QK reads: 1 query + 48 keys): item 3 P.V at 1456, last write 1456 + 58 + 7 = 1521.
   EXPECT_EQ(a.start, 1207);
-  EXPECT_EQ(a.end, 1521);
+  EXPECT_EQ(a.end, 1522);
   // an: parameters from 1, rows at 8 and 40 (one residual lane, n = 32 cycles); a row's elements enter the
   // LayerNorm from R + 6, outputs from its last + n + 15, pairs written every 2 cycles. Row 2 on LayerNorm 0
   // again, which takes a row's first element 2n + 8 after the previous row's last (8 + 6 + 31 = 45): 117, so
